@@ -1,0 +1,61 @@
+# make run   – install, migrate, seed demo data, start web + RQ worker (see crm/devrun.py)
+# make test  – install, ruff, the whole pytest suite including browser tests
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TRANSLATIONS := crm/translations
+CHROMIUM := /usr/bin/chromium
+LOCALES := zh
+CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint chromium translations clean
+
+install: $(STAMP) $(COMPILED)
+
+# One install (dev extras included) serves both `run` and `test`.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -e '.[dev]'
+	touch $@
+
+# Compiled catalogs are build output (.gitignore); rebuilt whenever a .po changes.
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel -q compile -i $< -o $@
+
+run: install
+	CRM_DEMO=$${CRM_DEMO:-1} $(PY) -m crm.devrun
+
+test: install chromium lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Browser tests drive Debian's chromium (Playwright's own download needs the internet).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "make test needs $(CHROMIUM). As root run:"; \
+	    echo "  apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk"; \
+	    exit 1; \
+	  fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
+translations: install
+	mkdir -p $(TRANSLATIONS)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext \
+	  -o $(TRANSLATIONS)/messages.pot .
+	for locale in $(LOCALES); do \
+	  test -f $(TRANSLATIONS)/$$locale/LC_MESSAGES/messages.po || \
+	    $(VENV)/bin/pybabel init -d $(TRANSLATIONS) -i $(TRANSLATIONS)/messages.pot -l $$locale; \
+	done
+	$(VENV)/bin/pybabel update -d $(TRANSLATIONS) -i $(TRANSLATIONS)/messages.pot \
+	  --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance/crm.db instance/crm.db-wal instance/crm.db-shm

@@ -1,0 +1,70 @@
+"""The CRM application factory: no work happens at import time."""
+
+from flask import Flask
+
+from crm.config import ROOT, Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_web(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from crm.audit import hooks
+    from crm.auth import scopes
+    from crm.auth.session import init_login
+    from crm.extensions import babel, csrf, db, htmx, migrate
+    from crm.queue import init_queue
+    from crm.web.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    init_login(app)
+    init_queue(app)
+    hooks.install()
+    scopes.register_foundation()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from crm.web.sqlite import enable_wal
+
+        enable_wal(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crm.admin.views import bp as admin_bp
+    from crm.audit.views import bp as audit_bp
+    from crm.auth.views import bp as auth_bp
+    from crm.cli import cli
+    from crm.dashboard.views import bp as dashboard_bp
+    from crm.settings.views import bp as settings_bp
+    from crm.web.health import bp as health_bp
+
+    for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp):
+        app.register_blueprint(bp)
+    app.cli.add_command(cli)
+
+
+def _register_web(app: Flask) -> None:
+    from crm.web import errors, layout
+    from crm.web.formatting import FILTERS
+    from crm.web.security import add_security_headers
+
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.after_request(add_security_headers)
+    errors.register(app)
+    layout.register(app)

@@ -1,0 +1,113 @@
+"""One SQLAlchemy hook writes the audit trail for every Audited model (R-04)."""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from crm.base import Audited, utcnow
+
+MASK = "******"
+# Who acts outside a request (jobs, CLI); None means "the system".
+acting_user_id: ContextVar[int | None] = ContextVar("acting_user_id", default=None)
+
+
+def current_actor_id() -> int | None:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return acting_user_id.get()
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def _field_rows(obj, action: str) -> list[dict]:
+    mapper = inspect(obj).mapper
+    rows = []
+    for attr in mapper.column_attrs:
+        name = attr.key
+        if name in obj.__audit_exclude__ or name == "id":
+            continue
+        hist = inspect(obj).attrs[name].history
+        if action == "update" and not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else None
+        new = hist.added[0] if hist.added else (hist.unchanged[0] if hist.unchanged else None)
+        if action == "delete":
+            old, new = (hist.unchanged or hist.deleted or [None])[0], None
+        if action == "insert" and new is None:
+            continue
+        masked = name in obj.__audit_mask__
+        rows.append(
+            {
+                "field": name,
+                "old": MASK if masked and old is not None else _text(old),
+                "new": MASK if masked and new is not None else _text(new),
+            }
+        )
+    return rows
+
+
+def _entries_for(obj, action: str) -> list[dict]:
+    if parent := getattr(type(obj), "__audit_parent__", None):
+        model, fk, field = parent
+        value = getattr(obj, field)
+        return [
+            {
+                "model": model,
+                "record_id": getattr(obj, fk),
+                "action": "update",
+                "field": field,
+                "old": value if action == "delete" else None,
+                "new": value if action == "insert" else None,
+            }
+        ]
+    if not isinstance(obj, Audited):
+        return []
+    base = {"model": obj.__tablename__, "record_id": obj.id, "action": action}
+    rows = _field_rows(obj, action)
+    if action != "update" and not rows:
+        rows = [{"field": None, "old": None, "new": None}]
+    return [base | row for row in rows]
+
+
+def _collect(session: Session) -> list[dict]:
+    entries = []
+    for action, objs in (
+        ("insert", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objs:
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            entries.extend(_entries_for(obj, action))
+    return entries
+
+
+def write_audit_trail(session: Session, _flush_context) -> None:
+    from crm.audit.models import AuditEntry
+
+    entries = _collect(session)
+    if not entries:
+        return
+    actor, now = current_actor_id(), utcnow()
+    for entry in entries:
+        entry.update(user_id=actor, at=now)
+    session.connection().execute(AuditEntry.__table__.insert(), entries)
+
+
+def install() -> None:
+    if not event.contains(Session, "after_flush", write_audit_trail):
+        event.listen(Session, "after_flush", write_audit_trail)

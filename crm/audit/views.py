@@ -1,0 +1,93 @@
+"""/audit: the trail, filtered by user, model, record and dates, newest first (R-04)."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, request
+from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.audit.models import Approval, AuditEntry
+from crm.auth.access import roles_required
+from crm.auth.models import User
+from crm.auth.scopes import visible
+from crm.extensions import db
+from crm.web.pagination import keyset_page
+from crm.web.render import render
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+ACTION_LABELS = {"insert": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
+DECISION_LABELS = {
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "recorded_after": _l("Recorded afterwards"),
+}
+
+
+def model_label(table: str) -> str:
+    """The readable name of a table's model (its `__label__`), else the table name."""
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table:
+            return str(getattr(mapper.class_, "__label__", table))
+    return table
+
+
+@bp.context_processor
+def labels() -> dict:
+    return {"model_label": model_label, "action_labels": ACTION_LABELS,
+            "decision_labels": DECISION_LABELS}
+
+
+def _local_day(value: str | None, end: bool = False):
+    """A YYYY-MM-DD in the user's zone as the UTC instant that starts (or ends) it."""
+    try:
+        day = datetime.strptime(value or "", "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    start = datetime.combine(day, time.min, tzinfo=get_timezone())
+    return start + timedelta(days=1) if end else start
+
+
+def _filters() -> dict:
+    return {
+        "user": request.args.get("user", type=int),
+        "model": request.args.get("model", "").strip(),
+        "record": request.args.get("record", type=int),
+        "since": request.args.get("since", ""),
+        "until": request.args.get("until", ""),
+    }
+
+
+def _query(f: dict):
+    stmt = visible(AuditEntry).options(joinedload(AuditEntry.user))
+    if f["user"]:
+        stmt = stmt.where(AuditEntry.user_id == f["user"])
+    if f["model"]:
+        stmt = stmt.where(AuditEntry.model == f["model"])
+    if f["record"]:
+        stmt = stmt.where(AuditEntry.record_id == f["record"])
+    if since := _local_day(f["since"]):
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until := _local_day(f["until"], end=True):
+        stmt = stmt.where(AuditEntry.at < until)
+    return stmt
+
+
+@bp.get("")
+@roles_required("director", "admin")
+def index():
+    f = _filters()
+    page = keyset_page(_query(f), AuditEntry.id, AuditEntry.id, request.args.get("after"))
+    users = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
+    models = db.session.scalars(select(AuditEntry.model).distinct().order_by(AuditEntry.model))
+    return render("audit/index.html", page=page, filters=f, users=users, models=list(models))
+
+
+@bp.get("/approvals")
+@roles_required("director", "admin")
+def approvals():
+    stmt = select(Approval).options(joinedload(Approval.user))
+    page = keyset_page(stmt, Approval.id, Approval.id, request.args.get("after"))
+    return render("audit/approvals.html", page=page)

@@ -1,0 +1,51 @@
+"""Column mixins and time helpers shared by every domain's models."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Integer, TypeDecorator
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC; always hands back an aware datetime (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use crm.base.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Audited:
+    """Marks a model whose every insert/update/delete goes to the audit trail (R-04)."""
+
+    __audit_exclude__: frozenset[str] = frozenset({"version", "updated_at", "search_key"})
+    __audit_mask__: frozenset[str] = frozenset()
+
+
+class Versioned:
+    """Optimistic locking: a stale write raises StaleDataError; forms compare `version`."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )

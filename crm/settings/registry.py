@@ -1,0 +1,86 @@
+"""Every number of REQUIREMENTS.md that an admin may tune, with its default and bounds."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    kind: type  # int | Decimal | bool
+    default: int | Decimal | bool
+    label: object
+    group: object
+    rule: str = ""
+    minimum: int | Decimal | None = 0
+    maximum: int | Decimal | None = None
+    unit: object = ""
+
+
+_DAYS, _HOURS, _MINUTES = _l("days"), _l("hours"), _l("minutes")
+_G_ACCESS, _G_SALES, _G_MONEY = _l("Login and security"), _l("Sales funnel"), _l("Receivables")
+_G_SERVICE, _G_CAMPAIGN, _G_CHANNEL = _l("Customer service"), _l("Campaigns"), _l("Channel")
+_G_ALERTS = _l("Alerts")
+
+DEFINITIONS: tuple[SettingDef, ...] = (
+    SettingDef("login_max_failures", int, 5, _l("Failed logins before an account is locked"),
+               _G_ACCESS, minimum=1, maximum=100),
+    SettingDef("login_ip_max_failures", int, 20, _l("Failed logins before an IP is locked"),
+               _G_ACCESS, minimum=1, maximum=10000),
+    SettingDef("login_window_minutes", int, 15, _l("Lockout window"), _G_ACCESS,
+               minimum=1, maximum=1440, unit=_MINUTES),
+    SettingDef("password_min_length", int, 10, _l("Minimum password length"), _G_ACCESS,
+               minimum=8, maximum=128),
+    SettingDef("pool_return_days", int, 30, _l("Days without follow-up before a lead returns "
+               "to the shared pool"), _G_SALES, "R-12", minimum=1, maximum=365, unit=_DAYS),
+    SettingDef("target_revenue_threshold", Decimal, Decimal("50000000"),
+               _l("Annual revenue above which a manufacturer is a target customer (CNY)"),
+               _G_SALES, "R-13"),
+    SettingDef("delivery_exception_hours", int, 24, _l("Report a delivery exception to the "
+               "customer within"), _G_SALES, "R-16", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("collection_letter_days", int, 7, _l("Written collection letter within"),
+               _G_MONEY, "R-21", minimum=1, maximum=365, unit=_DAYS),
+    SettingDef("director_visit_days", int, 15, _l("Visit led by the sales director within"),
+               _G_MONEY, "R-21", minimum=1, maximum=365, unit=_DAYS),
+    SettingDef("legal_action_days", int, 30, _l("Legal proceedings after overdue for"),
+               _G_MONEY, "R-21", minimum=1, maximum=730, unit=_DAYS),
+    SettingDef("archive_hours", int, 24, _l("Service archive completed within"), _G_SERVICE,
+               "R-30", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("first_revisit_days", int, 7, _l("First revisit after delivery within"),
+               _G_SERVICE, "R-31", minimum=1, maximum=90, unit=_DAYS),
+    SettingDef("routine_revisit_days", int, 30, _l("Routine revisit every"), _G_SERVICE, "R-31",
+               minimum=1, maximum=365, unit=_DAYS),
+    SettingDef("deep_interview_days", int, 90, _l("Deep interview every"), _G_SERVICE, "R-31",
+               minimum=1, maximum=730, unit=_DAYS),
+    SettingDef("complaint_response_minutes", int, 30, _l("Respond to a complaint within"),
+               _G_SERVICE, "R-33", minimum=1, maximum=1440, unit=_MINUTES),
+    SettingDef("complaint_solution_hours", int, 24, _l("Initial solution within"), _G_SERVICE,
+               "R-33", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("complaint_plan_hours", int, 48, _l("Written plan for a complex case within"),
+               _G_SERVICE, "R-33", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("surveys_per_year", int, 2, _l("Satisfaction surveys per year"), _G_SERVICE,
+               "R-34", minimum=1, maximum=12),
+    SettingDef("satisfaction_threshold", int, 80, _l("Score below which an improvement plan "
+               "is required (of 100)"), _G_SERVICE, "R-34", minimum=0, maximum=100),
+    SettingDef("escalation_delay_hours", int, 24, _l("Alert the owner's manager when still "
+               "overdue after"), _G_ALERTS, "R-41", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("campaign_approval_threshold", Decimal, Decimal("50000"),
+               _l("Campaign budget above which the director approves (CNY)"), _G_CAMPAIGN,
+               "R-51"),
+    SettingDef("campaign_kickoff_days", int, 7, _l("Kickoff meeting before the start"),
+               _G_CAMPAIGN, "R-52", minimum=0, maximum=180, unit=_DAYS),
+    SettingDef("campaign_closing_days", int, 15, _l("Closing acceptance after the end within"),
+               _G_CAMPAIGN, "R-52", minimum=1, maximum=180, unit=_DAYS),
+    SettingDef("dealer_min_experience_years", int, 3, _l("Minimum industry experience of a "
+               "dealer"), _G_CHANNEL, "R-60", minimum=0, maximum=50),
+    SettingDef("dealer_warning_quarters", int, 2, _l("Failing quarters before a warning "
+               "notice"), _G_CHANNEL, "R-62", minimum=1, maximum=8),
+    SettingDef("dealer_termination_quarters", int, 3, _l("Failing quarters before "
+               "termination"), _G_CHANNEL, "R-62", minimum=1, maximum=12),
+    SettingDef("dealer_growth_percent", int, 15, _l("New dealers per year (percent of the "
+               "existing count)"), _G_CHANNEL, "R-63", minimum=0, maximum=100),
+)
+
+BY_KEY = {d.key: d for d in DEFINITIONS}

@@ -1,0 +1,61 @@
+"""Jinja filters: the Chinese way of writing money, dates, phones; relative times."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask_babel import format_datetime, format_timedelta, to_user_timezone
+
+RECENT_SECONDS = 7 * 24 * 3600
+
+
+def money(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    return f"¥{Decimal(value):,.2f}"
+
+
+def day(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return value.strftime("%Y-%m-%d")
+
+
+def moment(value: datetime | None) -> str:
+    """Exact local time, minutes precision: 2026-11-22 14:05."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+def ago(value: datetime | None) -> str:
+    """'3 小时前' when recent, else the date."""
+    if value is None:
+        return ""
+    delta = value - datetime.now(UTC)
+    if abs(delta.total_seconds()) < RECENT_SECONDS:
+        return format_timedelta(delta, add_direction=True)
+    return day(value)
+
+
+def phone(value: str | None) -> str:
+    digits = "".join(c for c in value or "" if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    return value or ""
+
+
+def masked_phone(value: str | None) -> str:
+    digits = "".join(c for c in value or "" if c.isdigit())
+    if len(digits) < 7:
+        return "****" if digits else ""
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+FILTERS = {
+    "money": money,
+    "day": day,
+    "moment": moment,
+    "ago": ago,
+    "phone": phone,
+    "masked_phone": masked_phone,
+}

@@ -1,0 +1,52 @@
+"""What every page's layout needs: navigation for the user's roles, languages, CSRF."""
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from crm.auth.forms import ROLE_LABELS
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    roles: tuple[str, ...] = ()  # empty: everyone logged in
+    section: str = ""  # URL prefix that marks the item current
+
+
+NAV: list[NavItem] = [
+    NavItem("dashboard.home", _l("Home"), section="/"),
+    NavItem("audit.index", _l("Audit trail"), ("director", "admin"), "/audit"),
+    NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
+    NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),
+    NavItem("settings.index", _l("Settings"), ("admin",), "/admin/settings"),
+]
+
+
+def nav_for(user) -> list[NavItem]:
+    return [item for item in NAV if not item.roles or user.has_role(*item.roles)]
+
+
+def is_current(item: NavItem) -> bool:
+    if item.section == "/":
+        return request.path == "/"
+    return request.path.startswith(item.section)
+
+
+def layout_context() -> dict:
+    nav = nav_for(current_user) if current_user.is_authenticated else []
+    return {
+        "nav": nav,
+        "is_current": is_current,
+        "languages": current_app.config["LANGUAGES"],
+        "locale": str(get_locale()),
+        "role_labels": ROLE_LABELS,
+    }
+
+
+def register(app) -> None:
+    app.context_processor(layout_context)

@@ -1,0 +1,162 @@
+"""Test fixtures: a migrated database (SQLite file or the PostgreSQL in DATABASE_URL), a real
+Redis (REDIS_URL, else an embedded server), and HTTP clients that carry CSRF tokens."""
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from crm import create_app
+from crm.auth.demo import DEMO_PASSWORD, seed_people
+from crm.extensions import db
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    if url := os.environ.get("REDIS_URL"):
+        yield url
+        return
+    from crm.devrun import start_embedded_redis, wait_for_redis
+
+    proc, url = start_embedded_redis(dict(os.environ))
+    wait_for_redis(url, proc)
+    yield url
+    proc.terminate()
+    proc.wait(5)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if "test" not in (make_url(url).database or ""):
+        raise pytest.UsageError("DATABASE_URL must name a test database: the suite wipes it")
+    return url
+
+
+def _fresh_schema() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, redis_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "test-secret",
+            "CRM_DEMO": False,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_KIB": 1024,
+        }
+    )
+    with app.app_context():
+        _fresh_schema()
+    return app
+
+
+def _wipe(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        app.extensions["crm_redis"].flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    yield
+    _wipe(app)
+
+
+@pytest.fixture
+def people(app):
+    """The demo organisation: one user per role (see crm/auth/demo.py)."""
+    with app.app_context():
+        seed_people()
+        db.session.commit()
+
+
+class Client:
+    """A test client that logs in and sends the CSRF token like the browser does."""
+
+    def __init__(self, app):
+        self.app = app
+        self.http = app.test_client()
+
+    def csrf(self) -> str:
+        page = self.http.get("/login" if not self.logged_in() else "/").get_data(as_text=True)
+        return CSRF_META.search(page).group(1)
+
+    def logged_in(self) -> bool:
+        return self.http.get("/", follow_redirects=False).status_code == 200
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):
+        return self.post("/login", {"username": username, "password": password})
+
+    def get(self, url: str, htmx: bool = False, target: str | None = None, **kw):
+        headers = kw.pop("headers", {})
+        if htmx:
+            headers["HX-Request"] = "true"
+            if target:
+                headers["HX-Target"] = target
+        return self.http.get(url, headers=headers, **kw)
+
+    def post(self, url: str, data: dict | None = None, htmx: bool = False, csrf: bool = True,
+             **kw):
+        data = dict(data or {})
+        headers = kw.pop("headers", {})
+        if csrf:
+            data.setdefault("csrf_token", self.csrf())
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.http.post(url, data=data, headers=headers, **kw)
+
+
+@pytest.fixture
+def client(app):
+    return Client(app)
+
+
+@pytest.fixture
+def login(app, people):
+    """login('zhangwei') -> a Client logged in as that demo user."""
+
+    def make(username: str) -> Client:
+        c = Client(app)
+        response = c.login(username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return c
+
+    return make
+
+
+@contextmanager
+def count_queries(app):
+    """Counts SQL statements run inside the block: `with count_queries(app) as q: ...; q.n`."""
+
+    class Counter:
+        n = 0
+
+    def bump(*_args):
+        Counter.n += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", bump)
+    try:
+        yield Counter
+    finally:
+        event.remove(engine, "before_cursor_execute", bump)

@@ -1,0 +1,23 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from crm.extensions import db
+
+
+def test_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_seed_demo_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["crm", "seed-demo"])
+    assert "loaded" in first.output
+    second = runner.invoke(args=["crm", "seed-demo"])
+    assert "not loaded again" in second.output
+    logins = runner.invoke(args=["crm", "demo-logins"])
+    assert "zhangwei" in logins.output and "Demo#2026crm" in logins.output

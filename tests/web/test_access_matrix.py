@@ -1,0 +1,91 @@
+"""Which role may open which page (R-02, R-03): one table, checked for every route and role.
+
+A route missing from ACCESS fails the first test, so every later route joins the matrix."""
+
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+
+from crm.audit.models import AuditEntry
+from crm.auth.models import Team, User
+from crm.extensions import db
+from tests.web.test_route_guard import PUBLIC
+
+ROLE_USERS = {
+    "admin": "admin",
+    "director": "zhaomin",
+    "manager": "wangqiang",
+    "sales": "zhangwei",
+    "service": "zhoujie",
+    "channel": "sunli",
+    "marketing": "machao",
+    "product": "hefang",
+    "finance": "zhengshuang",
+    "legal": "fenglv",
+}
+EVERYONE = frozenset(ROLE_USERS)
+ADMIN = frozenset({"admin"})
+OVERSIGHT = frozenset({"admin", "director"})
+
+ACCESS = {
+    "dashboard.home": EVERYONE,
+    "auth.change_password": EVERYONE,
+    "auth.logout": EVERYONE,
+    "admin.users": ADMIN,
+    "admin.new_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.toggle_active": ADMIN,
+    "admin.reset_password": ADMIN,
+    "admin.teams": ADMIN,
+    "admin.edit_team": ADMIN,
+    "settings.index": ADMIN,
+    "audit.index": OVERSIGHT,
+    "audit.approvals": OVERSIGHT,
+}
+
+
+def _sample_args(app) -> dict:
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "liuyang"))
+        team_id = db.session.scalar(select(Team.id).where(Team.name == "华南销售一组"))
+    return {"user_id": user_id, "team_id": team_id}
+
+
+def _urls(app, methods: set[str]):
+    args = _sample_args(app)
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint in PUBLIC or not (rule.methods & methods):
+                continue
+            values = {name: args[name] for name in rule.arguments}
+            yield rule.endpoint, url_for(rule.endpoint, **values)
+
+
+def test_every_route_is_in_the_access_table(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - PUBLIC
+    assert endpoints - set(ACCESS) == set(), "add the new routes to ACCESS"
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_USERS))
+def test_pages_open_only_for_their_roles(app, login, role):
+    user = login(ROLE_USERS[role])
+    for endpoint, url in _urls(app, {"GET"}):
+        expected = 200 if role in ACCESS[endpoint] else 403
+        assert user.get(url).status_code == expected, f"{role} GET {url}"
+
+
+def _audit_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_USERS))
+def test_denied_posts_change_nothing(app, login, role):
+    user = login(ROLE_USERS[role])
+    for endpoint, url in _urls(app, {"POST"}):
+        if role in ACCESS[endpoint]:
+            continue
+        before = _audit_count(app)
+        response = user.post(url, {"active": "0", "password": "Xx#12345678", "name": "x"})
+        assert response.status_code == 403, f"{role} POST {url}"
+        assert _audit_count(app) == before, f"{role} POST {url} changed data"
