@@ -55,7 +55,7 @@ translations: install
 	    $(VENV)/bin/pybabel init -d $(TRANSLATIONS) -i $(TRANSLATIONS)/messages.pot -l $$locale; \
 	done
 	$(VENV)/bin/pybabel update -d $(TRANSLATIONS) -i $(TRANSLATIONS)/messages.pot \
-	  --no-fuzzy-matching
+	  --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) instance/crm.db instance/crm.db-wal instance/crm.db-shm

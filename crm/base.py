@@ -30,8 +30,11 @@ class UTCDateTime(TypeDecorator):
 class Audited:
     """Marks a model whose every insert/update/delete goes to the audit trail (R-04)."""
 
-    __audit_exclude__: frozenset[str] = frozenset({"version", "updated_at", "search_key"})
+    __audit_exclude__: frozenset[str] = frozenset(
+        {"version", "created_at", "updated_at", "search_key"}
+    )
     __audit_mask__: frozenset[str] = frozenset()
+    __field_labels__: dict[str, object] = {}  # column -> readable label for the audit page
 
 
 class Versioned:

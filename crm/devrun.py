@@ -49,9 +49,10 @@ def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
 
 
-def start_embedded_redis(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    data_dir = INSTANCE / "redis"
-    data_dir.mkdir(exist_ok=True)
+def start_embedded_redis(
+    env: dict[str, str], data_dir: Path = INSTANCE / "redis"
+) -> tuple[subprocess.Popen, str]:
+    data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     cmd = [
         redis_server_binary(),
@@ -75,7 +76,7 @@ def wait_for_redis(url: str, proc: subprocess.Popen) -> None:
         except redis.ConnectionError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"embedded Redis did not start; see {INSTANCE / 'redis' / 'redis.log'}"
+                    "embedded Redis did not start; see redis.log in its data folder"
                 ) from None
             time.sleep(0.1)
 

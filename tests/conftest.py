@@ -18,13 +18,13 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 @pytest.fixture(scope="session")
-def redis_url():
+def redis_url(tmp_path_factory):
     if url := os.environ.get("REDIS_URL"):
         yield url
         return
     from crm.devrun import start_embedded_redis, wait_for_redis
 
-    proc, url = start_embedded_redis(dict(os.environ))
+    proc, url = start_embedded_redis(dict(os.environ), tmp_path_factory.mktemp("redis"))
     wait_for_redis(url, proc)
     yield url
     proc.terminate()

@@ -17,7 +17,7 @@ from crm.web.search import matches
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-USER_SORTS = {"name": User.name, "username": User.username, "created": User.created_at}
+USER_SORTS = {"name": User.search_key, "username": User.username, "created": User.created_at}
 USER_FIELDS = ["username", "name", "email", "team_id", "roles"]
 
 
@@ -53,7 +53,7 @@ def _user_query(f: dict):
 @roles_required("admin")
 def users():
     f = _user_filters()
-    sort_col = USER_SORTS.get(f["sort"], User.name)
+    sort_col = USER_SORTS.get(f["sort"], User.search_key)
     page = keyset_page(_user_query(f), sort_col, User.id, request.args.get("after"),
                        descending=f["sort"] == "created")
     teams = {t.id: t for t in db.session.scalars(select(Team))}

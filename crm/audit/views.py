@@ -26,17 +26,26 @@ DECISION_LABELS = {
 }
 
 
-def model_label(table: str) -> str:
-    """The readable name of a table's model (its `__label__`), else the table name."""
+def _model_class(table: str):
     for mapper in db.Model.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table:
-            return str(getattr(mapper.class_, "__label__", table))
-    return table
+            return mapper.class_
+    return None
+
+
+def model_label(table: str) -> str:
+    """The readable name of a table's model (its `__label__`), else the table name."""
+    return str(getattr(_model_class(table), "__label__", table))
+
+
+def field_label(table: str, field: str | None) -> str:
+    labels = getattr(_model_class(table), "__field_labels__", {})
+    return str(labels.get(field, field or ""))
 
 
 @bp.context_processor
 def labels() -> dict:
-    return {"model_label": model_label, "action_labels": ACTION_LABELS,
+    return {"model_label": model_label, "field_label": field_label, "action_labels": ACTION_LABELS,
             "decision_labels": DECISION_LABELS}
 
 

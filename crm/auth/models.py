@@ -29,6 +29,7 @@ TEAM_LEVELS = ("hq", "region", "team")
 class Team(Audited, Versioned, Timestamped, db.Model):
     __tablename__ = "teams"
     __label__ = _l("Team")
+    __field_labels__ = {"name": _l("Name"), "level": _l("Level"), "parent_id": _l("Parent")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -43,8 +44,19 @@ class Team(Audited, Versioned, Timestamped, db.Model):
 class User(UserMixin, Audited, Versioned, Timestamped, db.Model):
     __tablename__ = "users"
     __label__ = _l("User")
-    __audit_mask__ = frozenset({"password_hash", "session_nonce"})
+    __field_labels__ = {
+        "username": _l("Username"),
+        "name": _l("Full name"),
+        "email": _l("E-mail"),
+        "password_hash": _l("Password"),
+        "active": _l("Active"),
+        "team_id": _l("Team"),
+        "timezone": _l("Time zone"),
+        "role": _l("Roles"),
+    }
+    __audit_mask__ = frozenset({"password_hash"})
     __audit_exclude__ = Audited.__audit_exclude__ | {
+        "session_nonce",
         "last_login_at",
         "password_changed_at",
         "locale",

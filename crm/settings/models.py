@@ -11,6 +11,7 @@ class Setting(Audited, Timestamped, db.Model):
 
     __tablename__ = "settings"
     __label__ = _l("Setting")
+    __field_labels__ = {"key": _l("Setting"), "value": _l("Value")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)

@@ -9,7 +9,8 @@ _NON_WORD = re.compile(r"[\s\-_·.,，。()（）]+")
 
 
 def pinyin_key(*texts: str | None) -> str:
-    """'张三' -> '张三 zhangsan zs'; stored lowercased so LIKE finds any of them."""
+    """'张三' -> 'zhangsan zs 张三': full pinyin first, so sorting by the key sorts by pinyin
+    (the order Chinese users expect); stored lowercased so LIKE finds any part."""
     parts: list[str] = []
     for text in texts:
         if not text:
@@ -17,7 +18,7 @@ def pinyin_key(*texts: str | None) -> str:
         compact = _NON_WORD.sub("", text).lower()
         full = "".join(lazy_pinyin(compact)).lower()
         initials = "".join(lazy_pinyin(compact, style=Style.FIRST_LETTER)).lower()
-        parts.extend(dict.fromkeys([compact, full, initials]))
+        parts.extend(dict.fromkeys([full, initials, compact]))
     return " ".join(parts)
 
 
