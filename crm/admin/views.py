@@ -19,6 +19,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 USER_SORTS = {"name": User.search_key, "username": User.username, "created": User.created_at}
 USER_FIELDS = ["username", "name", "email", "team_id", "roles"]
+TEAM_FIELDS = ["name", "level", "parent_id"]
 
 
 def _team_choices(blank: str) -> list[tuple]:
@@ -179,6 +180,15 @@ def _tree(teams: list[Team]) -> list[tuple[int, Team]]:
     return ordered
 
 
+def _save_team_from(form: TeamForm, team: Team | None) -> Team | None:
+    try:
+        return services.save_team(team, name=form.name.data.strip(), level=form.level.data,
+                                  parent_id=form.parent_id.data)
+    except services.AuthError as error:
+        form.add_error(error.field, error.message)
+        return None
+
+
 @bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
 @roles_required("admin")
@@ -186,15 +196,17 @@ def edit_team(team_id: int | None):
     team = get_visible_or_404(Team, team_id) if team_id else None
     form = TeamForm(obj=team)
     form.parent_id.choices = _team_choices(_("No parent"))
+    status, conflicts = 200, []
     if form.validate_on_submit():
-        try:
-            services.save_team(team, name=form.name.data.strip(), level=form.level.data,
-                               parent_id=form.parent_id.data)
-        except services.AuthError as error:
-            form.add_error(error.field, error.message)
-        else:
+        if team and is_stale(form, team):
+            conflicts, status = reload_with_conflict(form, team, TEAM_FIELDS), 409
+        elif _save_team_from(form, team):
             db.session.commit()
             flash(_("Team saved."), "success")
             return redirect(url_for("admin.teams"))
-    status = 422 if form.is_submitted() else 200
-    return render("admin/team_form.html", status=status, form=form, team=team)
+        else:
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return render("admin/team_form.html", status=status, form=form, team=team,
+                  conflicts=conflicts)

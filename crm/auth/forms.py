@@ -66,3 +66,4 @@ class TeamForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     level = SelectField(_l("Level"), choices=[(lv, LEVEL_LABELS[lv]) for lv in TEAM_LEVELS])
     parent_id = SelectField(_l("Parent"), coerce=lambda v: int(v) if v else None)
+    version = HiddenField()

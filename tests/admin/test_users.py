@@ -132,3 +132,16 @@ def test_team_levels_are_checked(login, app):
                                          "parent_id": str(hq.id)})
     assert ok.status_code == 302
     assert "华北大区" in admin.get("/admin/teams").get_data(as_text=True)
+
+
+def test_stale_team_edit_gets_409(login, app):
+    first, second = login("admin"), login("admin")
+    team = _get(app, Team, name="华南销售一组")
+    base = {"name": team.name, "level": "team", "parent_id": str(team.parent_id),
+            "version": str(team.version)}
+    saved = second.post(f"/admin/teams/{team.id}", base | {"name": "华南销售二组"})
+    assert saved.status_code == 302
+    response = first.post(f"/admin/teams/{team.id}", base | {"name": "华南销售三组"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert 'value="华南销售二组"' in page and "华南销售三组" in page
