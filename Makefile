@@ -11,7 +11,7 @@ CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint chromium translations clean
+.PHONY: install run test lint bench chromium translations clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -30,6 +30,11 @@ run: install
 
 test: install chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks: BENCH_SIZE=small|medium|large (default medium) into DATABASE_URL (default a SQLite
+# file in bench/data); results in bench/results/.
+bench: install
+	$(PY) -m bench --size $${BENCH_SIZE:-medium} $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

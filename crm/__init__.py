@@ -42,6 +42,10 @@ def _init_extensions(app: Flask) -> None:
         from crm.web.sqlite import enable_wal
 
         enable_wal(app)
+    if app.config["CRM_QUERY_COUNT"]:
+        from crm.web import querycount
+
+        querycount.enable(app)
 
 
 def _register_blueprints(app: Flask) -> None:

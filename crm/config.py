@@ -32,6 +32,7 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.CRM_DEMO = _flag("CRM_DEMO")
+        self.CRM_QUERY_COUNT = _flag("CRM_QUERY_COUNT")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _flag("CRM_SECURE_COOKIES")

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from crm.auth.models import ROLES, LoginFailure, Team, User, UserRole
 from crm.auth.passwords import hash_password, password_problem, verify_password
@@ -63,8 +63,21 @@ def authenticate(username: str, password: str, ip: str) -> User:
         _record_failure((user_key, ip_key))
         raise AuthError(_("Wrong username or password."), "password")
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == user_key))
-    user.last_login_at = utcnow()
+    # A plain UPDATE: two simultaneous logins of one user must not conflict on `version`.
+    db.session.execute(
+        update(User).where(User.id == user.id).values(last_login_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
     return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    """A preference, not a business change: no version bump, no conflict with an admin's edit."""
+    db.session.execute(
+        update(User).where(User.id == user.id).values(locale=locale),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.expire(user, ["locale"])
 
 
 def _renew_sessions(user: User) -> None:

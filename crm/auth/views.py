@@ -43,7 +43,7 @@ def login():
             session.clear()  # a fresh session at login (no fixation)
             login_user(user)
             if user.locale is None and lang:
-                user.locale = lang
+                services.set_locale(user, lang)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
@@ -89,6 +89,6 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            current_user.locale = lang
+            services.set_locale(current_user, lang)
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")))

@@ -2,8 +2,10 @@
 
 from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
+from crm.extensions import db
 from crm.web.render import render
 
 MESSAGES = {
@@ -27,12 +29,19 @@ def _wants_json() -> bool:
 
 def handle_http_error(error: HTTPException):
     code = error.code or 500
+    if code >= 500 or code == 409:
+        db.session.rollback()  # the page below may query; never on a failed transaction
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 400 and error.description and "CSRF" in str(error.description):
         text = _l("The form expired or was sent from elsewhere. Reload the page and try again.")
     if _wants_json():
         return jsonify(error=str(title)), code
     return render("errors/error.html", status=code, code=code, title=title, text=text)
+
+
+def handle_stale(_error: StaleDataError):
+    """Two saves of one row raced past the form's version check: the later one lost."""
+    return handle_http_error(Conflict())
 
 
 def handle_unexpected(error: Exception):
@@ -42,4 +51,5 @@ def handle_unexpected(error: Exception):
 
 def register(app) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,208 @@
+"""`make bench`: generate data (once per database), serve the app with gunicorn, drive it over
+HTTP from this process, and write bench/results/<date>-<size>-<db>.{json,md}."""
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.client import Reply, Session
+from bench.generate import SIZES, already_generated, generate
+from bench.jobs import JOBS
+from bench.scenarios import LOGINS, SCENARIOS, STATIC_ASSETS, Scenario
+from bench.servers import Gunicorn
+
+RESULTS = Path(__file__).parent / "results"
+PASSWORD = "Demo#2026crm"
+
+
+def database_url(size: str) -> str:
+    if url := os.environ.get("DATABASE_URL"):
+        return url
+    data = Path(__file__).parent / "data"
+    data.mkdir(exist_ok=True)
+    return f"sqlite:///{data / f'{size}.db'}"
+
+
+def ensure_postgres_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                             {"n": parsed.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def prepare(url: str, size: str) -> dict:
+    from flask_migrate import upgrade
+
+    from crm import create_app
+
+    ensure_postgres_database(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        timings = {} if already_generated(SIZES[size]) else generate(SIZES[size])
+        job_timings = {name: job(SIZES[size]) for name, job in JOBS}
+    return {"generate_seconds": timings, "jobs_seconds": job_timings}
+
+
+def percentile(values: list[float], q: int) -> float:
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1)
+
+
+def _ok(scenario: Scenario, reply: Reply) -> bool:
+    return reply.status < 400
+
+
+def measure(session: Session, scenario: Scenario, n: int) -> dict:
+    for _ in range(5):
+        session.request(scenario.method, scenario.path, scenario.form, scenario.htmx_target)
+    replies = [session.request(scenario.method, scenario.path, scenario.form,
+                               scenario.htmx_target) for _ in range(n)]
+    latencies = [r.seconds for r in replies]
+    last = replies[-1]
+    return {
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "errors": sum(not _ok(scenario, r) for r in replies),
+        "queries": sorted({r.queries for r in replies if r.queries is not None}),
+        "bytes": len(last.body),
+        "gzip_bytes": last.gzip_bytes,
+        "target_p95_ms": scenario.target_p95_ms,
+    }
+
+
+def static_gzip_bytes(session: Session) -> int:
+    return sum(session.request("GET", path).gzip_bytes for path in STATIC_ASSETS)
+
+
+def throughput(port: int, seconds: float, threads: int) -> dict:
+    """Mixed reads and writes from `threads` clients, each with its own logins."""
+    counts = {"requests": 0, "errors": 0}
+    lock = threading.Lock()
+    ready = threading.Barrier(threads + 1)  # logins (argon2) are not part of the measurement
+    stop = threading.Event()
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        sessions = {}
+        for role, username in LOGINS.items():
+            sessions[role] = Session(port)
+            sessions[role].login(username, PASSWORD)
+        ready.wait()
+        done = errors = 0
+        while not stop.is_set():
+            s = rng.choice(SCENARIOS)
+            reply = sessions[s.role].request(s.method, s.path, s.form, s.htmx_target)
+            done += 1
+            errors += not _ok(s, reply)
+        with lock:
+            counts["requests"] += done
+            counts["errors"] += errors
+
+    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
+    for w in workers:
+        w.start()
+    ready.wait()
+    began = time.monotonic()
+    time.sleep(seconds)
+    stop.set()
+    for w in workers:
+        w.join()
+    elapsed = time.monotonic() - began
+    return {**counts, "seconds": round(elapsed, 1),
+            "per_second": round(counts["requests"] / elapsed, 1), "threads": threads}
+
+
+def run(args) -> dict:
+    url = database_url(args.size)
+    print(f"database {make_url(url).render_as_string(hide_password=True)}, size {args.size}")
+    prepared = prepare(url, args.size)
+    env = {"DATABASE_URL": url, "CRM_QUERY_COUNT": "1", "CRM_DEMO": "0"}
+    app_server = Gunicorn("wsgi:app", args.workers, env)
+    bare_server = Gunicorn("bench.bare:app", args.workers, {})
+    try:
+        bare = measure(Session(bare_server.port), Scenario("bare", "rep", "/"), args.requests)
+        sessions = {role: Session(app_server.port) for role in LOGINS}
+        for role, session in sessions.items():
+            session.login(LOGINS[role], PASSWORD)
+        static = static_gzip_bytes(sessions["rep"])
+        pages = {}
+        for s in SCENARIOS:
+            result = measure(sessions[s.role], s, args.requests)
+            result["p95_ratio_to_bare"] = round(result["p95_ms"] / max(bare["p95_ms"], 0.01), 1)
+            result["first_load_gzip_bytes"] = result["gzip_bytes"] + (static if s.first_load
+                                                                      else 0)
+            pages[s.name] = result
+            print(f"  {s.name:<32} p95 {result['p95_ms']:>6} ms  queries {result['queries']}")
+        load = throughput(app_server.port, args.duration, args.threads)
+        print(f"  throughput {load['per_second']} req/s, errors {load['errors']}")
+        memory = app_server.peak_memory_mib()
+    finally:
+        app_server.stop()
+        bare_server.stop()
+    return {"date": date.today().isoformat(), "size": args.size,
+            "database": make_url(url).get_backend_name(), "machine": machine(),
+            "workers": args.workers, "bare": bare, "pages": pages, "throughput": load,
+            "peak_worker_memory_mib": memory, **prepared}
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        f"### {result['date']} · {result['size']} · {result['database']} · {result['machine']}",
+        "",
+        f"Bare Flask route p95: {result['bare']['p95_ms']} ms. Throughput "
+        f"({result['throughput']['threads']} clients, {result['workers']} gunicorn workers): "
+        f"{result['throughput']['per_second']} req/s, {result['throughput']['errors']} errors. "
+        f"Peak worker memory: {result['peak_worker_memory_mib']} MiB.",
+        "",
+        "| page | p50 ms | p95 ms | p99 ms | × bare (p95) | SQL | KB gz | first load KB gz |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+    ]
+    for name, p in result["pages"].items():
+        lines.append(
+            f"| {name} | {p['p50_ms']} | {p['p95_ms']} | {p['p99_ms']} | "
+            f"{p['p95_ratio_to_bare']} | {','.join(map(str, p['queries']))} | "
+            f"{p['gzip_bytes'] / 1024:.1f} | {p['first_load_gzip_bytes'] / 1024:.1f} |")
+    for name, seconds in result["jobs_seconds"].items():
+        lines.append(f"\nJob `{name}`: {seconds} s")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=SIZES, default=os.environ.get("BENCH_SIZE", "small"))
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=15.0)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    result = run(args)
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"{result['date']}-{result['size']}-{result['database']}"
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    stem.with_suffix(".md").write_text(markdown(result))
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    main()

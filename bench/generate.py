@@ -1,0 +1,159 @@
+"""Bulk data for benchmarks: `python -m bench.generate --size medium` into DATABASE_URL.
+
+Rows are written with Core executemany in chunks, not through the ORM, so a medium set loads in
+minutes. Each domain adds a step to STEPS; a step takes the connection, the size and the shared
+context (ids made by earlier steps)."""
+
+import argparse
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import Connection, Table, select
+
+from bench import names
+from crm.base import utcnow
+from crm.web.search import pinyin_key
+
+CHUNK = 5_000
+MARKER_KEY = "_bench_generated"
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    reps: int
+    customers: int
+    contacts: int
+    deals: int
+    activities: int
+
+
+SIZES = {
+    "tiny": Size("tiny", 20, 200, 600, 400, 2_000),
+    "small": Size("small", 50, 1_000, 3_000, 2_000, 10_000),
+    "medium": Size("medium", 400, 100_000, 300_000, 200_000, 1_000_000),
+    "large": Size("large", 2_000, 1_000_000, 3_000_000, 2_000_000, 10_000_000),
+}
+
+
+@dataclass
+class Context:
+    rng: random.Random
+    rep_ids: list[int] = field(default_factory=list)
+    bench_rep_id: int = 0  # the demo rep the benchmark logs in as owns a slice of everything
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def owner(self) -> int:
+        return self.bench_rep_id if self.rng.random() < 0.02 else self.rng.choice(self.rep_ids)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Iterable[dict]) -> int:
+    batch, total = [], 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            conn.execute(table.insert(), batch)
+            total += len(batch)
+            batch = []
+    if batch:
+        conn.execute(table.insert(), batch)
+        total += len(batch)
+    return total
+
+
+def people(conn: Connection, size: Size, ctx: Context) -> int:
+    """The demo organisation plus `size.reps` reps spread over the two sales teams."""
+    from crm.auth.demo import seed_people
+    from crm.auth.models import Team, User, UserRole
+    from crm.extensions import db
+
+    seed_people()
+    db.session.commit()
+    template = db.session.scalar(select(User).where(User.username == "zhangwei"))
+    ctx.bench_rep_id = template.id
+    teams = list(db.session.scalars(select(Team.id).where(Team.name.like("%销售%"))))
+    rows = []
+    for i in range(size.reps):
+        name = names.person(ctx.rng)
+        rows.append({"username": f"rep{i:05d}", "name": name, "search_key": pinyin_key(name),
+                     "password_hash": template.password_hash, "active": True,
+                     "team_id": ctx.rng.choice(teams), "timezone": "Asia/Shanghai",
+                     "session_nonce": f"bench{i}", "version": 1, "created_at": utcnow(),
+                     "updated_at": utcnow()})
+    bulk_insert(conn, User.__table__, rows)
+    ctx.rep_ids = list(conn.scalars(select(User.id).where(User.username.like("rep%"))))
+    bulk_insert(conn, UserRole.__table__, ({"user_id": uid, "role": "sales"}
+                                            for uid in ctx.rep_ids))
+    return size.reps
+
+
+def audit_trail(conn: Connection, size: Size, ctx: Context) -> int:
+    """One audit row per activity: the audit page is the biggest append-only table we have."""
+    from crm.audit.models import AuditEntry
+
+    start = utcnow() - timedelta(days=365)
+    step = timedelta(days=365) / max(size.activities, 1)
+    fields = ("name", "grade", "stage", "amount", "close_date", "owner_id")
+
+    def rows():
+        for i in range(size.activities):
+            yield {"at": start + step * i, "user_id": ctx.owner(), "model": "users",
+                   "record_id": ctx.rng.choice(ctx.rep_ids), "action": "update",
+                   "field": ctx.rng.choice(fields), "old": str(i), "new": str(i + 1)}
+
+    return bulk_insert(conn, AuditEntry.__table__, rows())
+
+
+STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
+    ("people", people),
+    ("audit_trail", audit_trail),
+]
+
+
+def already_generated(size: Size) -> bool:
+    from crm.extensions import db
+    from crm.settings.models import Setting
+
+    marker = db.session.scalar(select(Setting.value).where(Setting.key == MARKER_KEY))
+    return marker == size.name
+
+
+def generate(size: Size, seed: int = 2026) -> dict[str, float]:
+    """Fill the (migrated, empty) database of the current app context; returns seconds per step."""
+    from crm.extensions import db
+    from crm.settings.models import Setting
+
+    ctx = Context(rng=random.Random(seed))
+    for name, step in STEPS:
+        began = time.perf_counter()
+        with db.engine.begin() as conn:
+            count = step(conn, size, ctx)
+        ctx.timings[name] = round(time.perf_counter() - began, 2)
+        print(f"  {name:<14} {count:>10,} rows  {ctx.timings[name]:>7.1f} s", flush=True)
+    db.session.add(Setting(key=MARKER_KEY, value=size.name))
+    db.session.commit()
+    return ctx.timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=SIZES, default="small")
+    args = parser.parse_args()
+    from flask_migrate import upgrade
+
+    from crm import create_app
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        if already_generated(SIZES[args.size]):
+            print(f"{args.size} data already present")
+            return
+        generate(SIZES[args.size])
+
+
+if __name__ == "__main__":
+    main()
