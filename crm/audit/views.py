@@ -1,6 +1,7 @@
 """/audit: the trail, filtered by user, model, record and dates, newest first (R-04)."""
 
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from flask import Blueprint, request
 from flask_babel import get_timezone
@@ -26,6 +27,7 @@ DECISION_LABELS = {
 }
 
 
+@cache
 def _model_class(table: str):
     for mapper in db.Model.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table:
@@ -45,7 +47,8 @@ def field_label(table: str, field: str | None) -> str:
 
 @bp.context_processor
 def labels() -> dict:
-    return {"model_label": model_label, "field_label": field_label, "action_labels": ACTION_LABELS,
+    return {"model_label": model_label, "field_label": field_label,
+            "action_labels": {key: str(label) for key, label in ACTION_LABELS.items()},
             "decision_labels": DECISION_LABELS}
 
 

@@ -44,7 +44,7 @@ def layout_context() -> dict:
         "is_current": is_current,
         "languages": current_app.config["LANGUAGES"],
         "locale": str(get_locale()),
-        "role_labels": ROLE_LABELS,
+        "role_labels": {key: str(label) for key, label in ROLE_LABELS.items()},
     }
 
 
