@@ -25,6 +25,7 @@ def _init_extensions(app: Flask) -> None:
     from crm.audit import hooks
     from crm.auth import scopes
     from crm.auth.session import init_login
+    from crm.customers.access import register_scopes as register_customer_scopes
     from crm.extensions import babel, csrf, db, htmx, migrate
     from crm.queue import init_queue
     from crm.web.i18n import select_locale, select_timezone
@@ -38,6 +39,7 @@ def _init_extensions(app: Flask) -> None:
     init_queue(app)
     hooks.install()
     scopes.register_foundation()
+    register_customer_scopes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from crm.web.sqlite import enable_wal
 
@@ -49,11 +51,13 @@ def _register_blueprints(app: Flask) -> None:
     from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
     from crm.cli import cli
+    from crm.customers.views import bp as customers_bp
     from crm.dashboard.views import bp as dashboard_bp
     from crm.settings.views import bp as settings_bp
     from crm.web.health import bp as health_bp
 
-    for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp):
+    for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
+               customers_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

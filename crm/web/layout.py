@@ -20,6 +20,8 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("dashboard.home", _l("Home"), section="/"),
+    NavItem("customers.index", _l("Customers"),
+            ("sales", "manager", "director", "admin", "service"), "/customers"),
     NavItem("audit.index", _l("Audit trail"), ("director", "admin"), "/audit"),
     NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
     NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),
