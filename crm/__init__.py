@@ -28,6 +28,7 @@ def _init_extensions(app: Flask) -> None:
     from crm.customers.access import register_scopes as register_customer_scopes
     from crm.extensions import babel, csrf, db, htmx, migrate
     from crm.queue import init_queue
+    from crm.sales.access import register_scopes as register_sales_scopes
     from crm.web.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -40,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
     hooks.install()
     scopes.register_foundation()
     register_customer_scopes()
+    register_sales_scopes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from crm.web.sqlite import enable_wal
 
@@ -53,11 +55,12 @@ def _register_blueprints(app: Flask) -> None:
     from crm.cli import cli
     from crm.customers.views import bp as customers_bp
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.sales.lead_views import bp as leads_bp
     from crm.settings.views import bp as settings_bp
     from crm.web.health import bp as health_bp
 
     for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
-               customers_bp):
+               customers_bp, leads_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

@@ -54,8 +54,8 @@ def save_customer(customer: Customer | None, values: dict) -> Customer:
     customer = customer or Customer()
     for key in CUSTOMER_FIELDS:
         if key in values:
-            setattr(customer, key, values[key])
-    customer.name = (customer.name or "").strip()
+            value = values[key]
+            setattr(customer, key, (value.strip() or None) if isinstance(value, str) else value)
     customer.credit_code = clean_credit_code(customer.credit_code) or None
     if not customer.name:
         raise CustomerError(_("Enter the company name."), "name")
@@ -137,28 +137,35 @@ def merge_customers(keep: Customer, drop: Customer) -> None:
 
 
 def _audit_events(customer: Customer) -> list[TimelineEvent]:
-    """The latest audited changes of the customer and its contacts: one bounded query."""
+    """The latest audited changes of the customer and its contacts: one bounded query; the
+    field rows of one save become one event."""
     contact_ids = select(Contact.id).where(Contact.customer_id == customer.id)
     stmt = (select(AuditEntry).options(joinedload(AuditEntry.user))
             .where(or_(
                 (AuditEntry.model == "customers") & (AuditEntry.record_id == customer.id),
                 (AuditEntry.model == "contacts") & AuditEntry.record_id.in_(contact_ids)))
-            .order_by(AuditEntry.id.desc()).limit(TIMELINE_LIMIT))
-    return [TimelineEvent(e.at, "audit", _audit_text(e), e.user.name if e.user else None)
-            for e in db.session.scalars(stmt)]
+            .order_by(AuditEntry.id.desc()).limit(TIMELINE_LIMIT * 4))
+    saves: dict[tuple, list[AuditEntry]] = {}
+    for entry in db.session.scalars(stmt):
+        saves.setdefault((entry.at, entry.model, entry.record_id, entry.action), []).append(entry)
+    return [TimelineEvent(rows[0].at, "audit", _audit_text(rows),
+                          rows[0].user.name if rows[0].user else None)
+            for rows in saves.values()]
 
 
-def _audit_text(entry: AuditEntry) -> str:
-    model = Customer if entry.model == "customers" else Contact
+def _audit_text(rows: list[AuditEntry]) -> str:
+    first = rows[0]
+    model = Customer if first.model == "customers" else Contact
     what = str(model.__label__)
-    if entry.field == "merged_from":
-        return _("Merged with %(name)s", name=entry.new)
-    if entry.action == "insert":
+    if first.field == "merged_from":
+        return _("Merged with %(name)s", name=first.new)
+    if first.action == "insert":
         return _("%(what)s created", what=what)
-    if entry.action == "delete":
+    if first.action == "delete":
         return _("%(what)s deleted", what=what)
-    label = str(model.__field_labels__.get(entry.field, entry.field))
-    return f"{what} · {label}: {entry.old or '—'} → {entry.new or '—'}"
+    changes = "; ".join(f"{model.__field_labels__.get(e.field, e.field)}: {e.old or '—'} → "
+                        f"{e.new or '—'}" for e in reversed(rows))
+    return f"{what} · {changes}"
 
 
 def timeline(customer: Customer) -> list[TimelineEvent]:

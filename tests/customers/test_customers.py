@@ -160,6 +160,9 @@ def test_edit_with_a_stale_version_is_409(app, login):
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)
     assert 'value="东莞"' in html and "广州" in html
+    timeline = rep.get(f"/customers/{customer_id}").get_data(as_text=True)
+    assert "客户 · 城市: 深圳 → 东莞" in timeline
+    assert timeline.count("新建客户") == 1  # one event per save, not one per field
 
 
 def test_merge_moves_contacts_and_is_audited(app, login):

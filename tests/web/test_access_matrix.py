@@ -53,6 +53,16 @@ ACCESS = {
     "customers.edit": SELLERS,
     "customers.contact_form": SELLERS,
     "customers.merge": SELLERS,
+    "leads.index": SELLERS,
+    "leads.pool": SELLERS,
+    "leads.new": SELLERS,
+    "leads.show": SELLERS,
+    "leads.edit": SELLERS,
+    "leads.move": SELLERS,
+    "leads.followup": SELLERS,
+    "leads.release": SELLERS,
+    "leads.claim": SELLERS,
+    "leads.assign": frozenset({"manager", "director", "admin"}),
 }
 
 
