@@ -13,7 +13,8 @@ from crm.customers import services as customers
 from crm.customers.identity import CODE_CHARS, credit_code_check_char
 from crm.customers.models import Customer
 from crm.extensions import db
-from crm.sales import funnel, services
+from crm.sales import deals, funnel, services
+from crm.sales.models import BundleItem, DealLine, Lead, Product
 
 REPS = {"zhangwei": ("上海", "上海"), "liuyang": ("江苏", "苏州"), "chenjing": ("广东", "深圳"),
         "yangfan": ("广东", "广州")}
@@ -42,6 +43,15 @@ COMPANIES = (  # name, industry, annual revenue (万元), government tender
 PEOPLE = ("王芳", "李娜", "刘洋", "陈杰", "杨磊", "赵静", "黄伟", "周敏", "吴强", "徐丽", "孙涛",
           "马琳", "朱明", "胡霞", "郭鹏", "何婷")
 TITLES = ("采购经理", "总经理", "技术总监", "财务总监", "设备科长", "信息中心主任")
+PRODUCTS = (  # name, kind, category, price
+    ("智能数控系统 CNC-800", "product", "数控系统", 186000),
+    ("工业网关 G200", "product", "物联网", 8800),
+    ("MES 生产执行系统", "product", "软件", 320000),
+    ("远程运维云服务（年）", "software_service", "软件服务", 36000),
+    ("数据分析增值包（年）", "software_service", "软件服务", 24000),
+    ("高精度传感器套件", "hardware_addon", "配件", 5600),
+    ("备用电源模块", "hardware_addon", "配件", 3200),
+)
 SOURCES = ("campaign", "online", "referral", "dealer", "inbound_call", "trade_show")
 
 
@@ -80,7 +90,9 @@ def seed_sales_demo() -> bool:
             customers.save_contact(None, customer.id, {
                 "name": person, "title": rng.choice(TITLES), "mobile": _mobile(rng),
                 "email": f"contact{rng.randrange(1000)}@example.cn"})
+    products = _seed_products()
     _seed_leads(users, rng)
+    _seed_deals(products, rng)
     acting_user_id.set(None)
     return True
 
@@ -101,3 +113,41 @@ def _seed_leads(users: dict[str, User], rng: random.Random) -> None:
         lead.last_followup_at = now - timedelta(days=rng.randrange(0, 25))
         if i % 3 == 1 and not pooled:
             services.move_lead(lead, funnel.stage("intent"))
+
+
+def _seed_products() -> list[Product]:
+    products = [Product(name=name, kind=kind, category=category, price=Decimal(price))
+                for name, kind, category, price in PRODUCTS]
+    bundle = Product(name="智能工厂套餐", kind="bundle", category="套餐", price=Decimal("498000"))
+    bundle.components = [BundleItem(component=products[0]), BundleItem(component=products[2]),
+                         BundleItem(component=products[3])]
+    for product in [*products, bundle]:
+        product.refresh_keys()
+        db.session.add(product)
+    db.session.flush()
+    return products
+
+
+def _seed_deals(products: list[Product], rng: random.Random) -> None:
+    """Deals from the owned leads, spread over the stages, with product lines."""
+    today = utcnow().date()
+    leads = db.session.scalars(select(Lead).where(Lead.owner_id.is_not(None)).order_by(Lead.id))
+    for i, lead in enumerate(leads):
+        acting_user_id.set(lead.owner_id)
+        deal = deals.convert_lead(lead)
+        deal.lines = [DealLine(product_id=p.id, quantity=Decimal(rng.randrange(1, 6)),
+                               unit_price=p.price, discount_percent=Decimal(rng.choice((0, 5))))
+                      for p in rng.sample(products, 2)]
+        deal.expected_value = deal.lines_total
+        deal.close_date = today + timedelta(days=rng.randrange(10, 120))
+        deal.solution_spec = "按客户产线现状定制，分两期上线"
+        deal.delivery_cycle = f"{rng.choice((30, 45, 60))} 天"
+        deal.service_commitment = "7×24 小时响应，首年免费运维"
+        db.session.flush()
+        if i % 4 == 2:
+            deals.sign_deal(deal, price=deal.lines_total, payment_method="installments",
+                            payment_terms="签约付 30%，验收后付 70%",
+                            breach_liability="逾期付款按日万分之五支付违约金",
+                            signed_at=today - timedelta(days=rng.randrange(1, 30)))
+        elif deal.stage.code == "potential" and i % 2:
+            deals.move_deal(deal, funnel.stage("intent"))

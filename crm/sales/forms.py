@@ -1,9 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms import Form as WtfForm
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from crm.contracts.models import PAYMENT_METHODS
 from crm.customers.models import GRADES
-from crm.sales.models import LEAD_SOURCES
+from crm.sales.models import CHANNELS, LEAD_SOURCES
 from crm.web.forms import Form
 
 
@@ -30,3 +41,51 @@ class StageForm(Form):
 
 class AssignForm(Form):
     owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
+
+
+class LineForm(WtfForm):
+    """One product line of a deal (a sub-form: the deal form carries the CSRF token)."""
+
+    product_id = SelectField(_l("Product"), coerce=optional_int, validate_choice=False)
+    quantity = DecimalField(_l("Quantity"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    unit_price = DecimalField(_l("Unit price"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    discount_percent = DecimalField(_l("Discount, percent"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
+
+
+class DealForm(Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    customer_id = SelectField(_l("Customer"), coerce=optional_int, validators=[DataRequired()])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
+    expected_value = DecimalField(_l("Expected value (CNY)"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    close_date = DateField(_l("Expected close date"), format="%Y-%m-%d",
+                           validators=[Optional()])
+    channel = SelectField(_l("Sales channel"), choices=list(CHANNELS.items()))
+    solution_spec = TextAreaField(_l("Product specification"), validators=[Optional()])
+    delivery_cycle = StringField(_l("Delivery cycle"), validators=[Optional(), Length(max=100)])
+    service_commitment = TextAreaField(_l("Service commitment"), validators=[Optional()])
+    lines = FieldList(FormField(LineForm), min_entries=3)
+    version = HiddenField()
+
+
+class SignForm(Form):
+    price = DecimalField(_l("Contract price (CNY)"), places=2, validators=[
+        InputRequired(), NumberRange(min=0, message=_l("Must not be negative."))])
+    payment_method = SelectField(_l("Payment method"), choices=list(PAYMENT_METHODS.items()))
+    payment_terms = TextAreaField(_l("Payment terms"), validators=[DataRequired()])
+    breach_liability = TextAreaField(_l("Liability for breach"), validators=[DataRequired()])
+    signed_at = DateField(_l("Signed on"), format="%Y-%m-%d", validators=[DataRequired()])
+
+
+class InlineAmountForm(Form):
+    value = DecimalField(_l("Expected value (CNY)"), places=2, validators=[
+        InputRequired(), NumberRange(min=0, message=_l("Must not be negative."))])
+    version = HiddenField()
+
+
+class InlineDateForm(Form):
+    value = DateField(_l("Expected close date"), format="%Y-%m-%d", validators=[Optional()])
+    version = HiddenField()

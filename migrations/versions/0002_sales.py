@@ -2,7 +2,7 @@
 
 Revision ID: 0002_sales
 Revises: 979bc8593681
-Create Date: 2026-11-23 19:11:48.108183
+Create Date: 2026-11-23 19:19:43.331105
 
 """
 from alembic import op
@@ -40,6 +40,32 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lost_reasons')),
     sa.UniqueConstraint('code', name=op.f('uq_lost_reasons_code'))
     )
+    op.create_table('products',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('search_key', sa.String(length=800), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('category', sa.String(length=50), nullable=False),
+    sa.Column('price', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_products'))
+    )
+    op.create_table('bundle_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bundle_id', sa.Integer(), nullable=False),
+    sa.Column('component_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['bundle_id'], ['products.id'], name=op.f('fk_bundle_items_bundle_id_products')),
+    sa.ForeignKeyConstraint(['component_id'], ['products.id'], name=op.f('fk_bundle_items_component_id_products')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bundle_items'))
+    )
+    with op.batch_alter_table('bundle_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bundle_items_bundle_id'), ['bundle_id'], unique=False)
+
     op.create_table('customers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -134,15 +160,85 @@ def upgrade():
         batch_op.create_index('ix_leads_owner_search', ['owner_id', 'search_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_leads_team_id'), ['team_id'], unique=False)
 
+    op.create_table('deals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('search_key', sa.String(length=800), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('lead_id', sa.Integer(), nullable=True),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('stage_id', sa.Integer(), nullable=False),
+    sa.Column('lost_reason_id', sa.Integer(), nullable=True),
+    sa.Column('expected_value', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('close_date', sa.Date(), nullable=True),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('solution_spec', sa.Text(), nullable=True),
+    sa.Column('delivery_cycle', sa.String(length=100), nullable=True),
+    sa.Column('service_commitment', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_deals_customer_id_customers')),
+    sa.ForeignKeyConstraint(['lead_id'], ['leads.id'], name=op.f('fk_deals_lead_id_leads')),
+    sa.ForeignKeyConstraint(['lost_reason_id'], ['lost_reasons.id'], name=op.f('fk_deals_lost_reason_id_lost_reasons')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_deals_owner_id_users')),
+    sa.ForeignKeyConstraint(['stage_id'], ['funnel_stages.id'], name=op.f('fk_deals_stage_id_funnel_stages')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deals'))
+    )
+    with op.batch_alter_table('deals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deals_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deals_lead_id'), ['lead_id'], unique=False)
+        batch_op.create_index('ix_deals_owner_stage', ['owner_id', 'stage_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deals_stage_id'), ['stage_id'], unique=False)
+
+    op.create_table('contracts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('price', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('payment_method', sa.String(length=20), nullable=False),
+    sa.Column('payment_terms', sa.Text(), nullable=False),
+    sa.Column('breach_liability', sa.Text(), nullable=False),
+    sa.Column('signed_at', sa.Date(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_contracts_customer_id_customers')),
+    sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_contracts_deal_id_deals')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_contracts_owner_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contracts'))
+    )
+    with op.batch_alter_table('contracts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contracts_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contracts_deal_id'), ['deal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contracts_owner_id'), ['owner_id'], unique=False)
+
+    op.create_table('deal_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('unit_price', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('discount_percent', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_deal_lines_deal_id_deals')),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_deal_lines_product_id_products')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_lines'))
+    )
+    with op.batch_alter_table('deal_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deal_lines_deal_id'), ['deal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deal_lines_product_id'), ['product_id'], unique=False)
+
     op.create_table('stage_changes',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('lead_id', sa.Integer(), nullable=True),
-    sa.Column('deal_id', sa.BigInteger(), nullable=True),
+    sa.Column('deal_id', sa.Integer(), nullable=True),
     sa.Column('from_stage_id', sa.Integer(), nullable=True),
     sa.Column('to_stage_id', sa.Integer(), nullable=False),
     sa.Column('lost_reason_id', sa.Integer(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_stage_changes_deal_id_deals')),
     sa.ForeignKeyConstraint(['from_stage_id'], ['funnel_stages.id'], name=op.f('fk_stage_changes_from_stage_id_funnel_stages')),
     sa.ForeignKeyConstraint(['lead_id'], ['leads.id'], name=op.f('fk_stage_changes_lead_id_leads')),
     sa.ForeignKeyConstraint(['lost_reason_id'], ['lost_reasons.id'], name=op.f('fk_stage_changes_lost_reason_id_lost_reasons')),
@@ -185,6 +281,24 @@ def downgrade():
         batch_op.drop_index('ix_stage_changes_deal')
 
     op.drop_table('stage_changes')
+    with op.batch_alter_table('deal_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deal_lines_product_id'))
+        batch_op.drop_index(batch_op.f('ix_deal_lines_deal_id'))
+
+    op.drop_table('deal_lines')
+    with op.batch_alter_table('contracts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contracts_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_contracts_deal_id'))
+        batch_op.drop_index(batch_op.f('ix_contracts_customer_id'))
+
+    op.drop_table('contracts')
+    with op.batch_alter_table('deals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deals_stage_id'))
+        batch_op.drop_index('ix_deals_owner_stage')
+        batch_op.drop_index(batch_op.f('ix_deals_lead_id'))
+        batch_op.drop_index(batch_op.f('ix_deals_customer_id'))
+
+    op.drop_table('deals')
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_leads_team_id'))
         batch_op.drop_index('ix_leads_owner_search')
@@ -211,6 +325,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_customers_credit_code'))
 
     op.drop_table('customers')
+    with op.batch_alter_table('bundle_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bundle_items_bundle_id'))
+
+    op.drop_table('bundle_items')
+    op.drop_table('products')
     op.drop_table('lost_reasons')
     op.drop_table('funnel_stages')
     # ### end Alembic commands ###

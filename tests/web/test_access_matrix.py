@@ -63,6 +63,16 @@ ACCESS = {
     "leads.release": SELLERS,
     "leads.claim": SELLERS,
     "leads.assign": frozenset({"manager", "director", "admin"}),
+    "deals.board": CUSTOMER_READERS,
+    "deals.index": CUSTOMER_READERS,
+    "deals.show": CUSTOMER_READERS,
+    "deals.value": CUSTOMER_READERS,
+    "deals.new": SELLERS,
+    "deals.edit": SELLERS,
+    "deals.edit_value": SELLERS,
+    "deals.move": SELLERS,
+    "deals.sign": SELLERS,
+    "deals.convert": SELLERS,
 }
 
 
@@ -70,7 +80,8 @@ def _sample_args(app) -> dict:
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.username == "liuyang"))
         team_id = db.session.scalar(select(Team.id).where(Team.name == "华南销售一组"))
-    return {"user_id": user_id, "team_id": team_id, **sample_records(app)}
+    return {"user_id": user_id, "team_id": team_id, "field": "expected_value",
+            **sample_records(app)}
 
 
 def _urls(app, methods: set[str]):
