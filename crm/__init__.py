@@ -25,8 +25,12 @@ def _init_extensions(app: Flask) -> None:
     from crm.audit import hooks
     from crm.auth import scopes
     from crm.auth.session import init_login
+    from crm.contracts.access import register_scopes as register_contract_scopes
+    from crm.customers.access import register_scopes as register_customer_scopes
     from crm.extensions import babel, csrf, db, htmx, migrate
     from crm.queue import init_queue
+    from crm.sales.access import register_scopes as register_sales_scopes
+    from crm.sales.customer_links import register as register_customer_links
     from crm.web.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -38,6 +42,10 @@ def _init_extensions(app: Flask) -> None:
     init_queue(app)
     hooks.install()
     scopes.register_foundation()
+    register_customer_scopes()
+    register_sales_scopes()
+    register_contract_scopes()
+    register_customer_links()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from crm.web.sqlite import enable_wal
 
@@ -53,11 +61,15 @@ def _register_blueprints(app: Flask) -> None:
     from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
     from crm.cli import cli
+    from crm.customers.views import bp as customers_bp
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.sales.deal_views import bp as deals_bp
+    from crm.sales.lead_views import bp as leads_bp
     from crm.settings.views import bp as settings_bp
     from crm.web.health import bp as health_bp
 
-    for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp):
+    for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
+               customers_bp, leads_bp, deals_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

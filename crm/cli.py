@@ -12,8 +12,11 @@ cli = AppGroup("crm", help="CRM administration commands.")
 def seed_demo() -> None:
     """Load the demo organisation and data, once."""
     from crm.auth.demo import seed_people
+    from crm.sales.demo import seed_sales_demo
 
-    if seed_people():
+    people = seed_people()
+    db.session.flush()
+    if seed_sales_demo() or people:
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

@@ -66,12 +66,17 @@ def app(tmp_path_factory, redis_url):
     return app
 
 
+# Reference rows seeded by the migrations (funnel stages, lost reasons) stay between tests.
+REFERENCE_TABLES = {"funnel_stages", "lost_reasons"}
+
+
 def _wipe(app) -> None:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+                if table.name not in REFERENCE_TABLES:
+                    conn.execute(table.delete())
         app.extensions["crm_redis"].flushdb()
 
 

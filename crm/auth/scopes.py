@@ -75,6 +75,18 @@ def owned_rule(owner_column, *, all_roles: tuple[str, ...] = ("director", "admin
     return rule
 
 
+def manages(user: User, owner_id: int | None) -> bool:
+    """The user owns the record, manages its owner, or oversees everything (R-02): who may
+    edit the records they can see."""
+    if user.has_role("director", "admin"):
+        return True
+    if owner_id is None:
+        return False
+    if owner_id == user.id:
+        return True
+    return user.has_role("manager") and owner_id in set(db.session.scalars(managed_user_ids(user)))
+
+
 def role_rule(*roles: str) -> Rule:
     """Every row for the given roles, none for anyone else."""
 

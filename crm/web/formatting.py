@@ -51,6 +51,20 @@ def masked_phone(value: str | None) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
+def masked_email(value: str | None) -> str:
+    """z***@example.cn: enough to recognise, not enough to use (R-05)."""
+    if not value:
+        return ""
+    name, _at, domain = value.partition("@")
+    return f"{name[:1]}***@{domain}" if domain else "***"
+
+
+def masked_text(value: str | None) -> str:
+    if not value:
+        return ""
+    return f"{value[:2]}****" if len(value) > 3 else "****"
+
+
 FILTERS = {
     "money": money,
     "day": day,
@@ -58,4 +72,6 @@ FILTERS = {
     "ago": ago,
     "phone": phone,
     "masked_phone": masked_phone,
+    "masked_email": masked_email,
+    "masked_text": masked_text,
 }

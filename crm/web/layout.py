@@ -20,6 +20,12 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("dashboard.home", _l("Home"), section="/"),
+    NavItem("customers.index", _l("Customers"),
+            ("sales", "manager", "director", "admin", "service"), "/customers"),
+    NavItem("leads.pool", _l("Shared pool"), ("sales", "manager", "director", "admin"), "/pool"),
+    NavItem("leads.index", _l("Leads"), ("sales", "manager", "director", "admin"), "/leads"),
+    NavItem("deals.board", _l("Deals"), ("sales", "manager", "director", "admin", "service"),
+            "/deals"),
     NavItem("audit.index", _l("Audit trail"), ("director", "admin"), "/audit"),
     NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
     NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),

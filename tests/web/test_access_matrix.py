@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from crm.audit.models import AuditEntry
 from crm.auth.models import Team, User
 from crm.extensions import db
+from tests.sample_records import sample_records
 from tests.web.test_route_guard import PUBLIC
 
 ROLE_USERS = {
@@ -26,6 +27,8 @@ ROLE_USERS = {
 EVERYONE = frozenset(ROLE_USERS)
 ADMIN = frozenset({"admin"})
 OVERSIGHT = frozenset({"admin", "director"})
+SELLERS = frozenset({"sales", "manager", "director", "admin"})
+CUSTOMER_READERS = SELLERS | {"service"}
 
 ACCESS = {
     "dashboard.home": EVERYONE,
@@ -41,6 +44,35 @@ ACCESS = {
     "settings.index": ADMIN,
     "audit.index": OVERSIGHT,
     "audit.approvals": OVERSIGHT,
+    # Record pages use records owned by zhangwei (see tests/sample_records.py): his manager,
+    # directors and admins may open them; a service agent reads but does not edit (403).
+    "customers.index": CUSTOMER_READERS,
+    "customers.contacts": CUSTOMER_READERS,
+    "customers.show": CUSTOMER_READERS,
+    "customers.new": SELLERS,
+    "customers.edit": SELLERS,
+    "customers.contact_form": SELLERS,
+    "customers.merge": SELLERS,
+    "leads.index": SELLERS,
+    "leads.pool": SELLERS,
+    "leads.new": SELLERS,
+    "leads.show": SELLERS,
+    "leads.edit": SELLERS,
+    "leads.move": SELLERS,
+    "leads.followup": SELLERS,
+    "leads.release": SELLERS,
+    "leads.claim": SELLERS,
+    "leads.assign": frozenset({"manager", "director", "admin"}),
+    "deals.board": CUSTOMER_READERS,
+    "deals.index": CUSTOMER_READERS,
+    "deals.show": CUSTOMER_READERS,
+    "deals.value": CUSTOMER_READERS,
+    "deals.new": SELLERS,
+    "deals.edit": SELLERS,
+    "deals.edit_value": SELLERS,
+    "deals.move": SELLERS,
+    "deals.sign": SELLERS,
+    "deals.convert": SELLERS,
 }
 
 
@@ -48,7 +80,8 @@ def _sample_args(app) -> dict:
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.username == "liuyang"))
         team_id = db.session.scalar(select(Team.id).where(Team.name == "华南销售一组"))
-    return {"user_id": user_id, "team_id": team_id}
+    return {"user_id": user_id, "team_id": team_id, "field": "expected_value",
+            **sample_records(app)}
 
 
 def _urls(app, methods: set[str]):

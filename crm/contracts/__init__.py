@@ -1,0 +1,1 @@
+"""Contracts (R-15 signing; schedules and receivables come with the contracts issue)."""

@@ -1,0 +1,1 @@
+"""Customers (companies) and their contacts (people), duplicates and merge (R-13, R-14)."""

@@ -1,0 +1,177 @@
+"""Use cases for customers and contacts: save, find duplicates, merge, timeline (R-13, R-14).
+Services never commit; the view owns the transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
+
+from crm.audit.hooks import current_actor_id
+from crm.audit.models import AuditEntry
+from crm.base import utcnow
+from crm.customers.identity import clean_credit_code, normalise_name, normalise_phone
+from crm.customers.models import Contact, Customer
+from crm.extensions import db
+from crm.settings.services import get_setting
+
+TIMELINE_LIMIT = 50
+# Other domains register what points at a customer (moved by a merge) and what belongs on its
+# timeline: (Model, column) pairs, and functions customer_id -> [TimelineEvent] (one query each).
+MERGE_MOVES: list[tuple] = []
+TIMELINE_SOURCES: list = []
+CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
+                   "source", "grade", "owner_id", "is_government_tender", "phone", "email")
+CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email", "wechat")
+
+
+class CustomerError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime
+    kind: str  # audit | stage | deal | contract ...
+    text: str
+    user: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Duplicate:
+    customer_id: int
+    name: str
+    owner_name: str
+    reasons: list[str]
+
+
+def save_customer(customer: Customer | None, values: dict) -> Customer:
+    customer = customer or Customer()
+    for key in CUSTOMER_FIELDS:
+        if key in values:
+            value = values[key]
+            setattr(customer, key, (value.strip() or None) if isinstance(value, str) else value)
+    customer.credit_code = clean_credit_code(customer.credit_code) or None
+    if not customer.name:
+        raise CustomerError(_("Enter the company name."), "name")
+    customer.refresh_keys(Decimal(get_setting("target_revenue_threshold")))
+    db.session.add(customer)
+    db.session.flush()
+    return customer
+
+
+def save_contact(contact: Contact | None, customer_id: int, values: dict) -> Contact:
+    contact = contact or Contact(customer_id=customer_id)
+    for key in CONTACT_FIELDS:
+        if key in values:
+            setattr(contact, key, (values[key] or "").strip() or None)
+    if not contact.name:
+        raise CustomerError(_("Enter the contact's name."), "name")
+    contact.refresh_keys()
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def find_duplicates(*, name: str | None, credit_code: str | None = None,
+                    phone: str | None = None, email: str | None = None,
+                    exclude_id: int | None = None) -> list[Duplicate]:
+    """Customers that look like the same company (R-14): same normalised name, credit code,
+    phone or e-mail (the company's or a contact's). Searches every customer, not only the
+    visible ones: a duplicate owned by a colleague is still a duplicate."""
+    checks = []
+    if norm := normalise_name(name):
+        checks.append((_("same name"), Customer.normalised_name == norm))
+    if code := clean_credit_code(credit_code):
+        checks.append((_("same credit code"), Customer.credit_code == code))
+    if phone_key := normalise_phone(phone):
+        checks.append((_("same phone"), or_(
+            Customer.phone_key == phone_key,
+            Customer.id.in_(select(Contact.customer_id).where(Contact.mobile_key == phone_key)))))
+    if mail := (email or "").strip().lower():
+        checks.append((_("same e-mail"), or_(
+            Customer.email == mail,
+            Customer.id.in_(select(Contact.customer_id).where(Contact.email == mail)))))
+    if not checks:
+        return []
+    columns = [clause.label(f"m{i}") for i, (_label, clause) in enumerate(checks)]
+    stmt = (select(Customer, *columns).options(joinedload(Customer.owner))
+            .where(or_(*(clause for _label, clause in checks))).order_by(Customer.id).limit(20))
+    if exclude_id:
+        stmt = stmt.where(Customer.id != exclude_id)
+    found = []
+    for customer, *hits in db.session.execute(stmt):
+        reasons = [checks[i][0] for i, hit in enumerate(hits) if hit]
+        found.append(Duplicate(customer.id, customer.name, customer.owner.name, reasons))
+    return found
+
+
+def merge_customers(keep: Customer, drop: Customer) -> None:
+    """Move everything of `drop` to `keep` and delete `drop` (R-14), in the caller's
+    transaction, with an audit entry on `keep` naming the merged record."""
+    if keep.id == drop.id:
+        raise CustomerError(_("Choose two different customers."), "drop_id")
+    for key in ("credit_code", "industry", "annual_revenue", "province", "city", "phone",
+                "email", "source"):
+        if getattr(keep, key) in (None, "") and getattr(drop, key) not in (None, ""):
+            setattr(keep, key, getattr(drop, key))
+    keep.is_government_tender = keep.is_government_tender or drop.is_government_tender
+    keep.refresh_keys(Decimal(get_setting("target_revenue_threshold")))
+    db.session.flush()
+    for model, column in ((Contact, Contact.customer_id), *MERGE_MOVES):
+        db.session.execute(update(model).where(column == drop.id).values({column.key: keep.id}),
+                           execution_options={"synchronize_session": False})
+    note = f"{drop.name} (#{drop.id})"
+    db.session.expire_all()  # moved rows: reload them from the database, not from memory
+    db.session.delete(drop)
+    db.session.flush()
+    db.session.execute(AuditEntry.__table__.insert(), [{
+        "at": utcnow(), "user_id": current_actor_id(), "model": "customers",
+        "record_id": keep.id, "action": "update", "field": "merged_from", "old": None,
+        "new": note}])
+
+
+def _audit_events(customer: Customer) -> list[TimelineEvent]:
+    """The latest audited changes of the customer and its contacts: one bounded query; the
+    field rows of one save become one event."""
+    contact_ids = select(Contact.id).where(Contact.customer_id == customer.id)
+    stmt = (select(AuditEntry).options(joinedload(AuditEntry.user))
+            .where(or_(
+                (AuditEntry.model == "customers") & (AuditEntry.record_id == customer.id),
+                (AuditEntry.model == "contacts") & AuditEntry.record_id.in_(contact_ids)))
+            .order_by(AuditEntry.id.desc()).limit(TIMELINE_LIMIT * 4))
+    saves: dict[tuple, list[AuditEntry]] = {}
+    for entry in db.session.scalars(stmt):
+        saves.setdefault((entry.at, entry.model, entry.record_id, entry.action), []).append(entry)
+    return [TimelineEvent(rows[0].at, "audit", _audit_text(rows),
+                          rows[0].user.name if rows[0].user else None)
+            for rows in saves.values()]
+
+
+def _audit_text(rows: list[AuditEntry]) -> str:
+    first = rows[0]
+    model = Customer if first.model == "customers" else Contact
+    what = str(model.__label__)
+    if first.field == "merged_from":
+        return _("Merged with %(name)s", name=first.new)
+    if first.action == "insert":
+        return _("%(what)s created", what=what)
+    if first.action == "delete":
+        return _("%(what)s deleted", what=what)
+    changes = "; ".join(f"{model.__field_labels__.get(e.field, e.field)}: {e.old or '—'} → "
+                        f"{e.new or '—'}" for e in reversed(rows))
+    return f"{what} · {changes}"
+
+
+def timeline(customer: Customer) -> list[TimelineEvent]:
+    """Everything about the customer, newest first: a fixed number of bounded queries."""
+    events = _audit_events(customer)
+    for source in TIMELINE_SOURCES:
+        events.extend(source(customer.id))
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events[:TIMELINE_LIMIT]

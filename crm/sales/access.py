@@ -1,0 +1,21 @@
+"""Who sees leads, deals and products (R-02, R-12)."""
+
+from crm.auth import scopes
+from crm.auth.models import User
+from crm.sales.models import Deal, Lead, Product
+
+SELLER_ROLES = ("sales", "manager", "director", "admin")
+DEAL_READER_ROLES = (*SELLER_ROLES, "service")
+PRODUCT_EDITOR_ROLES = ("product", "admin")
+
+
+def _deal_rule(user: User):
+    if user.has_role("service"):  # service agents read every deal (R-02)
+        return None
+    return scopes.owned_rule(Deal.owner_id)(user)
+
+
+def register_scopes() -> None:
+    scopes.register(Lead, scopes.owned_rule(Lead.owner_id))
+    scopes.register(Deal, _deal_rule)
+    scopes.register(Product, lambda user: None)

@@ -1,0 +1,322 @@
+"""/deals: the kanban board (drag, keyboard, undo, inline edit, signing dialog), the list,
+the deal form and page (R-10, R-15, R-19)."""
+
+import json
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from crm.auth.access import roles_required
+from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
+from crm.contracts.models import PAYMENT_METHODS, Contract
+from crm.customers.models import Customer
+from crm.extensions import db
+from crm.sales import deals as services
+from crm.sales import funnel
+from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
+from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
+from crm.sales.lead_views import editable_lead, rep_choices
+from crm.sales.models import CHANNELS, Deal, DealLine, Product
+from crm.sales.services import SalesError
+from crm.web.conflict import is_stale, reload_with_conflict
+from crm.web.pagination import keyset_page
+from crm.web.render import render
+from crm.web.search import matches
+
+bp = Blueprint("deals", __name__)
+
+BOARD_CARDS_PER_STAGE = 50  # the board shows the latest cards; the list has them all
+DEAL_SORTS = {"updated": (Deal.updated_at, True), "value": (Deal.expected_value, True),
+              "title": (Deal.search_key, False)}
+FORM_FIELDS = list(services.DEAL_FIELDS)
+INLINE_FORMS = {"expected_value": InlineAmountForm, "close_date": InlineDateForm}
+
+
+@bp.context_processor
+def labels() -> dict:
+    return {"channel_labels": CHANNELS, "payment_methods": PAYMENT_METHODS}
+
+
+def editable_deal(deal_id: int) -> Deal:
+    deal = get_visible_or_404(Deal, deal_id)
+    if not manages(current_user, deal.owner_id):
+        abort(403)
+    return deal
+
+
+def _board_context() -> dict:
+    columns = funnel.board_stages()
+    ranked = (select(Deal.id, func.row_number().over(
+        partition_by=Deal.stage_id, order_by=(Deal.updated_at.desc(), Deal.id.desc()))
+        .label("rank"))
+        .where(visible_filter(Deal), Deal.stage_id.in_([s.id for s in columns])).subquery())
+    cards = db.session.scalars(
+        select(Deal).join(ranked, ranked.c.id == Deal.id)
+        .where(ranked.c.rank <= BOARD_CARDS_PER_STAGE)
+        .options(joinedload(Deal.customer)).order_by(Deal.updated_at.desc(), Deal.id.desc()))
+    by_stage: dict[int, list[Deal]] = {s.id: [] for s in columns}
+    for deal in cards:
+        by_stage[deal.stage_id].append(deal)
+    return {"columns": columns, "cards": by_stage,
+            "totals": services.stage_totals(visible_filter(Deal)),
+            "can_move": current_user.has_role(*SELLER_ROLES)}
+
+
+@bp.get("/deals/board")
+@roles_required(*DEAL_READER_ROLES)
+def board():
+    return render("deals/board.html", **_board_context())
+
+
+def _deal_filters() -> dict:
+    return {"q": request.args.get("q", "").strip(), "stage": request.args.get("stage", ""),
+            "channel": request.args.get("channel", ""),
+            "sort": request.args.get("sort", "updated")}
+
+
+@bp.get("/deals")
+@roles_required(*DEAL_READER_ROLES)
+def index():
+    f = _deal_filters()
+    stmt = visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner))
+    if f["q"]:
+        stmt = stmt.where(matches(f["q"], Deal.search_key))
+    if f["stage"]:
+        stmt = stmt.where(Deal.stage_id.in_([s.id for s in funnel.stages()
+                                             if s.code == f["stage"]]))
+    if f["channel"] in CHANNELS:
+        stmt = stmt.where(Deal.channel == f["channel"])
+    sort_col, descending = DEAL_SORTS.get(f["sort"], DEAL_SORTS["updated"])
+    page = keyset_page(stmt, sort_col, Deal.id, request.args.get("after"), descending=descending)
+    return render("deals/index.html", page=page, filters=f, stages=funnel.stages())
+
+
+def _deal_form(deal: Deal | None) -> DealForm:
+    form = DealForm(obj=deal)
+    customers = db.session.scalars(visible(Customer).order_by(Customer.search_key).limit(500))
+    form.customer_id.choices = [("", "—")] + [(c.id, c.name) for c in customers]
+    if deal and deal.customer_id not in dict(form.customer_id.choices):
+        form.customer_id.choices.append((deal.customer_id, deal.customer.name))
+    form.owner_id.choices = rep_choices()
+    if deal and deal.owner_id not in dict(form.owner_id.choices):
+        form.owner_id.choices.append((deal.owner_id, deal.owner.name))
+    products = db.session.scalars(select(Product).where(Product.active).order_by(
+        Product.search_key))
+    product_choices = [("", "—")] + [(p.id, f"{p.name} · ¥{p.price:,.2f}") for p in products]
+    for line in form.lines:
+        line.product_id.choices = product_choices
+    if deal is None and request.method == "GET":
+        form.owner_id.data = current_user.id
+        form.customer_id.data = request.args.get("customer", type=int)
+    return form
+
+
+def _lines(form: DealForm) -> list[dict]:
+    """The filled-in lines; a line without a product is ignored. Price defaults to the
+    product's list price."""
+    chosen = [entry.form for entry in form.lines if entry.form.product_id.data]
+    prices = dict(db.session.execute(select(Product.id, Product.price).where(
+        Product.id.in_([line.product_id.data for line in chosen]))).all())
+    return [{"product_id": line.product_id.data, "quantity": line.quantity.data or 1,
+             "unit_price": line.unit_price.data if line.unit_price.data is not None
+             else prices.get(line.product_id.data, 0),
+             "discount_percent": line.discount_percent.data or 0}
+            for line in chosen if line.product_id.data in prices]
+
+
+def _save(form: DealForm, deal: Deal | None) -> Deal | None:
+    try:
+        return services.save_deal(deal, {k: form[k].data for k in FORM_FIELDS}, _lines(form))
+    except SalesError as error:
+        form.add_error(error.field, error.message)
+        return None
+
+
+@bp.route("/deals/new", methods=["GET", "POST"])
+@roles_required(*SELLER_ROLES)
+def new():
+    form = _deal_form(None)
+    if form.validate_on_submit() and (deal := _save(form, None)):
+        db.session.commit()
+        flash(_("Deal created."), "success")
+        return redirect(url_for("deals.show", deal_id=deal.id))
+    status = 422 if form.is_submitted() else 200
+    return render("deals/form.html", status=status, form=form, deal=None, conflicts=[])
+
+
+@bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
+@roles_required(*SELLER_ROLES)
+def edit(deal_id: int):
+    deal = editable_deal(deal_id)
+    form = _deal_form(deal)
+    status, conflicts = 200, []
+    if form.validate_on_submit():
+        if is_stale(form, deal):
+            conflicts, status = reload_with_conflict(form, deal, FORM_FIELDS), 409
+        elif _save(form, deal):
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("deals.show", deal_id=deal.id))
+        else:
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return render("deals/form.html", status=status, form=form, deal=deal, conflicts=conflicts)
+
+
+@bp.get("/deals/<int:deal_id>")
+@roles_required(*DEAL_READER_ROLES)
+def show(deal_id: int):
+    deal = db.session.scalar(
+        visible(Deal).where(Deal.id == deal_id).options(
+            joinedload(Deal.customer), joinedload(Deal.owner),
+            selectinload(Deal.lines).joinedload(DealLine.product)))
+    if deal is None:
+        abort(404)
+    contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
+    return render("deals/show.html", deal=deal, history=services.deal_history(deal),
+                  contract=contract, can_edit=manages(current_user, deal.owner_id))
+
+
+@bp.post("/leads/<int:lead_id>/deal")
+@roles_required(*SELLER_ROLES)
+def convert(lead_id: int):
+    lead = editable_lead(lead_id)
+    try:
+        deal = services.convert_lead(lead)
+    except SalesError as error:
+        flash(error.message, "error")
+        return redirect(url_for("leads.show", lead_id=lead.id), 303)
+    db.session.commit()
+    flash(_("Deal created from the lead."), "success")
+    return redirect(url_for("deals.show", deal_id=deal.id), 303)
+
+
+def _sign_form(deal: Deal) -> SignForm:
+    form = SignForm()
+    if not form.is_submitted():
+        form.price.data = deal.lines_total or deal.expected_value
+        form.signed_at.data = date.today()
+    return form
+
+
+def _sign_response(deal: Deal, form: SignForm, status: int = 200, *, dialog: bool = False):
+    response = render("deals/sign.html", status=status, deal=deal, form=form,
+                      block="sign_dialog_body" if dialog else None)
+    if dialog:
+        response.headers["HX-Retarget"] = "#sign-dialog-body"
+        response.headers["HX-Reswap"] = "innerHTML"
+        response.headers["HX-Trigger-After-Swap"] = "sign-requested"
+    return response
+
+
+@bp.post("/deals/<int:deal_id>/move")
+@roles_required(*SELLER_ROLES)
+def move(deal_id: int):
+    deal = editable_deal(deal_id)
+    stage = next((s for s in funnel.stages() if s.id == request.form.get("stage_id", type=int)),
+                 None)
+    if stage is None:
+        abort(422)
+    if stage.is_won:  # signing needs the contract terms first (R-15)
+        if request.headers.get("HX-Request"):
+            return _sign_response(deal, _sign_form(deal), dialog=True)
+        return redirect(url_for("deals.sign", deal_id=deal.id), 303)
+    try:
+        previous = services.move_deal(deal, stage, request.form.get("lost_reason_id", type=int))
+    except SalesError as error:
+        flash(error.message, "error")
+        return redirect(url_for("deals.board"), 303)
+    db.session.commit()
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for("deals.board"), 303)
+    response = render("deals/board.html", block=_move_block(), deal=deal, **_board_context())
+    if previous is not None:
+        response.headers["HX-Trigger"] = _moved_event(deal, stage, previous)
+    return response
+
+
+def _move_block() -> str:
+    """A drag swaps the card and the totals; the keyboard form and Undo redraw the board."""
+    return "board" if request.headers.get("HX-Target") == "board" else "card_moved"
+
+
+def _moved_event(deal: Deal, stage, previous: int) -> str:
+    return json.dumps({"deal-moved": {
+        "text": _("%(title)s moved to %(stage)s.", title=deal.title, stage=stage.label),
+        "undoUrl": url_for("deals.move", deal_id=deal.id), "undoStage": previous,
+        "undoLabel": _("Undo")}}, ensure_ascii=False)
+
+
+@bp.route("/deals/<int:deal_id>/sign", methods=["GET", "POST"])
+@roles_required(*SELLER_ROLES)
+def sign(deal_id: int):
+    deal = editable_deal(deal_id)
+    form = _sign_form(deal)
+    dialog = request.headers.get("HX-Target") == "sign-dialog-body"
+    if form.validate_on_submit():
+        try:
+            services.sign_deal(deal, price=form.price.data,
+                               payment_method=form.payment_method.data,
+                               payment_terms=form.payment_terms.data,
+                               breach_liability=form.breach_liability.data,
+                               signed_at=form.signed_at.data)
+        except SalesError as error:
+            form.add_error(None, error.message)
+        else:
+            db.session.commit()
+            flash(_("Contract signed for %(title)s.", title=deal.title), "success")
+            target = url_for("deals.show", deal_id=deal.id)
+            if request.headers.get("HX-Request"):
+                response = redirect(target, 303)
+                response.headers["HX-Redirect"] = target
+                return response
+            return redirect(target, 303)
+    status = 422 if form.is_submitted() else 200
+    return render("deals/sign.html", status=status, deal=deal, form=form,
+                  block="sign_dialog_body" if dialog else None)
+
+
+def _inline_form(field: str, deal: Deal):
+    if field not in INLINE_FORMS:
+        abort(404)
+    form = INLINE_FORMS[field](data={"value": getattr(deal, field), "version": deal.version}
+                               if request.method == "GET" else None)
+    return form
+
+
+@bp.get("/deals/<int:deal_id>/value/<field>")
+@roles_required(*DEAL_READER_ROLES)
+def value(deal_id: int, field: str):
+    deal = get_visible_or_404(Deal, deal_id)
+    if field not in INLINE_FORMS:
+        abort(404)
+    return render("deals/_inline.html", block="display", deal=deal, field=field,
+                  can_edit=manages(current_user, deal.owner_id))
+
+
+@bp.route("/deals/<int:deal_id>/value/<field>/edit", methods=["GET", "POST"])
+@roles_required(*SELLER_ROLES)
+def edit_value(deal_id: int, field: str):
+    deal = editable_deal(deal_id)
+    form = _inline_form(field, deal)
+    status, current = 200, None
+    if form.validate_on_submit():
+        if str(form.version.data) != str(deal.version):
+            status, current = 409, getattr(deal, field)
+            form.version.data = str(deal.version)
+        else:
+            services.set_inline(deal, field, form.value.data)
+            db.session.commit()
+            response = render("deals/_inline.html", block="display", deal=deal, field=field,
+                              can_edit=True, oob_totals=True, **_board_context())
+            response.headers["HX-Trigger"] = "deal-changed"
+            return response
+    elif form.is_submitted():
+        status = 422
+    return render("deals/_inline.html", block="editor", status=status, deal=deal, field=field,
+                  form=form, current=current)

@@ -1,0 +1,133 @@
+"""Use cases of deals: save with lines, move on the board, inline edits, signing (R-15, R-19),
+and turning a lead into a deal. No commits here."""
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from crm.contracts.models import Contract
+from crm.customers import services as customers
+from crm.customers.identity import normalise_name
+from crm.customers.models import Customer
+from crm.extensions import db
+from crm.sales import funnel
+from crm.sales.models import Deal, DealLine, FunnelStage, Lead, StageChange
+from crm.sales.services import SalesError, record_stage_change
+
+DEAL_FIELDS = ("title", "customer_id", "owner_id", "expected_value", "close_date", "channel",
+               "solution_spec", "delivery_cycle", "service_commitment")
+INLINE_FIELDS = ("expected_value", "close_date")
+
+
+def save_deal(deal: Deal | None, values: dict, lines: list[dict] | None = None) -> Deal:
+    is_new = deal is None
+    deal = deal or Deal(stage_id=funnel.stage("potential").id)
+    for key in DEAL_FIELDS:
+        if key in values:
+            value = values[key]
+            setattr(deal, key, (value.strip() or None) if isinstance(value, str) else value)
+    if not deal.title:
+        raise SalesError(_("Enter a title."), "title")
+    if lines is not None:
+        deal.lines = [DealLine(**line) for line in lines]
+    if deal.expected_value in (None, Decimal("0")) and deal.lines:
+        deal.expected_value = deal.lines_total
+    customer_name = db.session.scalar(select(Customer.name).where(
+        Customer.id == deal.customer_id))
+    deal.refresh_keys(customer_name or "")
+    db.session.add(deal)
+    db.session.flush()
+    if is_new:
+        record_stage_change(deal_id=deal.id, from_stage_id=None, to_stage_id=deal.stage_id)
+    return deal
+
+
+def move_deal(deal: Deal, stage: FunnelStage, lost_reason_id: int | None = None) -> int | None:
+    """Move a deal (and the lead it came from) to an open or lost stage; returns the stage it
+    left, or None when nothing moved. Winning goes through `sign_deal`."""
+    if stage.id == deal.stage_id:
+        return None
+    if stage.is_won:
+        raise SalesError(_("A deal is signed with the signing form."), "stage_id")
+    if stage.is_lost and not lost_reason_id:
+        raise SalesError(_("Choose why the deal was lost."), "lost_reason_id")
+    return _set_stage(deal, stage, lost_reason_id if stage.is_lost else None)
+
+
+def _set_stage(deal: Deal, stage: FunnelStage, lost_reason_id: int | None) -> int:
+    previous = deal.stage_id
+    record_stage_change(lead_id=deal.lead_id, deal_id=deal.id, from_stage_id=previous,
+                        to_stage_id=stage.id, lost_reason_id=lost_reason_id)
+    deal.stage_id, deal.lost_reason_id = stage.id, lost_reason_id
+    if deal.lead_id:
+        lead = db.session.get(Lead, deal.lead_id)
+        lead.stage_id, lead.lost_reason_id = stage.id, lost_reason_id
+    db.session.flush()
+    return previous
+
+
+def sign_deal(deal: Deal, *, price: Decimal, payment_method: str, payment_terms: str,
+              breach_liability: str, signed_at: date) -> Contract:
+    """R-15: signing records the contract and moves the deal to the won stage."""
+    if deal.stage.is_won:
+        raise SalesError(_("This deal is already signed."))
+    contract = Contract(deal_id=deal.id, customer_id=deal.customer_id, owner_id=deal.owner_id,
+                        price=price, payment_method=payment_method,
+                        payment_terms=payment_terms.strip(),
+                        breach_liability=breach_liability.strip(), signed_at=signed_at)
+    db.session.add(contract)
+    won = next(s for s in funnel.stages() if s.is_won)
+    _set_stage(deal, won, None)
+    return contract
+
+
+def set_inline(deal: Deal, field: str, value) -> None:
+    if field not in INLINE_FIELDS:
+        raise SalesError(_("This field cannot be edited here."))
+    setattr(deal, field, value)
+    db.session.flush()
+
+
+def convert_lead(lead: Lead) -> Deal:
+    """Turn a lead into a deal at the lead's stage (moves from then on are recorded for
+    both), linked to the lead's customer: the one
+    already linked, else the owner's customer of the same normalised name, else a new one."""
+    if lead.owner_id is None:
+        raise SalesError(_("Claim the lead before making a deal of it."))
+    customer_id = lead.customer_id or db.session.scalar(
+        select(Customer.id).where(Customer.owner_id == lead.owner_id,
+                                  Customer.normalised_name == normalise_name(lead.company_name))
+        .order_by(Customer.id).limit(1))
+    if customer_id is None:
+        customer_id = customers.save_customer(None, {
+            "name": lead.company_name, "source": lead.source, "grade": lead.grade,
+            "owner_id": lead.owner_id, "phone": lead.contact_phone}).id
+        if lead.contact_name:
+            customers.save_contact(None, customer_id, {"name": lead.contact_name,
+                                                       "mobile": lead.contact_phone})
+    lead.customer_id = customer_id
+    deal = Deal(title=lead.company_name, customer_id=customer_id, lead_id=lead.id,
+                owner_id=lead.owner_id, stage_id=lead.stage_id,
+                channel="dealer" if lead.source == "dealer" else "direct")
+    deal.refresh_keys(lead.company_name)
+    db.session.add(deal)
+    db.session.flush()  # no stage change: the deal continues the lead's history
+    return deal
+
+
+def deal_history(deal: Deal) -> list[StageChange]:
+    """The deal's moves, with the moves of its lead before the deal existed."""
+    clause = StageChange.deal_id == deal.id
+    if deal.lead_id:
+        clause = clause | ((StageChange.lead_id == deal.lead_id) & StageChange.deal_id.is_(None))
+    return list(db.session.scalars(select(StageChange).where(clause).order_by(StageChange.id)))
+
+
+def stage_totals(visible_clause) -> dict[int, tuple[int, Decimal]]:
+    """Per stage: number of deals and sum of expected values (one grouped query)."""
+    rows = db.session.execute(
+        select(Deal.stage_id, func.count(), func.coalesce(func.sum(Deal.expected_value), 0))
+        .where(visible_clause).group_by(Deal.stage_id))
+    return {stage_id: (n, Decimal(total)) for stage_id, n, total in rows}

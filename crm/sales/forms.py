@@ -1,0 +1,91 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms import Form as WtfForm
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from crm.contracts.models import PAYMENT_METHODS
+from crm.customers.models import GRADES
+from crm.sales.models import CHANNELS, LEAD_SOURCES
+from crm.web.forms import Form
+
+
+def optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class LeadForm(Form):
+    company_name = StringField(_l("Company"), validators=[DataRequired(), Length(max=200)])
+    contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=100)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
+    source = SelectField(_l("Source"), choices=list(LEAD_SOURCES.items()), default="inbound_call")
+    grade = SelectField(_l("Grade"), choices=[(g, g) for g in GRADES], default="B")
+    team_id = SelectField(_l("Team"), coerce=optional_int)
+    owner_id = SelectField(_l("Owner"), coerce=optional_int)
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
+
+
+class StageForm(Form):
+    stage_id = SelectField(_l("Stage"), coerce=optional_int, validators=[DataRequired()])
+    lost_reason_id = SelectField(_l("Lost reason"), coerce=optional_int)
+
+
+class AssignForm(Form):
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
+
+
+class LineForm(WtfForm):
+    """One product line of a deal (a sub-form: the deal form carries the CSRF token)."""
+
+    product_id = SelectField(_l("Product"), coerce=optional_int, validate_choice=False)
+    quantity = DecimalField(_l("Quantity"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    unit_price = DecimalField(_l("Unit price"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    discount_percent = DecimalField(_l("Discount, percent"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
+
+
+class DealForm(Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    customer_id = SelectField(_l("Customer"), coerce=optional_int, validators=[DataRequired()])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
+    expected_value = DecimalField(_l("Expected value (CNY)"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    close_date = DateField(_l("Expected close date"), format="%Y-%m-%d",
+                           validators=[Optional()])
+    channel = SelectField(_l("Sales channel"), choices=list(CHANNELS.items()))
+    solution_spec = TextAreaField(_l("Product specification"), validators=[Optional()])
+    delivery_cycle = StringField(_l("Delivery cycle"), validators=[Optional(), Length(max=100)])
+    service_commitment = TextAreaField(_l("Service commitment"), validators=[Optional()])
+    lines = FieldList(FormField(LineForm), min_entries=3)
+    version = HiddenField()
+
+
+class SignForm(Form):
+    price = DecimalField(_l("Contract price (CNY)"), places=2, validators=[
+        InputRequired(), NumberRange(min=0, message=_l("Must not be negative."))])
+    payment_method = SelectField(_l("Payment method"), choices=list(PAYMENT_METHODS.items()))
+    payment_terms = TextAreaField(_l("Payment terms"), validators=[DataRequired()])
+    breach_liability = TextAreaField(_l("Liability for breach"), validators=[DataRequired()])
+    signed_at = DateField(_l("Signed on"), format="%Y-%m-%d", validators=[DataRequired()])
+
+
+class InlineAmountForm(Form):
+    value = DecimalField(_l("Expected value (CNY)"), places=2, validators=[
+        InputRequired(), NumberRange(min=0, message=_l("Must not be negative."))])
+    version = HiddenField()
+
+
+class InlineDateForm(Form):
+    value = DateField(_l("Expected close date"), format="%Y-%m-%d", validators=[Optional()])
+    version = HiddenField()

@@ -1,0 +1,221 @@
+"""Deals: the board (drag, keyboard, undo), inline edit, signing, validation, 409, queries."""
+
+import json
+import re
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from crm.auth.models import User
+from crm.contracts.models import Contract
+from crm.extensions import db
+from crm.sales import deals, funnel, services
+from crm.sales.models import Deal, Lead, Product, StageChange
+from tests.conftest import count_queries
+
+
+def _user_id(username):
+    return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def make_deal(app, company="比亚迪股份有限公司", owner="zhangwei") -> int:
+    with app.test_request_context():
+        lead = services.save_lead(None, {"company_name": company, "source": "trade_show",
+                                         "contact_name": "王传福"}, owner_id=_user_id(owner))
+        deal = deals.convert_lead(lead)
+        db.session.commit()
+        return deal.id
+
+
+def _stage_id(app, code):
+    with app.app_context():
+        return funnel.stage(code).id
+
+
+def test_dragging_a_card_moves_it_updates_totals_and_offers_undo(app, login):
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    intent = _stage_id(app, "intent")
+    response = rep.post(f"/deals/{deal_id}/move", {"stage_id": intent}, htmx=True,
+                        headers={"HX-Target": f"deal-{deal_id}"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="deal-{deal_id}"' in html
+    assert f'id="stage-total-{intent}" class="stage-total" hx-swap-oob="true">1 个商机' in html
+    event = json.loads(response.headers["HX-Trigger"])["deal-moved"]
+    assert event["undoStage"] == _stage_id(app, "potential") and "撤销" == event["undoLabel"]
+    undo = rep.post(event["undoUrl"], {"stage_id": event["undoStage"]}, htmx=True,
+                    headers={"HX-Target": "board"})
+    assert 'id="board"' in undo.get_data(as_text=True)
+    with app.app_context():
+        deal = db.session.get(Deal, deal_id)
+        assert deal.stage.code == "potential"
+        lead = db.session.get(Lead, deal.lead_id)
+        assert lead.stage.code == "potential"  # the lead follows its deal
+        moves = db.session.execute(select(StageChange.lead_id, StageChange.deal_id,
+                                          StageChange.to_stage_id)
+                                   .where(StageChange.from_stage_id.is_not(None))
+                                   .order_by(StageChange.id)).all()
+        assert [(m.deal_id, m.to_stage_id) for m in moves] == [
+            (deal_id, intent), (deal_id, _stage_id(app, "potential"))]
+        assert all(m.lead_id == lead.id for m in moves)
+
+
+def test_the_keyboard_form_moves_without_javascript(app, login):
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    response = rep.post(f"/deals/{deal_id}/move", {"stage_id": _stage_id(app, "intent")})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/deals/board")
+    board = rep.get("/deals/board").get_data(as_text=True)
+    assert re.search(rf'id="move-{deal_id}".*?<option value="{_stage_id(app, "intent")}" '
+                     r'selected>', board, re.S)
+
+
+def test_moving_to_signed_asks_for_the_contract_and_signing_records_it(app, login):
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    signed = _stage_id(app, "signed")
+    asked = rep.post(f"/deals/{deal_id}/move", {"stage_id": signed}, htmx=True,
+                     headers={"HX-Target": f"deal-{deal_id}"})
+    assert asked.headers["HX-Retarget"] == "#sign-dialog-body"
+    assert asked.headers["HX-Trigger-After-Swap"] == "sign-requested"
+    assert "违约责任" in asked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Deal, deal_id).stage_id != signed
+    form = {"price": "1280000", "payment_method": "installments", "payment_terms": "",
+            "breach_liability": "逾期付款按日万分之五支付违约金", "signed_at": "2026-11-23"}
+    invalid = rep.post(f"/deals/{deal_id}/sign", form, htmx=True,
+                       headers={"HX-Target": "sign-dialog-body"})
+    assert invalid.status_code == 422
+    assert 'id="payment_terms-error"' in invalid.get_data(as_text=True)
+    assert "<html" not in invalid.get_data(as_text=True)  # only the dialog's content
+    done = rep.post(f"/deals/{deal_id}/sign", {**form, "payment_terms": "签约付30%，验收付70%"},
+                    htmx=True, headers={"HX-Target": "sign-dialog-body"})
+    assert done.headers["HX-Redirect"] == f"/deals/{deal_id}"
+    with app.app_context():
+        contract = db.session.scalar(select(Contract))
+        assert (contract.deal_id, contract.price, contract.payment_method) == (
+            deal_id, Decimal("1280000.00"), "installments")
+        assert db.session.get(Deal, deal_id).stage_id == signed
+    page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert "¥1,280,000.00" in page and "签约付30%，验收付70%" in page
+    assert "潜在客户 → <strong>签约客户</strong>" in page
+
+
+def _deal_form(app, **values):
+    with app.app_context():
+        customer_id = db.session.scalar(select(Deal.customer_id))
+        owner = _user_id("zhangwei")
+        product = Product(name="工业网关 G200", category="硬件", price=Decimal("8800"))
+        db.session.add(product)
+        db.session.commit()
+        product_id = product.id
+    data = {"title": "比亚迪产线改造", "customer_id": customer_id, "owner_id": owner,
+            "expected_value": "", "close_date": "2026-12-31", "channel": "direct",
+            "solution_spec": "", "delivery_cycle": "", "service_commitment": "",
+            "lines-0-product_id": product_id, "lines-0-quantity": "10",
+            "lines-0-unit_price": "", "lines-0-discount_percent": "5"}
+    return {**data, **values}
+
+
+def test_invalid_deal_input_is_422_with_messages_and_typed_values(app, login):
+    make_deal(app)
+    rep = login("zhangwei")
+    data = _deal_form(app, title="", close_date="2026/12/31", **{"lines-0-quantity": "-3"})
+    response = rep.post("/deals/new", data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="title-error"' in html
+    assert 'id="close_date-error"' in html and 'value="2026/12/31"' in html
+    assert re.search(r'id="lines-0-quantity-error">[^<]*不能为负数', html)
+    assert 'value="-3"' in html
+
+
+def test_lines_are_totalled_in_decimal(app, login):
+    make_deal(app)
+    rep = login("zhangwei")
+    assert rep.post("/deals/new", _deal_form(app)).status_code == 302
+    with app.app_context():
+        deal = db.session.scalar(select(Deal).where(Deal.title == "比亚迪产线改造"))
+        assert deal.lines_total == Decimal("83600.00")  # 10 × 8,800 less 5 %
+        assert deal.expected_value == Decimal("83600.00")
+
+
+def test_concurrent_edits_of_a_deal_the_second_save_gets_409(app, login):
+    deal_id = make_deal(app)
+    rep, manager = login("zhangwei"), login("wangqiang")
+    form = _deal_form(app, version="1")
+    assert rep.post(f"/deals/{deal_id}/edit", {**form, "title": "张伟的标题"}).status_code == 302
+    second = manager.post(f"/deals/{deal_id}/edit", {**form, "title": "王强的标题"})
+    assert second.status_code == 409
+    html = second.get_data(as_text=True)
+    assert 'value="张伟的标题"' in html and "王强的标题" in html
+
+
+def test_inline_edit_saves_cancels_and_refuses_a_stale_value(app, login):
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    editor = rep.get(f"/deals/{deal_id}/value/expected_value/edit", htmx=True)
+    assert 'name="value"' in editor.get_data(as_text=True) and "autofocus" in editor.get_data(
+        as_text=True)
+    saved = rep.post(f"/deals/{deal_id}/value/expected_value/edit",
+                     {"value": "250000", "version": "1"}, htmx=True)
+    assert saved.status_code == 200
+    html = saved.get_data(as_text=True)
+    assert "¥250,000.00" in html and 'hx-swap-oob="true"' in html
+    stale = rep.post(f"/deals/{deal_id}/value/expected_value/edit",
+                     {"value": "1", "version": "1"}, htmx=True)
+    assert stale.status_code == 409
+    assert "¥250,000.00" in stale.get_data(as_text=True)
+    bad_date = rep.post(f"/deals/{deal_id}/value/close_date/edit",
+                        {"value": "31.12.2026", "version": "2"}, htmx=True)
+    assert bad_date.status_code == 422
+    cancel = rep.get(f"/deals/{deal_id}/value/expected_value", htmx=True)
+    assert "¥250,000.00" in cancel.get_data(as_text=True)
+
+
+def test_service_agents_see_the_board_but_cannot_move(app, login):
+    deal_id = make_deal(app)
+    agent = login("zhoujie")
+    assert "比亚迪" in agent.get("/deals/board").get_data(as_text=True)
+    assert agent.post(f"/deals/{deal_id}/move",
+                      {"stage_id": _stage_id(app, "intent")}).status_code == 403
+    assert login("chenjing").get(f"/deals/{deal_id}").status_code == 404
+
+
+def _bulk_deals(app, n):
+    with app.app_context():
+        customer_id = db.session.scalar(select(Deal.customer_id))
+        owner = _user_id("zhangwei")
+        stages = [s.id for s in funnel.board_stages()]
+        db.session.execute(insert(Deal), [
+            {"title": f"商机{i}", "customer_id": customer_id, "owner_id": owner,
+             "stage_id": stages[i % len(stages)], "expected_value": Decimal(1000 + i)}
+            for i in range(n)])
+        db.session.commit()
+
+
+def test_board_and_list_run_a_fixed_number_of_queries(app, login):
+    make_deal(app)
+    rep, manager = login("zhangwei"), login("wangqiang")
+    _bulk_deals(app, 10)
+
+    def counts():
+        found = []
+        for user in (rep, manager):
+            for url in ("/deals/board", "/deals"):
+                user.get(url)
+                with count_queries(app) as counter:
+                    assert user.get(url).status_code == 200
+                found.append(counter.n)
+        return found
+
+    small = counts()
+    _bulk_deals(app, 990)
+    large = counts()
+    assert small == large
+    assert max(large) <= 8, large
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Deal)) == 1001
+    board = rep.get("/deals/board").get_data(as_text=True)
+    assert board.count('class="deal-card"') == 150  # 50 latest per column

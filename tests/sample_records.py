@@ -1,0 +1,34 @@
+"""Records owned by the rep zhangwei, for tests that open every record page per role."""
+
+from sqlalchemy import select
+
+from crm.auth.models import User
+from crm.customers import services as customers
+from crm.customers.models import Customer
+from crm.extensions import db
+from crm.sales import deals
+from crm.sales import services as sales
+from crm.sales.models import Deal, Lead
+
+SAMPLE_NAME = "样例精密机械有限公司"
+
+
+def sample_records(app) -> dict:
+    """Ids of zhangwei's sample records (created on first call): the URL args of record
+    routes in the access matrix."""
+    with app.app_context():
+        owner = db.session.scalar(select(User.id).where(User.username == "zhangwei"))
+        first = db.session.scalar(select(Customer).where(Customer.name == SAMPLE_NAME))
+        if first is None:
+            first = customers.save_customer(None, {"name": SAMPLE_NAME, "owner_id": owner})
+            customers.save_contact(None, first.id, {"name": "王芳", "mobile": "13800138000"})
+            customers.save_customer(None, {"name": "样例第二客户", "owner_id": owner})
+            lead = sales.save_lead(None, {"company_name": SAMPLE_NAME, "source": "referral"},
+                                   owner_id=owner)
+            deals.convert_lead(lead)
+            db.session.commit()
+        second = db.session.scalar(select(Customer.id).where(Customer.name == "样例第二客户"))
+        lead = db.session.scalar(select(Lead.id).where(Lead.company_name == SAMPLE_NAME))
+        return {"customer_id": first.id, "contact_id": first.contacts[0].id,
+                "drop_id": second, "lead_id": lead,
+                "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead))}
