@@ -46,6 +46,30 @@ def ensure_postgres_database(url: str) -> None:
     admin.dispose()
 
 
+def record_ids() -> dict:
+    """Records the scenarios name: some of the benchmark rep's own, and pooled leads to claim."""
+    from sqlalchemy import select
+
+    from crm.auth.models import User
+    from crm.customers.models import Customer
+    from crm.extensions import db
+    from crm.sales.models import Deal, FunnelStage, Lead
+
+    rep = db.session.scalar(select(User.id).where(User.username == LOGINS["rep"]))
+    stages = dict(db.session.execute(select(FunnelStage.code, FunnelStage.id)).all())
+    pooled = list(db.session.scalars(
+        select(Lead.id).where(Lead.owner_id.is_(None)).order_by(Lead.id.desc()).limit(20_000)))
+    return {
+        "customer": db.session.scalar(select(Customer.id).where(Customer.owner_id == rep)),
+        "deal": db.session.scalar(select(Deal.id).where(
+            Deal.owner_id == rep, Deal.stage_id == stages["potential"])),
+        "lead": db.session.scalar(select(Lead.id).where(Lead.owner_id == rep)),
+        "potential": stages["potential"],
+        "intent": stages["intent"],
+        "pool_lead": pooled.pop,
+    }
+
+
 def prepare(url: str, size: str) -> dict:
     from flask_migrate import upgrade
 
@@ -56,8 +80,9 @@ def prepare(url: str, size: str) -> dict:
     with app.app_context():
         upgrade()
         timings = {} if already_generated(SIZES[size]) else generate(SIZES[size])
+        ids = record_ids()
         job_timings = {name: job(SIZES[size]) for name, job in JOBS}
-    return {"generate_seconds": timings, "jobs_seconds": job_timings}
+    return {"generate_seconds": timings, "jobs_seconds": job_timings, "ids": ids}
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -68,11 +93,15 @@ def _ok(scenario: Scenario, reply: Reply) -> bool:
     return reply.status < 400
 
 
-def measure(session: Session, scenario: Scenario, n: int) -> dict:
+def call(session: Session, scenario: Scenario, ids: dict) -> Reply:
+    form = scenario.data(session, ids)
+    return session.request(scenario.method, scenario.url(ids), form, scenario.htmx_target)
+
+
+def measure(session: Session, scenario: Scenario, n: int, ids: dict) -> dict:
     for _ in range(5):
-        session.request(scenario.method, scenario.path, scenario.form, scenario.htmx_target)
-    replies = [session.request(scenario.method, scenario.path, scenario.form,
-                               scenario.htmx_target) for _ in range(n)]
+        call(session, scenario, ids)
+    replies = [call(session, scenario, ids) for _ in range(n)]
     latencies = [r.seconds for r in replies]
     last = replies[-1]
     return {
@@ -91,7 +120,7 @@ def static_gzip_bytes(session: Session) -> int:
     return sum(session.request("GET", path).gzip_bytes for path in STATIC_ASSETS)
 
 
-def throughput(port: int, seconds: float, threads: int) -> dict:
+def throughput(port: int, seconds: float, threads: int, ids: dict) -> dict:
     """Mixed reads and writes from `threads` clients, each with its own logins."""
     counts = {"requests": 0, "errors": 0}
     lock = threading.Lock()
@@ -108,7 +137,7 @@ def throughput(port: int, seconds: float, threads: int) -> dict:
         done = errors = 0
         while not stop.is_set():
             s = rng.choice(SCENARIOS)
-            reply = sessions[s.role].request(s.method, s.path, s.form, s.htmx_target)
+            reply = call(sessions[s.role], s, ids)
             done += 1
             errors += not _ok(s, reply)
         with lock:
@@ -137,20 +166,22 @@ def run(args) -> dict:
     app_server = Gunicorn("wsgi:app", args.workers, env)
     bare_server = Gunicorn("bench.bare:app", args.workers, {})
     try:
-        bare = measure(Session(bare_server.port), Scenario("bare", "rep", "/"), args.requests)
+        ids = prepared.pop("ids")
+        bare = measure(Session(bare_server.port), Scenario("bare", "rep", "/"), args.requests,
+                       ids)
         sessions = {role: Session(app_server.port) for role in LOGINS}
         for role, session in sessions.items():
             session.login(LOGINS[role], PASSWORD)
         static = static_gzip_bytes(sessions["rep"])
         pages = {}
         for s in SCENARIOS:
-            result = measure(sessions[s.role], s, args.requests)
+            result = measure(sessions[s.role], s, args.requests, ids)
             result["p95_ratio_to_bare"] = round(result["p95_ms"] / max(bare["p95_ms"], 0.01), 1)
             result["first_load_gzip_bytes"] = result["gzip_bytes"] + (static if s.first_load
                                                                       else 0)
             pages[s.name] = result
             print(f"  {s.name:<32} p95 {result['p95_ms']:>6} ms  queries {result['queries']}")
-        load = throughput(app_server.port, args.duration, args.threads)
+        load = throughput(app_server.port, args.duration, args.threads, ids)
         print(f"  throughput {load['per_second']} req/s, errors {load['errors']}")
         memory = app_server.peak_memory_mib()
     finally:

@@ -6,7 +6,7 @@ import re
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -39,6 +39,7 @@ class Session:
         if form is not None:
             body = urlencode({"csrf_token": self.csrf, **form}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        path = quote(path, safe="/?=&%")
         began = time.perf_counter()
         try:
             self.conn.request(method, path, body=body, headers=headers)

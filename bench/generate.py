@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import Connection, Table, select
 
@@ -44,6 +45,7 @@ class Context:
     rng: random.Random
     rep_ids: list[int] = field(default_factory=list)
     bench_rep_id: int = 0  # the demo rep the benchmark logs in as owns a slice of everything
+    customer_ids: list[int] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def owner(self) -> int:
@@ -107,8 +109,107 @@ def audit_trail(conn: Connection, size: Size, ctx: Context) -> int:
     return bulk_insert(conn, AuditEntry.__table__, rows())
 
 
+def _stage_ids(conn: Connection) -> dict[str, int]:
+    from crm.sales.models import FunnelStage
+
+    return dict(conn.execute(select(FunnelStage.code, FunnelStage.id)).all())
+
+
+def customers(conn: Connection, size: Size, ctx: Context) -> int:
+    from crm.customers.identity import normalise_name
+    from crm.customers.models import Customer
+
+    now = utcnow()
+
+    def rows():
+        for i in range(size.customers):
+            province, city = names.place(ctx.rng)
+            name = f"{names.company(ctx.rng, city)}{i}"
+            industry = ctx.rng.choice(("manufacturing", "manufacturing", "it", "government",
+                                       "retail", "construction", "energy", "logistics"))
+            revenue = Decimal(ctx.rng.randrange(1_000_000, 500_000_000))
+            yield {"name": name, "search_key": pinyin_key(name),
+                   "normalised_name": normalise_name(name), "industry": industry,
+                   "annual_revenue": revenue, "province": province, "city": city,
+                   "source": ctx.rng.choice(("campaign", "online", "referral", "trade_show")),
+                   "grade": ctx.rng.choice("ABC"), "owner_id": ctx.owner(),
+                   "is_government_tender": industry == "government",
+                   "is_target": industry == "manufacturing" and revenue > 50_000_000,
+                   "phone": names.mobile(ctx.rng), "version": 1, "created_at": now,
+                   "updated_at": now}
+
+    count = bulk_insert(conn, Customer.__table__, rows())
+    ctx.customer_ids = list(conn.scalars(select(Customer.id)))
+    return count
+
+
+def contacts(conn: Connection, size: Size, ctx: Context) -> int:
+    from crm.customers.models import Contact
+
+    now = utcnow()
+
+    def rows():
+        for _ in range(size.contacts):
+            name, mobile = names.person(ctx.rng), names.mobile(ctx.rng)
+            yield {"customer_id": ctx.rng.choice(ctx.customer_ids), "name": name,
+                   "search_key": pinyin_key(name), "title": ctx.rng.choice(
+                       ("采购经理", "总经理", "技术总监", "财务主管", "设备科长")),
+                   "mobile": mobile, "mobile_key": mobile, "version": 1, "created_at": now,
+                   "updated_at": now}
+
+    return bulk_insert(conn, Contact.__table__, rows())
+
+
+def leads(conn: Connection, size: Size, ctx: Context) -> int:
+    """As many leads as deals; a tenth in the shared pool, some not followed up for months."""
+    from crm.sales.models import Lead
+
+    stage_ids, now = _stage_ids(conn), utcnow()
+    open_stages = [stage_ids["potential"], stage_ids["intent"]]
+
+    def rows():
+        for i in range(size.deals):
+            province, city = names.place(ctx.rng)
+            company = names.company(ctx.rng, city)
+            pooled = ctx.rng.random() < 0.1
+            yield {"company_name": company, "contact_name": names.person(ctx.rng),
+                   "contact_phone": names.mobile(ctx.rng),
+                   "source": ctx.rng.choice(("campaign", "online", "referral", "dealer")),
+                   "grade": ctx.rng.choice("ABC"), "owner_id": None if pooled else ctx.owner(),
+                   "stage_id": ctx.rng.choice(open_stages), "search_key": pinyin_key(company),
+                   "last_followup_at": now - timedelta(days=ctx.rng.randrange(0, 90)),
+                   "version": 1, "created_at": now - timedelta(days=i % 365),
+                   "updated_at": now}
+
+    return bulk_insert(conn, Lead.__table__, rows())
+
+
+def deals(conn: Connection, size: Size, ctx: Context) -> int:
+    from crm.sales.models import Deal
+
+    stage_ids, now = _stage_ids(conn), utcnow()
+    board = [stage_ids[c] for c in ("potential", "intent", "signed")]
+
+    def rows():
+        for _ in range(size.deals):
+            title = f"{names.company(ctx.rng, '')}采购项目"
+            yield {"title": title, "search_key": pinyin_key(title),
+                   "customer_id": ctx.rng.choice(ctx.customer_ids), "owner_id": ctx.owner(),
+                   "stage_id": ctx.rng.choice(board),
+                   "expected_value": Decimal(ctx.rng.randrange(10_000, 5_000_000)),
+                   "close_date": (now + timedelta(days=ctx.rng.randrange(-60, 180))).date(),
+                   "channel": ctx.rng.choice(("direct", "online", "dealer")), "version": 1,
+                   "created_at": now, "updated_at": now}
+
+    return bulk_insert(conn, Deal.__table__, rows())
+
+
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("people", people),
+    ("customers", customers),
+    ("contacts", contacts),
+    ("leads", leads),
+    ("deals", deals),
     ("audit_trail", audit_trail),
 ]
 

@@ -94,6 +94,13 @@ def people(app):
         db.session.commit()
 
 
+def _checked(response):
+    """Real servers (gunicorn) refuse header values that are not ASCII: so does the suite."""
+    for name, value in response.headers.items():
+        assert value.isascii(), f"non-ASCII value in response header {name}: {value!r}"
+    return response
+
+
 class Client:
     """A test client that logs in and sends the CSRF token like the browser does."""
 
@@ -117,7 +124,7 @@ class Client:
             headers["HX-Request"] = "true"
             if target:
                 headers["HX-Target"] = target
-        return self.http.get(url, headers=headers, **kw)
+        return _checked(self.http.get(url, headers=headers, **kw))
 
     def post(self, url: str, data: dict | None = None, htmx: bool = False, csrf: bool = True,
              **kw):
@@ -127,7 +134,7 @@ class Client:
             data.setdefault("csrf_token", self.csrf())
         if htmx:
             headers["HX-Request"] = "true"
-        return self.http.post(url, data=data, headers=headers, **kw)
+        return _checked(self.http.post(url, data=data, headers=headers, **kw))
 
 
 @pytest.fixture

@@ -249,7 +249,7 @@ def _moved_event(deal: Deal, stage, previous: int) -> str:
     return json.dumps({"deal-moved": {
         "text": _("%(title)s moved to %(stage)s.", title=deal.title, stage=stage.label),
         "undoUrl": url_for("deals.move", deal_id=deal.id), "undoStage": previous,
-        "undoLabel": _("Undo")}}, ensure_ascii=False)
+        "undoLabel": _("Undo")}})
 
 
 @bp.route("/deals/<int:deal_id>/sign", methods=["GET", "POST"])
