@@ -4,7 +4,7 @@ the deal form and page (R-10, R-15, R-19)."""
 import json
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -196,11 +196,14 @@ def convert(lead_id: int):
     return redirect(url_for("deals.show", deal_id=deal.id), 303)
 
 
-def _sign_form(deal: Deal) -> SignForm:
+def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
+    """The signing form: what was posted, or (`blank`, or on GET) the deal's defaults."""
+    defaults = {"price": deal.lines_total or deal.expected_value, "signed_at": date.today()}
+    if blank:
+        return SignForm(formdata=None, data=defaults)
     form = SignForm()
     if not form.is_submitted():
-        form.price.data = deal.lines_total or deal.expected_value
-        form.signed_at.data = date.today()
+        form.process(data=defaults)
     return form
 
 
@@ -224,7 +227,7 @@ def move(deal_id: int):
         abort(422)
     if stage.is_won:  # signing needs the contract terms first (R-15)
         if request.headers.get("HX-Request"):
-            return _sign_response(deal, _sign_form(deal), dialog=True)
+            return _sign_response(deal, _sign_form(deal, blank=True), dialog=True)
         return redirect(url_for("deals.sign", deal_id=deal.id), 303)
     try:
         previous = services.move_deal(deal, stage, request.form.get("lost_reason_id", type=int))
@@ -249,7 +252,7 @@ def _moved_event(deal: Deal, stage, previous: int) -> str:
     return json.dumps({"deal-moved": {
         "text": _("%(title)s moved to %(stage)s.", title=deal.title, stage=stage.label),
         "undoUrl": url_for("deals.move", deal_id=deal.id), "undoStage": previous,
-        "undoLabel": _("Undo")}}, ensure_ascii=False)
+        "undoLabel": _("Undo")}})
 
 
 @bp.route("/deals/<int:deal_id>/sign", methods=["GET", "POST"])
@@ -271,10 +274,8 @@ def sign(deal_id: int):
             db.session.commit()
             flash(_("Contract signed for %(title)s.", title=deal.title), "success")
             target = url_for("deals.show", deal_id=deal.id)
-            if request.headers.get("HX-Request"):
-                response = redirect(target, 303)
-                response.headers["HX-Redirect"] = target
-                return response
+            if request.headers.get("HX-Request"):  # leave the dialog for the deal's page
+                return make_response("", 204, {"HX-Redirect": target})
             return redirect(target, 303)
     status = 422 if form.is_submitted() else 200
     return render("deals/sign.html", status=status, deal=deal, form=form,
@@ -296,7 +297,7 @@ def value(deal_id: int, field: str):
     if field not in INLINE_FORMS:
         abort(404)
     return render("deals/_inline.html", block="display", deal=deal, field=field,
-                  can_edit=manages(current_user, deal.owner_id))
+                  can_move=manages(current_user, deal.owner_id))
 
 
 @bp.route("/deals/<int:deal_id>/value/<field>/edit", methods=["GET", "POST"])
@@ -313,7 +314,7 @@ def edit_value(deal_id: int, field: str):
             services.set_inline(deal, field, form.value.data)
             db.session.commit()
             response = render("deals/_inline.html", block="display", deal=deal, field=field,
-                              can_edit=True, oob_totals=True, **_board_context())
+                              oob_totals=True, **_board_context())
             response.headers["HX-Trigger"] = "deal-changed"
             return response
     elif form.is_submitted():
