@@ -73,6 +73,8 @@ ACCESS = {
     "deals.move": SELLERS,
     "deals.sign": SELLERS,
     "deals.convert": SELLERS,
+    "products.index": EVERYONE,
+    "products.edit": frozenset({"product", "admin"}),
 }
 
 
