@@ -13,13 +13,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
 from crm.contracts.models import PAYMENT_METHODS, Contract
-from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
 from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
-from crm.sales.lead_views import editable_lead, rep_choices
+from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Product
 from crm.sales.services import SalesError
 from crm.web.conflict import is_stale, reload_with_conflict
@@ -97,10 +96,7 @@ def index():
 
 def _deal_form(deal: Deal | None) -> DealForm:
     form = DealForm(obj=deal)
-    customers = db.session.scalars(visible(Customer).order_by(Customer.search_key).limit(500))
-    form.customer_id.choices = [("", "—")] + [(c.id, c.name) for c in customers]
-    if deal and deal.customer_id not in dict(form.customer_id.choices):
-        form.customer_id.choices.append((deal.customer_id, deal.customer.name))
+    form.customer_id.choices = customer_choices(deal.customer_id if deal else None)
     form.owner_id.choices = rep_choices()
     if deal and deal.owner_id not in dict(form.owner_id.choices):
         form.owner_id.choices.append((deal.owner_id, deal.owner.name))
@@ -179,7 +175,8 @@ def show(deal_id: int):
         abort(404)
     contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
     return render("deals/show.html", deal=deal, history=services.deal_history(deal),
-                  contract=contract, can_edit=manages(current_user, deal.owner_id))
+                  contract=contract, can_edit=manages(current_user, deal.owner_id),
+                  lost_stage=funnel.stage("lost"), lost_reasons=funnel.lost_reasons())
 
 
 @bp.post("/leads/<int:lead_id>/deal")
@@ -235,6 +232,9 @@ def move(deal_id: int):
         flash(error.message, "error")
         return redirect(url_for("deals.board"), 303)
     db.session.commit()
+    if stage.is_lost:
+        flash(_("Deal marked as lost."), "success")
+        return redirect(url_for("deals.show", deal_id=deal.id), 303)
     if not request.headers.get("HX-Request"):
         return redirect(url_for("deals.board"), 303)
     response = render("deals/board.html", block=_move_block(), deal=deal, **_board_context())

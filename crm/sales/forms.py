@@ -26,6 +26,7 @@ def optional_int(value):
 
 class LeadForm(Form):
     company_name = StringField(_l("Company"), validators=[DataRequired(), Length(max=200)])
+    customer_id = SelectField(_l("Existing customer"), coerce=optional_int)
     contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Source"), choices=list(LEAD_SOURCES.items()), default="inbound_call")

@@ -31,8 +31,8 @@ def make_lead(app, company, owner="zhangwei", **values):
 
 
 def _lead_form(**values):
-    return {"company_name": "", "contact_name": "", "contact_phone": "", "source": "online",
-            "grade": "A", "team_id": "", "owner_id": "", "note": "", **values}
+    return {"company_name": "", "customer_id": "", "contact_name": "", "contact_phone": "",
+            "source": "online", "grade": "A", "team_id": "", "owner_id": "", "note": "", **values}
 
 
 def test_a_rep_creates_a_lead_and_moves_it_through_the_funnel(app, login):
@@ -185,3 +185,23 @@ def test_a_manager_assigns_a_pool_lead_by_hand(app, login):
     assert login("liuyang").get(f"/leads/{lead_id}").status_code == 200
     assert login("zhangwei").post(f"/leads/{lead_id}/assign",
                                   {"owner_id": liuyang}).status_code == 403
+
+
+def test_a_lead_links_only_to_a_customer_the_rep_can_see(app, login):
+    from crm.customers import services as customers
+
+    with app.app_context():
+        mine = customers.save_customer(None, {"name": "美的集团", "owner_id": _user_id("zhangwei")})
+        theirs = customers.save_customer(None, {"name": "格力电器",
+                                                "owner_id": _user_id("chenjing")})
+        db.session.commit()
+        me, mine_id, theirs_id = _user_id("zhangwei"), mine.id, theirs.id
+    rep = login("zhangwei")
+    refused = rep.post("/leads/new", _lead_form(company_name="格力", customer_id=theirs_id,
+                                                owner_id=me))
+    assert refused.status_code == 422 and 'id="customer_id-error"' in refused.get_data(
+        as_text=True)
+    assert rep.post("/leads/new", _lead_form(company_name="美的", customer_id=mine_id,
+                                             owner_id=me)).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Lead.customer_id)) == mine_id
