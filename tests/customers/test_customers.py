@@ -250,3 +250,14 @@ def test_merge_moves_leads_deals_and_contracts_in_one_transaction(app, login):
         assert db.session.scalars(select(Contract.customer_id)).all() == [keep]
     page = login("zhangwei").get(f"/customers/{keep}").get_data(as_text=True)
     assert "签订合同：¥100.00" in page and "新建商机 华为技术" in page
+
+
+def test_the_duplicate_warning_appears_while_typing(app, login):
+    existing = make_customer(app, "华为技术有限公司", credit_code="914403001922038216")
+    rep = login("zhangwei")
+    found = rep.get("/customers/duplicates?name=华为技术（深圳）&credit_code=914403001922038216",
+                    htmx=True).get_data(as_text=True)
+    assert f'href="/customers/{existing}"' in found and "信用代码相同" in found
+    assert "confirm_duplicates" not in found
+    assert "华为" not in rep.get("/customers/duplicates?name=小米科技", htmx=True).get_data(
+        as_text=True)
