@@ -205,3 +205,33 @@ def test_a_lead_links_only_to_a_customer_the_rep_can_see(app, login):
                                              owner_id=me)).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Lead.customer_id)) == mine_id
+
+
+def test_lead_list_and_pool_run_a_fixed_number_of_queries(app, login):
+    from sqlalchemy import insert
+
+    from tests.conftest import count_queries
+
+    rep = login("zhangwei")
+
+    def add(n):
+        with app.app_context():
+            owner, stage = _user_id("zhangwei"), funnel.stage("potential").id
+            db.session.execute(insert(Lead), [
+                {"company_name": f"线索{i}", "source": "online", "stage_id": stage,
+                 "owner_id": owner if i % 2 else None} for i in range(n)])
+            db.session.commit()
+
+    def counts():
+        found = []
+        for url in ("/leads", "/pool"):
+            rep.get(url)
+            with count_queries(app) as counter:
+                assert rep.get(url).status_code == 200
+            found.append(counter.n)
+        return found
+
+    add(10)
+    small = counts()
+    add(990)
+    assert counts() == small
