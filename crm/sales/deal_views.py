@@ -2,16 +2,17 @@
 the deal form and page (R-10, R-15, R-19)."""
 
 import json
-from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
+from crm.base import utcnow
 from crm.contracts.models import PAYMENT_METHODS, Contract
 from crm.extensions import db
 from crm.sales import deals as services
@@ -195,7 +196,8 @@ def convert(lead_id: int):
 
 def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
     """The signing form: what was posted, or (`blank`, or on GET) the deal's defaults."""
-    defaults = {"price": deal.lines_total or deal.expected_value, "signed_at": date.today()}
+    today = to_user_timezone(utcnow()).date()  # the user's day, not the server's
+    defaults = {"price": deal.lines_total or deal.expected_value, "signed_at": today}
     if blank:
         return SignForm(formdata=None, data=defaults)
     form = SignForm()
