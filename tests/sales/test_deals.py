@@ -219,6 +219,7 @@ def test_board_and_list_run_a_fixed_number_of_queries(app, login):
         assert db.session.scalar(select(func.count()).select_from(Deal)) == 1001
     board = rep.get("/deals/board").get_data(as_text=True)
     assert board.count('class="deal-card"') == 150  # 50 latest per column
+    assert '/deals?stage=potential">全部 335 条，在列表中查看' in board
 
 
 def test_a_deal_is_lost_only_with_a_reason(app, login):
