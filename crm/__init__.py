@@ -65,11 +65,12 @@ def _register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard_bp
     from crm.sales.deal_views import bp as deals_bp
     from crm.sales.lead_views import bp as leads_bp
+    from crm.sales.product_views import bp as products_bp
     from crm.settings.views import bp as settings_bp
     from crm.web.health import bp as health_bp
 
     for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
-               customers_bp, leads_bp, deals_bp):
+               customers_bp, leads_bp, deals_bp, products_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

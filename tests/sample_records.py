@@ -6,9 +6,9 @@ from crm.auth.models import User
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
-from crm.sales import deals
+from crm.sales import deals, products
 from crm.sales import services as sales
-from crm.sales.models import Deal, Lead
+from crm.sales.models import Deal, Lead, Product
 
 SAMPLE_NAME = "样例精密机械有限公司"
 
@@ -31,4 +31,14 @@ def sample_records(app) -> dict:
         lead = db.session.scalar(select(Lead.id).where(Lead.company_name == SAMPLE_NAME))
         return {"customer_id": first.id, "contact_id": first.contacts[0].id,
                 "drop_id": second, "lead_id": lead,
-                "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead))}
+                "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead)),
+                "product_id": _sample_product()}
+
+
+def _sample_product() -> int:
+    found = db.session.scalar(select(Product.id).where(Product.name == "样例产品"))
+    if found is None:
+        found = products.save_product(None, {"name": "样例产品", "kind": "product",
+                                             "price": 100}, []).id
+        db.session.commit()
+    return found

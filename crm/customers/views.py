@@ -154,6 +154,16 @@ def new():
                   conflicts=[], duplicates=duplicates, duplicate_links=visible_ids)
 
 
+@bp.get("/customers/duplicates")
+@roles_required(*EDITOR_ROLES)
+def duplicates():
+    """The duplicate warning while the form is typed in (checked again on save)."""
+    form = CustomerForm(request.args, meta={"csrf": False})
+    found, visible_ids = _duplicates_for(form, request.args.get("exclude", type=int))
+    return render("customers/form.html", block="duplicate_check", duplicates=found,
+                  duplicate_links=visible_ids, confirmable=False)
+
+
 def _editable(model, record_id: int, owner_of=lambda r: r.owner_id):
     """The record if the user may edit it: someone else's is 404, a visible but read-only
     one (service agents) 403."""

@@ -2,24 +2,24 @@
 the deal form and page (R-10, R-15, R-19)."""
 
 import json
-from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
+from crm.base import utcnow
 from crm.contracts.models import PAYMENT_METHODS, Contract
-from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
 from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
-from crm.sales.lead_views import editable_lead, rep_choices
+from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Product
 from crm.sales.services import SalesError
 from crm.web.conflict import is_stale, reload_with_conflict
@@ -97,10 +97,7 @@ def index():
 
 def _deal_form(deal: Deal | None) -> DealForm:
     form = DealForm(obj=deal)
-    customers = db.session.scalars(visible(Customer).order_by(Customer.search_key).limit(500))
-    form.customer_id.choices = [("", "—")] + [(c.id, c.name) for c in customers]
-    if deal and deal.customer_id not in dict(form.customer_id.choices):
-        form.customer_id.choices.append((deal.customer_id, deal.customer.name))
+    form.customer_id.choices = customer_choices(deal.customer_id if deal else None)
     form.owner_id.choices = rep_choices()
     if deal and deal.owner_id not in dict(form.owner_id.choices):
         form.owner_id.choices.append((deal.owner_id, deal.owner.name))
@@ -179,7 +176,8 @@ def show(deal_id: int):
         abort(404)
     contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
     return render("deals/show.html", deal=deal, history=services.deal_history(deal),
-                  contract=contract, can_edit=manages(current_user, deal.owner_id))
+                  contract=contract, can_edit=manages(current_user, deal.owner_id),
+                  lost_stage=funnel.stage("lost"), lost_reasons=funnel.lost_reasons())
 
 
 @bp.post("/leads/<int:lead_id>/deal")
@@ -196,11 +194,15 @@ def convert(lead_id: int):
     return redirect(url_for("deals.show", deal_id=deal.id), 303)
 
 
-def _sign_form(deal: Deal) -> SignForm:
+def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
+    """The signing form: what was posted, or (`blank`, or on GET) the deal's defaults."""
+    today = to_user_timezone(utcnow()).date()  # the user's day, not the server's
+    defaults = {"price": deal.lines_total or deal.expected_value, "signed_at": today}
+    if blank:
+        return SignForm(formdata=None, data=defaults)
     form = SignForm()
     if not form.is_submitted():
-        form.price.data = deal.lines_total or deal.expected_value
-        form.signed_at.data = date.today()
+        form.process(data=defaults)
     return form
 
 
@@ -224,7 +226,7 @@ def move(deal_id: int):
         abort(422)
     if stage.is_won:  # signing needs the contract terms first (R-15)
         if request.headers.get("HX-Request"):
-            return _sign_response(deal, _sign_form(deal), dialog=True)
+            return _sign_response(deal, _sign_form(deal, blank=True), dialog=True)
         return redirect(url_for("deals.sign", deal_id=deal.id), 303)
     try:
         previous = services.move_deal(deal, stage, request.form.get("lost_reason_id", type=int))
@@ -232,6 +234,9 @@ def move(deal_id: int):
         flash(error.message, "error")
         return redirect(url_for("deals.board"), 303)
     db.session.commit()
+    if stage.is_lost:
+        flash(_("Deal marked as lost."), "success")
+        return redirect(url_for("deals.show", deal_id=deal.id), 303)
     if not request.headers.get("HX-Request"):
         return redirect(url_for("deals.board"), 303)
     response = render("deals/board.html", block=_move_block(), deal=deal, **_board_context())
@@ -271,10 +276,8 @@ def sign(deal_id: int):
             db.session.commit()
             flash(_("Contract signed for %(title)s.", title=deal.title), "success")
             target = url_for("deals.show", deal_id=deal.id)
-            if request.headers.get("HX-Request"):
-                response = redirect(target, 303)
-                response.headers["HX-Redirect"] = target
-                return response
+            if request.headers.get("HX-Request"):  # leave the dialog for the deal's page
+                return make_response("", 204, {"HX-Redirect": target})
             return redirect(target, 303)
     status = 422 if form.is_submitted() else 200
     return render("deals/sign.html", status=status, deal=deal, form=form,
@@ -296,7 +299,7 @@ def value(deal_id: int, field: str):
     if field not in INLINE_FORMS:
         abort(404)
     return render("deals/_inline.html", block="display", deal=deal, field=field,
-                  can_edit=manages(current_user, deal.owner_id))
+                  can_move=manages(current_user, deal.owner_id))
 
 
 @bp.route("/deals/<int:deal_id>/value/<field>/edit", methods=["GET", "POST"])
@@ -313,7 +316,7 @@ def edit_value(deal_id: int, field: str):
             services.set_inline(deal, field, form.value.data)
             db.session.commit()
             response = render("deals/_inline.html", block="display", deal=deal, field=field,
-                              can_edit=True, oob_totals=True, **_board_context())
+                              oob_totals=True, **_board_context())
             response.headers["HX-Trigger"] = "deal-changed"
             return response
     elif form.is_submitted():

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from crm.base import utcnow
 from crm.contracts.models import Contract
 from crm.customers import services as customers
 from crm.customers.identity import normalise_name
@@ -64,6 +65,7 @@ def _set_stage(deal: Deal, stage: FunnelStage, lost_reason_id: int | None) -> in
     if deal.lead_id:
         lead = db.session.get(Lead, deal.lead_id)
         lead.stage_id, lead.lost_reason_id = stage.id, lost_reason_id
+        lead.last_followup_at = utcnow()  # working the deal keeps the lead out of the pool
     db.session.flush()
     return previous
 

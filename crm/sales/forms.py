@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     FieldList,
@@ -12,9 +13,10 @@ from wtforms import (
 from wtforms import Form as WtfForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from crm.auth.forms import MultiCheckboxField
 from crm.contracts.models import PAYMENT_METHODS
 from crm.customers.models import GRADES
-from crm.sales.models import CHANNELS, LEAD_SOURCES
+from crm.sales.models import CHANNELS, LEAD_SOURCES, PRODUCT_KINDS
 from crm.web.forms import Form
 
 
@@ -24,6 +26,7 @@ def optional_int(value):
 
 class LeadForm(Form):
     company_name = StringField(_l("Company"), validators=[DataRequired(), Length(max=200)])
+    customer_id = SelectField(_l("Existing customer"), coerce=optional_int)
     contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Source"), choices=list(LEAD_SOURCES.items()), default="inbound_call")
@@ -88,4 +91,16 @@ class InlineAmountForm(Form):
 
 class InlineDateForm(Form):
     value = DateField(_l("Expected close date"), format="%Y-%m-%d", validators=[Optional()])
+    version = HiddenField()
+
+
+class ProductForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(PRODUCT_KINDS.items()))
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=50)])
+    price = DecimalField(_l("Price (CNY)"), places=2, validators=[
+        InputRequired(), NumberRange(min=0, message=_l("Must not be negative."))])
+    active = BooleanField(_l("On sale"), default=True)
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    component_ids = MultiCheckboxField(_l("Bundle contents"), coerce=int)
     version = HiddenField()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User, UserRole
 from crm.auth.scopes import get_visible_or_404, manages, visible
-from crm.customers.models import GRADES
+from crm.customers.models import GRADES, Customer
 from crm.extensions import db
 from crm.sales import funnel, services
 from crm.sales.access import SELLER_ROLES
@@ -23,8 +23,8 @@ from crm.web.search import matches
 bp = Blueprint("leads", __name__)
 
 LEAD_SORTS = {"created": (Lead.created_at, True), "company": (Lead.search_key, False)}
-FORM_FIELDS = ["company_name", "contact_name", "contact_phone", "source", "grade", "team_id",
-               "note"]
+FORM_FIELDS = ["company_name", "customer_id", "contact_name", "contact_phone", "source",
+               "grade", "team_id", "note"]
 
 
 @bp.context_processor
@@ -102,8 +102,19 @@ def claim(lead_id: int):
     return redirect(url_for("leads.show", lead_id=lead_id), 303)
 
 
+def customer_choices(current_id: int | None = None) -> list[tuple]:
+    """The user's customers to link a record to (the first 500 by name)."""
+    rows = db.session.execute(visible(Customer).with_only_columns(Customer.id, Customer.name)
+                              .order_by(Customer.search_key).limit(500)).all()
+    choices = [("", "—")] + [(cid, name) for cid, name in rows]
+    if current_id and current_id not in dict(choices):
+        choices.append((current_id, db.session.get(Customer, current_id).name))
+    return choices
+
+
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
+    form.customer_id.choices = customer_choices(lead.customer_id if lead else None)
     form.team_id.choices = _team_choices()
     form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":

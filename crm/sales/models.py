@@ -12,18 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.audit.models import BigId
 from crm.auth.models import User
 from crm.base import Audited, Timestamped, UTCDateTime, Versioned, utcnow
-from crm.customers.models import Customer
+from crm.customers.models import SOURCES, Customer
 from crm.extensions import db
 from crm.web.search import pinyin_key
 
-LEAD_SOURCES = {
-    "campaign": _l("Campaign"),
-    "online": _l("Online marketing"),
-    "referral": _l("Referral"),
-    "dealer": _l("Dealer"),
-    "inbound_call": _l("Inbound call"),
-    "trade_show": _l("Trade show"),
-}
+LEAD_SOURCES = SOURCES  # the same list for leads and customers
 
 
 class Labelled:

@@ -93,7 +93,7 @@ def move_lead(lead: Lead, stage: FunnelStage, lost_reason_id: int | None = None)
         raise SalesError(_("Choose why the lead was lost."), "lost_reason_id")
     record_stage_change(lead_id=lead.id, from_stage_id=lead.stage_id, to_stage_id=stage.id,
                         lost_reason_id=lost_reason_id if stage.is_lost else None)
-    lead.stage_id = stage.id
+    lead.stage_id, lead.last_followup_at = stage.id, utcnow()
     lead.lost_reason_id = lost_reason_id if stage.is_lost else None
     db.session.flush()
 

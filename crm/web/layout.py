@@ -26,6 +26,7 @@ NAV: list[NavItem] = [
     NavItem("leads.index", _l("Leads"), ("sales", "manager", "director", "admin"), "/leads"),
     NavItem("deals.board", _l("Deals"), ("sales", "manager", "director", "admin", "service"),
             "/deals"),
+    NavItem("products.index", _l("Products"), section="/products"),
     NavItem("audit.index", _l("Audit trail"), ("director", "admin"), "/audit"),
     NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
     NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),

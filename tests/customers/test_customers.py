@@ -223,3 +223,41 @@ def test_list_and_customer_page_run_a_fixed_number_of_queries(app, login):
              for url in ("/customers", f"/customers/{customer_id}", "/contacts")]
     assert small == large
     assert max(large) <= 14, large
+
+
+def test_merge_moves_leads_deals_and_contracts_in_one_transaction(app, login):
+    from datetime import date
+
+    from crm.contracts.models import Contract
+    from crm.sales import deals
+    from crm.sales import services as sales
+    from crm.sales.models import Deal, Lead
+
+    keep = make_customer(app, "华为技术有限公司")
+    drop = make_customer(app, "华为技术")
+    with app.test_request_context():
+        lead = sales.save_lead(None, {"company_name": "华为技术", "source": "referral",
+                                      "customer_id": drop}, owner_id=_user_id("zhangwei"))
+        deal = deals.convert_lead(lead)
+        deals.sign_deal(deal, price=Decimal("100"), payment_method="bank_transfer",
+                        payment_terms="一次付清", breach_liability="按合同法",
+                        signed_at=date(2026, 11, 23))
+        db.session.commit()
+    assert login("zhangwei").post(f"/customers/{keep}/merge/{drop}").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(Lead.customer_id)).all() == [keep]
+        assert db.session.scalars(select(Deal.customer_id)).all() == [keep]
+        assert db.session.scalars(select(Contract.customer_id)).all() == [keep]
+    page = login("zhangwei").get(f"/customers/{keep}").get_data(as_text=True)
+    assert "签订合同：¥100.00" in page and "新建商机 华为技术" in page
+
+
+def test_the_duplicate_warning_appears_while_typing(app, login):
+    existing = make_customer(app, "华为技术有限公司", credit_code="914403001922038216")
+    rep = login("zhangwei")
+    found = rep.get("/customers/duplicates?name=华为技术（深圳）&credit_code=914403001922038216",
+                    htmx=True).get_data(as_text=True)
+    assert f'href="/customers/{existing}"' in found and "信用代码相同" in found
+    assert "confirm_duplicates" not in found
+    assert "华为" not in rep.get("/customers/duplicates?name=小米科技", htmx=True).get_data(
+        as_text=True)

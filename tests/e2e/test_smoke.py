@@ -13,6 +13,11 @@ NAV_LABELS = {  # endpoint -> label in the main navigation (Chinese)
     "admin.users": "用户",
     "admin.teams": "组织架构",
     "settings.index": "系统设置",
+    "customers.index": "客户",
+    "leads.pool": "公海",
+    "leads.index": "线索",
+    "deals.board": "商机",
+    "products.index": "产品",
 }
 
 

@@ -219,3 +219,20 @@ def test_board_and_list_run_a_fixed_number_of_queries(app, login):
         assert db.session.scalar(select(func.count()).select_from(Deal)) == 1001
     board = rep.get("/deals/board").get_data(as_text=True)
     assert board.count('class="deal-card"') == 150  # 50 latest per column
+    assert '/deals?stage=potential">全部 335 条，在列表中查看' in board
+
+
+def test_a_deal_is_lost_only_with_a_reason(app, login):
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    lost = _stage_id(app, "lost")
+    refused = rep.post(f"/deals/{deal_id}/move", {"stage_id": lost}, follow_redirects=True)
+    assert "请选择流失原因" in refused.get_data(as_text=True)
+    with app.app_context():
+        reason = funnel.lost_reasons()[1]
+    done = rep.post(f"/deals/{deal_id}/move", {"stage_id": lost, "lost_reason_id": reason.id},
+                    follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert "选择了竞争对手" in page and "潜在客户 → <strong>已流失</strong>" in page
+    with app.app_context():
+        assert db.session.get(Lead, db.session.get(Deal, deal_id).lead_id).stage_id == lost

@@ -31,8 +31,8 @@ def make_lead(app, company, owner="zhangwei", **values):
 
 
 def _lead_form(**values):
-    return {"company_name": "", "contact_name": "", "contact_phone": "", "source": "online",
-            "grade": "A", "team_id": "", "owner_id": "", "note": "", **values}
+    return {"company_name": "", "customer_id": "", "contact_name": "", "contact_phone": "",
+            "source": "online", "grade": "A", "team_id": "", "owner_id": "", "note": "", **values}
 
 
 def test_a_rep_creates_a_lead_and_moves_it_through_the_funnel(app, login):
@@ -185,3 +185,53 @@ def test_a_manager_assigns_a_pool_lead_by_hand(app, login):
     assert login("liuyang").get(f"/leads/{lead_id}").status_code == 200
     assert login("zhangwei").post(f"/leads/{lead_id}/assign",
                                   {"owner_id": liuyang}).status_code == 403
+
+
+def test_a_lead_links_only_to_a_customer_the_rep_can_see(app, login):
+    from crm.customers import services as customers
+
+    with app.app_context():
+        mine = customers.save_customer(None, {"name": "美的集团", "owner_id": _user_id("zhangwei")})
+        theirs = customers.save_customer(None, {"name": "格力电器",
+                                                "owner_id": _user_id("chenjing")})
+        db.session.commit()
+        me, mine_id, theirs_id = _user_id("zhangwei"), mine.id, theirs.id
+    rep = login("zhangwei")
+    refused = rep.post("/leads/new", _lead_form(company_name="格力", customer_id=theirs_id,
+                                                owner_id=me))
+    assert refused.status_code == 422 and 'id="customer_id-error"' in refused.get_data(
+        as_text=True)
+    assert rep.post("/leads/new", _lead_form(company_name="美的", customer_id=mine_id,
+                                             owner_id=me)).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Lead.customer_id)) == mine_id
+
+
+def test_lead_list_and_pool_run_a_fixed_number_of_queries(app, login):
+    from sqlalchemy import insert
+
+    from tests.conftest import count_queries
+
+    rep = login("zhangwei")
+
+    def add(n):
+        with app.app_context():
+            owner, stage = _user_id("zhangwei"), funnel.stage("potential").id
+            db.session.execute(insert(Lead), [
+                {"company_name": f"线索{i}", "source": "online", "stage_id": stage,
+                 "owner_id": owner if i % 2 else None} for i in range(n)])
+            db.session.commit()
+
+    def counts():
+        found = []
+        for url in ("/leads", "/pool"):
+            rep.get(url)
+            with count_queries(app) as counter:
+                assert rep.get(url).status_code == 200
+            found.append(counter.n)
+        return found
+
+    add(10)
+    small = counts()
+    add(990)
+    assert counts() == small

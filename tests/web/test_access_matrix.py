@@ -53,6 +53,7 @@ ACCESS = {
     "customers.edit": SELLERS,
     "customers.contact_form": SELLERS,
     "customers.merge": SELLERS,
+    "customers.duplicates": SELLERS,
     "leads.index": SELLERS,
     "leads.pool": SELLERS,
     "leads.new": SELLERS,
@@ -73,6 +74,8 @@ ACCESS = {
     "deals.move": SELLERS,
     "deals.sign": SELLERS,
     "deals.convert": SELLERS,
+    "products.index": EVERYONE,
+    "products.edit": frozenset({"product", "admin"}),
 }
 
 
@@ -105,6 +108,25 @@ def test_pages_open_only_for_their_roles(app, login, role):
     for endpoint, url in _urls(app, {"GET"}):
         expected = 200 if role in ACCESS[endpoint] else 403
         assert user.get(url).status_code == expected, f"{role} GET {url}"
+
+
+# Record routes: a rep of another team gets 404 for zhangwei's records, on GET and POST.
+SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "customers.merge",
+          "leads.show", "leads.edit", "leads.move", "leads.followup", "leads.release",
+          "deals.show", "deals.edit", "deals.value", "deals.edit_value", "deals.move",
+          "deals.sign", "deals.convert"}
+
+
+def test_someone_elses_records_are_404(app, login):
+    other = login("chenjing")
+    checked = set()
+    for methods in ({"GET"}, {"POST"}):
+        for endpoint, url in _urls(app, methods):
+            if endpoint in SCOPED:
+                response = other.get(url) if methods == {"GET"} else other.post(url)
+                assert response.status_code == 404, f"{methods} {url}"
+                checked.add(endpoint)
+    assert checked == SCOPED
 
 
 def _audit_count(app) -> int:
