@@ -25,7 +25,9 @@ def _init_extensions(app: Flask) -> None:
     from crm.audit import hooks
     from crm.auth import scopes
     from crm.auth.session import init_login
+    from crm.deadlines import register as register_deadlines
     from crm.extensions import babel, csrf, db, htmx, migrate
+    from crm.notifications import register as register_notifications
     from crm.queue import init_queue
     from crm.web.i18n import select_locale, select_timezone
 
@@ -38,6 +40,8 @@ def _init_extensions(app: Flask) -> None:
     init_queue(app)
     hooks.install()
     scopes.register_foundation()
+    register_deadlines()
+    register_notifications()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from crm.web.sqlite import enable_wal
 

@@ -1,0 +1,1 @@
+"""Follow-ups: what to do, who, by when (R-40); the personal agenda and its calendar feed."""
