@@ -49,15 +49,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from crm.admin.jobs import bp as jobs_admin_bp
     from crm.admin.views import bp as admin_bp
     from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
     from crm.cli import cli
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.notifications.views import bp as notifications_bp
     from crm.settings.views import bp as settings_bp
     from crm.web.health import bp as health_bp
 
-    for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp):
+    for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
+               notifications_bp, jobs_admin_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

@@ -71,9 +71,10 @@ def get_visible_subject_or_404(key: str, subject_id: int | None):
     return record
 
 
-def load_refs(pairs: Iterable[tuple[str | None, int | None]]) -> dict[tuple, SubjectRef]:
-    """Titles and links of many subjects: one query per subject type, visible rows only
-    (a subject the user cannot see keeps its label but gets no title or link)."""
+def load_refs(pairs: Iterable[tuple[str | None, int | None]], user=None) -> dict[tuple, SubjectRef]:
+    """Titles and links of many subjects: one query per subject type, rows visible to `user`
+    (default: the current user) only; one they cannot see keeps its label, without title or
+    link."""
     wanted: dict[str, set[int]] = {}
     for key, subject_id in pairs:
         if subject_type(key) and subject_id is not None:
@@ -82,7 +83,7 @@ def load_refs(pairs: Iterable[tuple[str | None, int | None]]) -> dict[tuple, Sub
     for key, ids in wanted.items():
         kind = _TYPES[key]
         rows = db.session.scalars(
-            select(kind.model).where(kind.model.id.in_(ids), visible_filter(kind.model))
+            select(kind.model).where(kind.model.id.in_(ids), visible_filter(kind.model, user))
         )
         for row in rows:
             refs[(key, row.id)] = SubjectRef(kind.label, kind.title(row), subject_url(key, row.id))

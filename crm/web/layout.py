@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.forms import ROLE_LABELS
+from crm.queue import redis_ok
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
     NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),
     NavItem("settings.index", _l("Settings"), ("admin",), "/admin/settings"),
+    NavItem("jobs_admin.index", _l("Jobs"), ("admin",), "/admin/jobs"),
 ]
 
 
@@ -39,7 +41,9 @@ def is_current(item: NavItem) -> bool:
 
 def layout_context() -> dict:
     nav = nav_for(current_user) if current_user.is_authenticated else []
+    is_admin = current_user.is_authenticated and current_user.has_role("admin")
     return {
+        "jobs_delayed": is_admin and not redis_ok(),
         "nav": nav,
         "is_current": is_current,
         "languages": current_app.config["LANGUAGES"],

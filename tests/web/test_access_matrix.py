@@ -41,6 +41,13 @@ ACCESS = {
     "settings.index": ADMIN,
     "audit.index": OVERSIGHT,
     "audit.approvals": OVERSIGHT,
+    "notifications.index": EVERYONE,
+    "notifications.bell": EVERYONE,
+    "notifications.mark_read": EVERYONE,
+    "notifications.open_subject": EVERYONE,
+    "notifications.mark_all_read": EVERYONE,
+    "jobs_admin.index": ADMIN,
+    "jobs_admin.retry": ADMIN,
 }
 
 
@@ -48,7 +55,8 @@ def _sample_args(app) -> dict:
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.username == "liuyang"))
         team_id = db.session.scalar(select(Team.id).where(Team.name == "华南销售一组"))
-    return {"user_id": user_id, "team_id": team_id}
+    return {"user_id": user_id, "team_id": team_id, "notification_id": 1, "job_id": "x",
+            "followup_id": 1}
 
 
 def _urls(app, methods: set[str]):
