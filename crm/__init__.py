@@ -27,6 +27,7 @@ def _init_extensions(app: Flask) -> None:
     from crm.auth.session import init_login
     from crm.deadlines import register as register_deadlines
     from crm.extensions import babel, csrf, db, htmx, migrate
+    from crm.followups import register as register_followups
     from crm.notifications import register as register_notifications
     from crm.queue import init_queue
     from crm.web.i18n import select_locale, select_timezone
@@ -42,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     scopes.register_foundation()
     register_deadlines()
     register_notifications()
+    register_followups()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from crm.web.sqlite import enable_wal
 
@@ -55,12 +57,13 @@ def _register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.cli import cli
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.followups.views import bp as followups_bp
     from crm.notifications.views import bp as notifications_bp
     from crm.settings.views import bp as settings_bp
     from crm.web.health import bp as health_bp
 
     for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
-               notifications_bp, jobs_admin_bp):
+               notifications_bp, jobs_admin_bp, followups_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

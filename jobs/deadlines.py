@@ -6,15 +6,12 @@ from crm.extensions import db
 from crm.notifications.mailer import mail_configured
 from crm.queue import after_commit
 from jobs.context import app_context
-
-FLUSH_EMAIL_JOB_ID = "notifications-email-flush"
+from jobs.notifications import FLUSH_EMAIL_JOB_ID, flush_emails
 
 
 def sweep_deadlines() -> dict[str, int]:
     """Raise the missed alerts in one transaction (a killed run leaves nothing half-done), then
     have the e-mails sent."""
-    from jobs.notifications import flush_emails
-
     with app_context() as app:
         counts = services.sweep(utcnow())
         if counts["notified"] and mail_configured(app.config):

@@ -21,6 +21,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("dashboard.home", _l("Home"), section="/"),
+    NavItem("followups.index", _l("Agenda"), section="/followups"),
     NavItem("audit.index", _l("Audit trail"), ("director", "admin"), "/audit"),
     NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
     NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),
