@@ -91,7 +91,10 @@ def after_commit(func, *args, job_id: str, **kwargs) -> None:
     """Enqueue once the current transaction has committed; forgotten if it rolls back."""
     from crm.extensions import db
 
-    db.session().info.setdefault(PENDING_KEY, []).append((func, args, job_id, kwargs))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even with nothing written yet, forgets the job
+    session.info.setdefault(PENDING_KEY, []).append((func, args, job_id, kwargs))
 
 
 def _enqueue_pending(session: Session) -> None:

@@ -22,6 +22,12 @@ def _jobs(conn, ids) -> list[Job]:
     return [job for job in Job.fetch_many(list(ids), connection=conn) if job is not None]
 
 
+def _last_error(job: Job) -> str:
+    result = job.latest_result()
+    lines = (result.exc_string or "").strip().splitlines() if result else []
+    return lines[-1] if lines else ""
+
+
 def _queue_rows(conn) -> list[dict]:
     rows = []
     for queue in Queue.all(connection=conn) or [Queue("default", connection=conn)]:
@@ -30,7 +36,8 @@ def _queue_rows(conn) -> list[dict]:
         rows.append({
             "name": queue.name, "depth": queue.count, "failed_count": failed.count,
             "scheduled": _jobs(conn, scheduled.get_job_ids(0, LIST_LIMIT - 1)),
-            "failed": _jobs(conn, failed.get_job_ids(0, LIST_LIMIT - 1)),
+            "failed": [(job, _last_error(job))
+                       for job in _jobs(conn, failed.get_job_ids(0, LIST_LIMIT - 1))],
         })
     return rows
 
