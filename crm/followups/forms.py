@@ -1,7 +1,5 @@
 """Follow-up forms: quick add, complete, reschedule."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import TimeField
@@ -12,9 +10,9 @@ from crm.web.forms import Form
 
 class FollowUpForm(Form):
     what = StringField(_l("What to do"), validators=[DataRequired(), Length(max=200)])
-    due_date = DateField(_l("By"), validators=[DataRequired()], default=date.today)
+    due_date = DateField(_l("By"), validators=[DataRequired()])
     due_time = TimeField(_l("Time"), validators=[Optional()])
-    owner_id = SelectField(_l("Who"), coerce=int, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=int, validators=[Optional()])
     subject_type = HiddenField()
     subject_id = IntegerField(validators=[Optional()])
 

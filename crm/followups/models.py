@@ -17,7 +17,7 @@ class FollowUp(Audited, Versioned, Timestamped, db.Model):
     __label__ = _l("Follow-up")
     __field_labels__ = {
         "what": _l("What"),
-        "owner_id": _l("Who"),
+        "owner_id": _l("Owner"),
         "due_at": _l("Due"),
         "subject_type": _l("Record type"),
         "subject_id": _l("Record"),

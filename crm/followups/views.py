@@ -70,6 +70,7 @@ def _add_form(subject_type: str | None, subject_id: int | None, formdata=None) -
         (current_user.id, current_user.name)]
     if formdata is None:
         form.owner_id.data = current_user.id
+        form.due_date.data = utcnow().astimezone(services.zoneinfo(get_timezone())).date()
         form.subject_type.data = subject_type or ""
         form.subject_id.data = subject_id
     return form
