@@ -135,9 +135,9 @@ def _email_soon(followup: FollowUp) -> None:
         after_commit(flush_emails, job_id=FLUSH_EMAIL_JOB_ID)
 
 
-def _events(message: str) -> dict:
-    return {"HX-Trigger": json.dumps({CHANGED: True, "notifications-changed": True,
-                                      "toast": {"text": message, "kind": "success"}})}
+def _events(message: str, list_changed: bool = True) -> dict:
+    events = {"notifications-changed": True, "toast": {"text": message, "kind": "success"}}
+    return {"HX-Trigger": json.dumps(events | ({CHANGED: True} if list_changed else {}))}
 
 
 @bp.get("/followups/<int:followup_id>")
@@ -176,8 +176,8 @@ def _after_change(followup: FollowUp, message: str, form, status: int = 200):
         item = agenda.items([deadline], current_user, get_timezone())[0]
         response = render("followups/agenda.html", status=status, block="agenda_row",
                           item=item, row_error=form.form_errors[0] if form.form_errors else "")
-        if status == 200:
-            response.headers.update(_events(message))
+        if status == 200:  # the row shows "done" in place; the list is not reloaded under it
+            response.headers.update(_events(message, list_changed=False))
         return response
     if status == 200:
         flash(message, "success")
