@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
 from crm.auth.scopes import visible
@@ -35,7 +36,9 @@ def agenda_query(user: User, *, view: str = "all", kind: str = "", whose: str = 
                  zone=None, now: datetime | None = None):
     now = now or utcnow()
     stmt = visible(Deadline, user).where(Deadline.done_at.is_(None))
-    if whose != "team":
+    if whose == "team":
+        stmt = stmt.options(selectinload(Deadline.owner))
+    else:
         stmt = stmt.where(Deadline.owner_id == user.id)
     if kind:
         stmt = stmt.where(Deadline.kind == kind)

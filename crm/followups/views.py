@@ -28,6 +28,7 @@ from crm.web.render import render
 
 bp = Blueprint("followups", __name__)
 CHANGED = "followups-changed"
+_FORM_ARG = {CompleteForm: "complete_form", RescheduleForm: "reschedule_form"}
 
 
 @bp.context_processor
@@ -172,7 +173,8 @@ def _after_change(followup: FollowUp, message: str, form, status: int = 200):
                       **(_events(message) if status == 200 else {}))
     if htmx:
         deadline = db.session.scalar(select(Deadline).where(
-            Deadline.kind == KIND, Deadline.subject_id == followup.id))
+            Deadline.subject_type == KIND, Deadline.subject_id == followup.id,
+            Deadline.kind == KIND))
         item = agenda.items([deadline], current_user, get_timezone())[0]
         response = render("followups/agenda.html", status=status, block="agenda_row",
                           item=item, row_error=form.form_errors[0] if form.form_errors else "")
@@ -223,9 +225,6 @@ def reschedule(followup_id: int):
         return _after_change(followup, "", form, 422)
     db.session.commit()
     return _after_change(followup, _("Moved to %(day)s", day=moment(followup.due_at)), form)
-
-
-_FORM_ARG = {CompleteForm: "complete_form", RescheduleForm: "reschedule_form"}
 
 
 @bp.post("/followups/calendar")

@@ -204,6 +204,21 @@ def test_the_agenda_runs_a_fixed_number_of_queries(app, login, team_subjects):
     assert large.n == small.n
 
 
+def test_the_team_agenda_runs_a_fixed_number_of_queries(app, login):
+    _add(login("zhangwei"), what="张伟的")
+    manager = login("wangqiang")
+    with count_queries(app) as small:
+        manager.get("/followups?whose=team")
+    for name in ("liuyang", "zhangwei"):
+        rep = login(name)
+        for i in range(10):
+            _add(rep, what=f"{name}{i}")
+    with count_queries(app) as large:
+        page = manager.get("/followups?whose=team").get_data(as_text=True)
+    assert "刘洋" in page and "张伟" in page
+    assert large.n == small.n
+
+
 def test_the_calendar_feed_is_valid_icalendar_behind_a_revocable_token(app, login, client):
     rep = login("zhangwei")
     _add(rep, what="周五拜访", day=(LOCAL_TODAY + timedelta(days=2)).isoformat(), at="10:00")
