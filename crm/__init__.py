@@ -27,10 +27,14 @@ def _init_extensions(app: Flask) -> None:
     from crm.auth.session import init_login
     from crm.contracts.access import register_scopes as register_contract_scopes
     from crm.customers.access import register_scopes as register_customer_scopes
+    from crm.deadlines import register as register_deadlines
     from crm.extensions import babel, csrf, db, htmx, migrate
+    from crm.followups import register as register_followups
+    from crm.notifications import register as register_notifications
     from crm.queue import init_queue
     from crm.sales.access import register_scopes as register_sales_scopes
     from crm.sales.customer_links import register as register_customer_links
+    from crm.sales.subjects import register as register_sales_subjects
     from crm.web.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -46,6 +50,10 @@ def _init_extensions(app: Flask) -> None:
     register_sales_scopes()
     register_contract_scopes()
     register_customer_links()
+    register_sales_subjects()
+    register_deadlines()
+    register_notifications()
+    register_followups()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from crm.web.sqlite import enable_wal
 
@@ -57,12 +65,15 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from crm.admin.jobs import bp as jobs_admin_bp
     from crm.admin.views import bp as admin_bp
     from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
     from crm.cli import cli
     from crm.customers.views import bp as customers_bp
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.followups.views import bp as followups_bp
+    from crm.notifications.views import bp as notifications_bp
     from crm.sales.deal_views import bp as deals_bp
     from crm.sales.lead_views import bp as leads_bp
     from crm.sales.product_views import bp as products_bp
@@ -70,7 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm.web.health import bp as health_bp
 
     for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
-               customers_bp, leads_bp, deals_bp, products_bp):
+               customers_bp, leads_bp, deals_bp, products_bp, notifications_bp, jobs_admin_bp,
+               followups_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

@@ -33,6 +33,14 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.CRM_DEMO = _flag("CRM_DEMO")
         self.CRM_QUERY_COUNT = _flag("CRM_QUERY_COUNT")
+        # E-mail for alerts: on when MAIL_SERVER, MAIL_PORT and MAIL_FROM are all set.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+        self.MAIL_PORT = os.environ.get("MAIL_PORT") or None
+        self.MAIL_FROM = os.environ.get("MAIL_FROM") or None
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_STARTTLS = _flag("MAIL_STARTTLS")
+        self.CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _flag("CRM_SECURE_COOKIES")

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.forms import ROLE_LABELS
+from crm.queue import redis_ok
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,12 @@ NAV: list[NavItem] = [
     NavItem("deals.board", _l("Deals"), ("sales", "manager", "director", "admin", "service"),
             "/deals"),
     NavItem("products.index", _l("Products"), section="/products"),
+    NavItem("followups.index", _l("Agenda"), section="/followups"),
     NavItem("audit.index", _l("Audit trail"), ("director", "admin"), "/audit"),
     NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
     NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),
     NavItem("settings.index", _l("Settings"), ("admin",), "/admin/settings"),
+    NavItem("jobs_admin.index", _l("Jobs"), ("admin",), "/admin/jobs"),
 ]
 
 
@@ -46,7 +49,9 @@ def is_current(item: NavItem) -> bool:
 
 def layout_context() -> dict:
     nav = nav_for(current_user) if current_user.is_authenticated else []
+    is_admin = current_user.is_authenticated and current_user.has_role("admin")
     return {
+        "jobs_delayed": is_admin and not redis_ok(),
         "nav": nav,
         "is_current": is_current,
         "languages": current_app.config["LANGUAGES"],

@@ -2,7 +2,7 @@
 
 import pytest
 
-PUBLIC = {"auth.login", "auth.set_language", "static", "health.healthz"}
+PUBLIC = {"auth.login", "auth.set_language", "static", "health.healthz", "followups.agenda_ics"}
 SAMPLE_ARGS = {"int": 1, "string": "x", "path": "x", "default": "x"}
 
 

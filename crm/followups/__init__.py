@@ -1,0 +1,17 @@
+"""Follow-ups: what to do, who, by when (R-40); the personal agenda and its calendar feed."""
+
+from flask_babel import lazy_gettext as _l
+
+KIND = "followup"  # the deadline kind, and the subject type of a follow-up's own deadline
+
+
+def register() -> None:
+    from crm.auth import scopes
+    from crm.deadlines.kinds import register_kind
+    from crm.deadlines.subjects import register_subject
+    from crm.followups.models import FollowUp
+
+    scopes.register(FollowUp, scopes.owned_rule(FollowUp.owner_id))
+    register_kind(KIND, _l("Follow-up"))
+    register_subject(KIND, FollowUp, _l("Follow-up"), "followups.show", "followup_id",
+                     lambda f: f.what)

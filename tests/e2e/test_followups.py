@@ -1,0 +1,40 @@
+"""In the browser: quick add, done inline and the bell, all without a page reload (R-40, R-42)."""
+
+from playwright.sync_api import expect
+
+
+def test_quick_add_and_done_inline_without_a_reload(signed_in, live_server):
+    page = signed_in("zhangwei")
+    page.goto(f"{live_server}/followups")
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_label("跟进事项").fill("浏览器里添加的跟进")
+    page.get_by_role("button", name="添加跟进").click()
+    row = page.locator("table.agenda tr", has_text="浏览器里添加的跟进")
+    expect(row).to_be_visible()
+    expect(page.get_by_label("跟进事项")).to_have_value("")
+    row.get_by_text("完成…").click()
+    row.get_by_label("跟进结果").fill("已电话确认")
+    row.get_by_role("button", name="标为完成").click()
+    expect(page.locator("table.agenda tr.done", has_text="浏览器里添加的跟进")).to_be_visible()
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_the_bell_counts_what_a_manager_assigns(signed_in, live_server, browser):
+    manager = signed_in("wangqiang")
+    manager.goto(f"{live_server}/followups")
+    manager.get_by_label("跟进事项").fill("请回访老客户")
+    manager.get_by_label("负责人").select_option(label="张伟")
+    manager.get_by_role("button", name="添加跟进").click()
+    expect(manager.locator("#toasts")).to_contain_text("请回访老客户")
+
+    rep = browser.new_page()
+    rep.goto(f"{live_server}/login")
+    rep.get_by_label("用户名").fill("zhangwei")
+    rep.get_by_label("密码").fill("Demo#2026crm")
+    rep.get_by_role("button", name="登录").click()
+    expect(rep.locator("#notification-bell .bell-count")).to_have_text("1")
+    rep.locator("#notification-bell a").click()
+    expect(rep.get_by_text("王强 给你安排了跟进：请回访老客户")).to_be_visible()
+    rep.get_by_role("button", name="标为已读", exact=True).click()
+    expect(rep.locator("#notification-bell .bell-count")).to_have_count(0)
+    rep.close()
