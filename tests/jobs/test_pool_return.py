@@ -42,3 +42,15 @@ def test_the_job_returns_stale_leads_and_tells_the_former_owner(app, login, redi
         assert [(n.subject_id, n.user.username) for n in notes] == [(stale, "zhangwei")]
     page = rep.get("/notifications").get_data(as_text=True)
     assert "沉睡客户甲" in page and "公海" in page
+
+
+def test_record_pages_carry_the_follow_up_panel_for_their_subject(app, login):
+    lead = make_lead(app, "面板客户丙")
+    rep = login("zhangwei")
+    assert 'subject_type=lead' in rep.get(f"/leads/{lead}").get_data(as_text=True)
+    panel = rep.get(f"/followups/panel?subject_type=lead&subject_id={lead}", htmx=True,
+                    target="followup-panel")
+    assert panel.status_code == 200
+    other = login("chenjing")  # another region's rep
+    assert other.get(f"/followups/panel?subject_type=lead&subject_id={lead}",
+                     htmx=True).status_code == 404
