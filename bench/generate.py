@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, insert, literal, select
 
 from bench import names
 from crm.base import utcnow
@@ -204,12 +204,37 @@ def deals(conn: Connection, size: Size, ctx: Context) -> int:
     return bulk_insert(conn, Deal.__table__, rows())
 
 
+def followups(conn: Connection, size: Size, ctx: Context) -> int:
+    """One follow-up per deal, most done, the rest due around today; each with its deadline."""
+    from crm.deadlines.models import Deadline
+    from crm.followups.models import FollowUp
+
+    now, n = utcnow(), size.deals
+    rows = []
+    for i in range(n):
+        due = now + timedelta(hours=ctx.rng.randrange(-24 * 30, 24 * 30))
+        done = due if due < now and ctx.rng.random() < 0.9 else None
+        rows.append({"what": ctx.rng.choice(("电话回访", "上门拜访", "发送报价",
+                                                           "确认交期", "技术交流")),
+                     "owner_id": ctx.owner(), "due_at": due, "done_at": done,
+                     "subject_type": "deal", "subject_id": i + 1, "version": 1,
+                     "created_at": now, "updated_at": now})
+    bulk_insert(conn, FollowUp.__table__, rows)
+    columns = ["kind", "subject_type", "subject_id", "owner_id", "due_at", "done_at",
+               "created_at"]
+    conn.execute(insert(Deadline).from_select(columns, select(
+        literal("followup"), literal("followup"), FollowUp.id, FollowUp.owner_id,
+        FollowUp.due_at, FollowUp.done_at, FollowUp.created_at)))
+    return n
+
+
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("people", people),
     ("customers", customers),
     ("contacts", contacts),
     ("leads", leads),
     ("deals", deals),
+    ("followups", followups),
     ("audit_trail", audit_trail),
 ]
 
