@@ -55,3 +55,15 @@ def test_filters_by_user_model_and_dates(login, app):
     until = (utcnow() - timedelta(days=30)).date().isoformat()
     page = admin.get(f"/audit?until={until}").get_data(as_text=True)
     assert page.count("long-ago") == 2 and "by-director" not in page
+
+
+def test_date_filters_use_the_users_day_in_shanghai(login, app):
+    from datetime import UTC, datetime
+
+    admin = login("admin")
+    late_evening = datetime(2026, 1, 1, 15, 57, tzinfo=UTC)  # 2026-01-01 23:57 in Shanghai
+    _add_entries(app, 1, at=late_evening, new="new-year-eve", record_id=4242)
+    assert "new-year-eve" not in admin.get("/audit?record=4242&since=2026-01-02").get_data(
+        as_text=True)
+    assert "new-year-eve" in admin.get("/audit?record=4242&until=2026-01-01").get_data(
+        as_text=True)
