@@ -2,7 +2,6 @@
 
 from datetime import datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, request
 from flask_babel import get_timezone
@@ -16,6 +15,7 @@ from crm.auth.models import User
 from crm.auth.scopes import visible
 from crm.base import Audited
 from crm.extensions import db
+from crm.web.i18n import zoneinfo
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 
@@ -70,8 +70,7 @@ def _local_day(value: str | None, end: bool = False):
         day = datetime.strptime(value or "", "%Y-%m-%d").date()
     except ValueError:
         return None
-    # babel's zone may be pytz, which combine() would read as local mean time (+08:06).
-    start = datetime.combine(day, time.min, tzinfo=ZoneInfo(str(get_timezone())))
+    start = datetime.combine(day, time.min, tzinfo=zoneinfo(get_timezone()))
     return start + timedelta(days=1) if end else start
 
 

@@ -2,7 +2,6 @@
 deadlines service; nothing here commits."""
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
@@ -15,6 +14,7 @@ from crm.extensions import db
 from crm.followups import KIND
 from crm.followups.models import FollowUp
 from crm.notifications.services import notify
+from crm.web.i18n import zoneinfo
 
 END_OF_DAY = time(23, 59)
 
@@ -23,11 +23,6 @@ class FollowUpError(Exception):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message, self.field = message, field
-
-
-def zoneinfo(zone) -> ZoneInfo:
-    """Babel may hand out pytz zones, which `datetime.combine(tzinfo=...)` gets wrong (LMT)."""
-    return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
 
 
 def due_at(day, at: time | None, zone) -> datetime:

@@ -1,5 +1,7 @@
 """Language and time zone of the current user: 简体中文 by default, English selectable."""
 
+from zoneinfo import ZoneInfo
+
 from flask import current_app, session
 from flask_login import current_user
 
@@ -17,3 +19,8 @@ def select_timezone() -> str:
     if current_user and current_user.is_authenticated:
         return current_user.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def zoneinfo(zone) -> ZoneInfo:
+    """Babel may hand out pytz zones, which `datetime.combine(tzinfo=...)` gets wrong (LMT)."""
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
