@@ -121,7 +121,8 @@ def static_gzip_bytes(session: Session) -> int:
     return sum(session.request("GET", path).gzip_bytes for path in STATIC_ASSETS)
 
 
-def throughput(port: int, seconds: float, threads: int, ids: dict) -> dict:
+def throughput(port: int, seconds: float, threads: int, ids: dict,
+               scenarios: list[Scenario] = SCENARIOS, log_in: bool = True) -> dict:
     """Mixed reads and writes from `threads` clients, each with its own logins."""
     counts = {"requests": 0, "errors": 0}
     lock = threading.Lock()
@@ -131,13 +132,14 @@ def throughput(port: int, seconds: float, threads: int, ids: dict) -> dict:
     def client(seed: int) -> None:
         rng = random.Random(seed)
         sessions = {}
-        for role, username in LOGINS.items():
+        for role in {s.role for s in scenarios}:
             sessions[role] = Session(port)
-            sessions[role].login(username, PASSWORD)
+            if log_in:
+                sessions[role].login(LOGINS[role], PASSWORD)
         ready.wait()
         done = errors = 0
         while not stop.is_set():
-            s = rng.choice(SCENARIOS)
+            s = rng.choice(scenarios)
             reply = call(sessions[s.role], s, ids)
             done += 1
             errors += not _ok(s, reply)
@@ -168,8 +170,10 @@ def run(args) -> dict:
     bare_server = Gunicorn("bench.bare:app", args.workers, {})
     try:
         ids = prepared.pop("ids")
-        bare = measure(Session(bare_server.port), Scenario("bare", "rep", "/"), args.requests,
-                       ids)
+        bare_route = Scenario("bare", "rep", "/")
+        bare = measure(Session(bare_server.port), bare_route, args.requests, ids)
+        bare["throughput"] = throughput(bare_server.port, 5, args.threads, ids, [bare_route],
+                                        log_in=False)
         sessions = {role: Session(app_server.port) for role in LOGINS}
         for role, session in sessions.items():
             session.login(LOGINS[role], PASSWORD)
@@ -202,7 +206,8 @@ def markdown(result: dict) -> str:
     lines = [
         f"### {result['date']} · {result['size']} · {result['database']} · {result['machine']}",
         "",
-        f"Bare Flask route p95: {result['bare']['p95_ms']} ms. Throughput "
+        f"Bare Flask route p95: {result['bare']['p95_ms']} ms, "
+        f"{result['bare']['throughput']['per_second']} req/s from the same client. Throughput "
         f"({result['throughput']['threads']} clients, {result['workers']} gunicorn workers): "
         f"{result['throughput']['per_second']} req/s, {result['throughput']['errors']} errors. "
         f"Peak worker memory: {result['peak_worker_memory_mib']} MiB.",

@@ -1,12 +1,13 @@
 """Extension objects, bound to the app in create_app."""
 
-from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+
+from crm.web.i18n import CrmBabel
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -20,5 +21,5 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = CrmBabel()
 htmx = HTMX()

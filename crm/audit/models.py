@@ -18,6 +18,7 @@ class AuditEntry(db.Model):
         Index("ix_audit_entries_model_record", "model", "record_id", "id"),
         Index("ix_audit_entries_user", "user_id", "id"),
         Index("ix_audit_entries_at", "at"),
+        Index("ix_audit_entries_model", "model", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -3,6 +3,7 @@
 from flask import jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from crm.auth.models import User
 from crm.extensions import db, htmx, login_manager
@@ -12,7 +13,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    user = db.session.scalar(select(User).where(User.id == int(user_id))
+                             .options(joinedload(User.role_rows)))
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     return user

@@ -39,7 +39,7 @@ def _owner_choices() -> list[tuple]:
             .where(or_(User.id == current_user.id, User.id.in_(
                 select(UserRole.user_id).where(UserRole.role.in_(("sales", "manager"))))))
             .order_by(User.search_key))
-    return [(u.id, u.name) for u in db.session.scalars(stmt)]
+    return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
 
 
 def _customer_filters() -> dict:

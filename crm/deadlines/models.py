@@ -2,13 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import BigId
 from crm.auth.models import User
 from crm.base import UTCDateTime, utcnow
 from crm.extensions import db
+
+OPEN = text("done_at IS NULL")  # the partial index of open clocks (agenda, home, sweep)
 
 
 class Deadline(db.Model):
@@ -18,6 +20,8 @@ class Deadline(db.Model):
     __table_args__ = (
         Index("ix_deadlines_open_due", "done_at", "due_at"),
         Index("ix_deadlines_owner_due", "owner_id", "due_at"),
+        Index("ix_deadlines_owner_open", "owner_id", "due_at", postgresql_where=OPEN,
+              sqlite_where=OPEN),
         Index("ix_deadlines_subject", "subject_type", "subject_id", "kind"),
     )
 

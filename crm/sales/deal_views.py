@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
@@ -48,21 +48,26 @@ def editable_deal(deal_id: int) -> Deal:
     return deal
 
 
+def _newest_cards(columns) -> list[Deal]:
+    """Each column's newest cards: one index walk per stage (ix_deals_*_recent), not a rank
+    over every visible deal."""
+    newest = (Deal.updated_at.desc(), Deal.id.desc())
+    per_stage = [select(Deal.id).where(visible_filter(Deal), Deal.stage_id == stage.id)
+                 .order_by(*newest).limit(BOARD_CARDS_PER_STAGE).subquery()
+                 for stage in columns]
+    ids = union_all(*(select(column.c.id) for column in per_stage)).subquery()
+    return list(db.session.scalars(
+        select(Deal).join(ids, ids.c.id == Deal.id)
+        .options(joinedload(Deal.customer)).order_by(*newest)))
+
+
 def _board_context() -> dict:
     columns = funnel.board_stages()
-    ranked = (select(Deal.id, func.row_number().over(
-        partition_by=Deal.stage_id, order_by=(Deal.updated_at.desc(), Deal.id.desc()))
-        .label("rank"))
-        .where(visible_filter(Deal), Deal.stage_id.in_([s.id for s in columns])).subquery())
-    cards = db.session.scalars(
-        select(Deal).join(ranked, ranked.c.id == Deal.id)
-        .where(ranked.c.rank <= BOARD_CARDS_PER_STAGE)
-        .options(joinedload(Deal.customer)).order_by(Deal.updated_at.desc(), Deal.id.desc()))
     by_stage: dict[int, list[Deal]] = {s.id: [] for s in columns}
-    for deal in cards:
+    for deal in _newest_cards(columns):
         by_stage[deal.stage_id].append(deal)
     return {"columns": columns, "cards": by_stage,
-            "totals": services.stage_totals(visible_filter(Deal)),
+            "totals": services.stage_totals(),
             "can_move": current_user.has_role(*SELLER_ROLES)}
 
 

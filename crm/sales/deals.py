@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from crm.auth.scopes import visible_filter
 from crm.base import utcnow
 from crm.contracts.models import Contract
 from crm.customers import services as customers
@@ -14,7 +15,7 @@ from crm.customers.identity import normalise_name
 from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales import funnel
-from crm.sales.models import Deal, DealLine, FunnelStage, Lead, StageChange
+from crm.sales.models import Deal, DealLine, DealStageTotal, FunnelStage, Lead, StageChange
 from crm.sales.services import SalesError, record_stage_change
 
 DEAL_FIELDS = ("title", "customer_id", "owner_id", "expected_value", "close_date", "channel",
@@ -127,9 +128,11 @@ def deal_history(deal: Deal) -> list[StageChange]:
     return list(db.session.scalars(select(StageChange).where(clause).order_by(StageChange.id)))
 
 
-def stage_totals(visible_clause) -> dict[int, tuple[int, Decimal]]:
-    """Per stage: number of deals and sum of expected values (one grouped query)."""
+def stage_totals() -> dict[int, tuple[int, Decimal]]:
+    """Per stage: number and expected value of the deals the user may see, summed over the
+    per-owner totals the database keeps (one grouped query over owners × stages)."""
     rows = db.session.execute(
-        select(Deal.stage_id, func.count(), func.coalesce(func.sum(Deal.expected_value), 0))
-        .where(visible_clause).group_by(Deal.stage_id))
-    return {stage_id: (n, Decimal(total)) for stage_id, n, total in rows}
+        select(DealStageTotal.stage_id, func.sum(DealStageTotal.deals),
+               func.coalesce(func.sum(DealStageTotal.amount), 0))
+        .where(visible_filter(DealStageTotal)).group_by(DealStageTotal.stage_id))
+    return {stage_id: (int(n), Decimal(total)) for stage_id, n, total in rows}

@@ -37,7 +37,7 @@ def rep_choices() -> list[tuple]:
     reps = select(UserRole.user_id).where(UserRole.role == "sales")
     stmt = (visible(User).where(User.active, or_(User.id == current_user.id, User.id.in_(reps)))
             .order_by(User.search_key))
-    return [(u.id, u.name) for u in db.session.scalars(stmt)]
+    return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
 
 
 def _team_choices() -> list[tuple]:

@@ -69,6 +69,9 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
     __table_args__ = (
         Index("ix_leads_owner_followup", "owner_id", "last_followup_at"),
         Index("ix_leads_owner_search", "owner_id", "search_key"),
+        # newest first: the pool and team lists walk this, a rep's list the owner's one
+        Index("ix_leads_recent", "created_at", "id"),
+        Index("ix_leads_owner_recent", "owner_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,7 +162,11 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         "channel": _l("Sales channel"), "solution_spec": _l("Product specification"),
         "delivery_cycle": _l("Delivery cycle"), "service_commitment": _l("Service commitment"),
     }
-    __table_args__ = (Index("ix_deals_owner_stage", "owner_id", "stage_id"),)
+    __table_args__ = (
+        # the board's columns, newest card first: a rep's own, and everyone's (team, director)
+        Index("ix_deals_owner_stage_recent", "owner_id", "stage_id", "updated_at", "id"),
+        Index("ix_deals_stage_recent", "stage_id", "updated_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -167,7 +174,7 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    stage_id: Mapped[int] = mapped_column(ForeignKey("funnel_stages.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("funnel_stages.id"))
     lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("lost_reasons.id"))
     expected_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     close_date: Mapped[date | None] = mapped_column(Date)
@@ -188,6 +195,19 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
     @property
     def lines_total(self) -> Decimal:
         return sum((line.total for line in self.lines), Decimal("0"))
+
+
+class DealStageTotal(db.Model):
+    """Per owner and stage: how many deals and their expected value. Database triggers on
+    `deals` keep it (migration 0006), whatever writes the deal, so the board's column totals
+    read a few hundred rows instead of every deal the user may see."""
+
+    __tablename__ = "deal_stage_totals"
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    stage_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    deals: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
 
 
 class DealLine(Audited, db.Model):

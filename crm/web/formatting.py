@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from flask_babel import format_datetime, format_timedelta, to_user_timezone
+from flask_babel import format_timedelta
+
+from crm.web.i18n import local_time
 
 RECENT_SECONDS = 7 * 24 * 3600
 
@@ -18,13 +20,13 @@ def day(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = to_user_timezone(value)
+        value = local_time(value)
     return value.strftime("%Y-%m-%d")
 
 
 def moment(value: datetime | None) -> str:
     """Exact local time, minutes precision: 2026-11-22 14:05."""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    return local_time(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def ago(value: datetime | None) -> str:

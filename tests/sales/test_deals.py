@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from crm.auth.models import User
+from crm.auth.scopes import visible_filter
 from crm.contracts.models import Contract
 from crm.extensions import db
 from crm.sales import deals, funnel, services
@@ -236,3 +237,39 @@ def test_a_deal_is_lost_only_with_a_reason(app, login):
     assert "选择了竞争对手" in page and "潜在客户 → <strong>已流失</strong>" in page
     with app.app_context():
         assert db.session.get(Lead, db.session.get(Deal, deal_id).lead_id).stage_id == lost
+
+
+def _board_totals(client) -> dict[str, str]:
+    html = client.get("/deals/board").get_data(as_text=True)
+    return dict(re.findall(r'id="stage-total-(\d+)" class="stage-total"[^>]*>([^<]+)<', html))
+
+
+def test_board_totals_follow_every_kind_of_write_and_each_viewers_scope(app, login):
+    """The column totals come from per-owner rows the database keeps: creating, moving,
+    re-valuing, reassigning and deleting deals (by the app or by plain SQL) keeps them equal to
+    counting the deals each viewer may see."""
+    ids = [make_deal(app, f"测试公司{i}", owner) for i, owner in
+           enumerate(["zhangwei", "zhangwei", "liuyang", "chenjing"])]
+    rep, manager, director = login("zhangwei"), login("wangqiang"), login("zhaomin")
+    intent = _stage_id(app, "intent")
+    rep.post(f"/deals/{ids[0]}/move", {"stage_id": intent})
+    with app.app_context():
+        db.session.execute(Deal.__table__.update().where(Deal.id == ids[1])
+                           .values(expected_value=Decimal("1234.50")))
+        db.session.execute(Deal.__table__.update().where(Deal.id == ids[2])
+                           .values(owner_id=_user_id("chenjing")))
+        db.session.execute(Deal.__table__.delete().where(Deal.id == ids[3]))
+        db.session.commit()
+    for client, username in ((rep, "zhangwei"), (manager, "wangqiang"), (director, "zhaomin")):
+        with app.app_context():
+            viewer = db.session.scalar(select(User).where(User.username == username))
+            expected = db.session.execute(
+                select(Deal.stage_id, func.count(), func.sum(Deal.expected_value))
+                .where(visible_filter(Deal, viewer)).group_by(Deal.stage_id)).all()
+        shown = _board_totals(client)
+        assert {int(k): v for k, v in shown.items() if not v.startswith("0 ")} == {
+            stage: f"{n} 个商机 · ¥{Decimal(total):,.2f}" for stage, n, total in expected}
+    potential = str(_stage_id(app, "potential"))
+    assert _board_totals(rep)[potential] == "1 个商机 · ¥1,234.50"  # ids[0] moved on
+    assert _board_totals(manager)[potential] == "1 个商机 · ¥1,234.50"  # ids[2] left the team
+    assert _board_totals(director)[potential] == "2 个商机 · ¥1,234.50"
