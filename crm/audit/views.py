@@ -106,7 +106,8 @@ def index():
     page = keyset_page(_query(f), AuditEntry.id, AuditEntry.id, request.args.get("after"))
     users = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
     models = audited_tables()
-    return render("audit/index.html", page=page, filters=f, users=users, models=models)
+    return render("audit/index.html", page=page, filters=f, users=users,
+                  models=[(m, model_label(m)) for m in models])
 
 
 @bp.get("/approvals")

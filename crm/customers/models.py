@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,6 +36,11 @@ SOURCES = {
     "trade_show": _l("Trade show"),
 }
 GRADES = ("A", "B", "C")
+
+
+def grade_choices() -> list[tuple[str, str]]:
+    """(grade, "A 级") pairs for dropdowns."""
+    return [(g, gettext("Grade %(g)s", g=g)) for g in GRADES]
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
     "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",

@@ -13,7 +13,15 @@ from crm.customers import services
 from crm.customers.access import CUSTOMER_ROLES, EDITOR_ROLES, may_see_personal_data
 from crm.customers.forms import ContactForm, CustomerForm, MergeForm
 from crm.customers.identity import normalise_phone
-from crm.customers.models import GRADES, INDUSTRIES, PROVINCES, SOURCES, Contact, Customer
+from crm.customers.models import (
+    GRADES,
+    INDUSTRIES,
+    PROVINCES,
+    SOURCES,
+    Contact,
+    Customer,
+    grade_choices,
+)
 from crm.extensions import db
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
@@ -106,7 +114,7 @@ def index():
     owners = dict(_owner_choices()) if current_user.has_role(
         "manager", "director", "admin", "service") else {}
     return render("customers/index.html", page=page, filters=f, owners=owners,
-                  chips=_chips(f, owners), grades=GRADES, provinces=PROVINCES,
+                  chips=_chips(f, owners), grades=grade_choices(), provinces=PROVINCES,
                   can_create=current_user.has_role(*EDITOR_ROLES))
 
 

@@ -97,7 +97,7 @@ def index():
         stmt = stmt.where(Deal.channel == f["channel"])
     sort_col, descending = DEAL_SORTS.get(f["sort"], DEAL_SORTS["updated"])
     page = keyset_page(stmt, sort_col, Deal.id, request.args.get("after"), descending=descending)
-    return render("deals/index.html", page=page, filters=f, stages=funnel.stages())
+    return render("deals/index.html", page=page, filters=f, stages=funnel.stage_choices())
 
 
 def _deal_form(deal: Deal | None) -> DealForm:

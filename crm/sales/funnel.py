@@ -50,6 +50,11 @@ def stage(code: str) -> FunnelStage:
     return next(s for s in stages() if s.code == code)
 
 
+def stage_choices() -> list[tuple[str, str]]:
+    """(code, label) of every stage, for filter dropdowns."""
+    return [(s.code, s.label) for s in stages()]
+
+
 def board_stages() -> list[FunnelStage]:
     """The kanban's columns: every stage but lost."""
     return [s for s in stages() if not s.is_lost]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User, UserRole
 from crm.auth.scopes import get_visible_or_404, manages, visible
-from crm.customers.models import GRADES, Customer
+from crm.customers.models import GRADES, Customer, grade_choices
 from crm.extensions import db
 from crm.sales import funnel, services
 from crm.sales.access import SELLER_ROLES
@@ -75,8 +75,8 @@ def _page(stmt, f: dict):
 def index():
     f = _lead_filters()
     page = _page(visible(Lead).options(joinedload(Lead.owner)), f)
-    return render("sales/leads.html", page=page, filters=f, stages=funnel.stages(),
-                  grades=GRADES)
+    return render("sales/leads.html", page=page, filters=f, stages=funnel.stage_choices(),
+                  grades=grade_choices())
 
 
 @bp.get("/pool")
@@ -84,8 +84,8 @@ def index():
 def pool():
     f = _lead_filters()
     page = _page(select(Lead).where(Lead.owner_id.is_(None)), f)
-    return render("sales/pool.html", page=page, filters=f, stages=funnel.stages(),
-                  grades=GRADES)
+    return render("sales/pool.html", page=page, filters=f, stages=funnel.stage_choices(),
+                  grades=grade_choices())
 
 
 @bp.post("/pool/<int:lead_id>/claim")
