@@ -88,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_web(app: Flask) -> None:
-    from crm.web import errors, layout
+    from crm.web import errors, layout, urls
     from crm.web.formatting import FILTERS
     from crm.web.security import add_security_headers
 
@@ -97,3 +97,4 @@ def _register_web(app: Flask) -> None:
     app.after_request(add_security_headers)
     errors.register(app)
     layout.register(app)
+    urls.register(app)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, TypeDecorator
+from sqlalchemy import DateTime, Index, Integer, TypeDecorator, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
@@ -52,3 +52,11 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+def index_when_set(name: str, column: str) -> Index:
+    """An index of a mostly empty column (an optional link) that leaves the empty rows out:
+    lookups by value use it the same, and rows that leave the column empty cost it nothing
+    when they are written (bulk updates such as the pool return touch every index)."""
+    when_set = text(f"{column} IS NOT NULL")
+    return Index(name, column, postgresql_where=when_set, sqlite_where=when_set)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, union, update
 from sqlalchemy.orm import joinedload
 
 from crm.audit.hooks import current_actor_id
@@ -84,24 +84,30 @@ def find_duplicates(*, name: str | None, credit_code: str | None = None,
     """Customers that look like the same company (R-14): same normalised name, credit code,
     phone or e-mail (the company's or a contact's). Searches every customer, not only the
     visible ones: a duplicate owned by a colleague is still a duplicate."""
-    checks = []
+    checks = []  # (reason, the customers' ids it finds by index lookups)
     if norm := normalise_name(name):
-        checks.append((_("same name"), Customer.normalised_name == norm))
+        checks.append((_("same name"), [select(Customer.id).where(
+            Customer.normalised_name == norm)]))
     if code := clean_credit_code(credit_code):
-        checks.append((_("same credit code"), Customer.credit_code == code))
+        checks.append((_("same credit code"), [select(Customer.id).where(
+            Customer.credit_code == code)]))
     if phone_key := normalise_phone(phone):
-        checks.append((_("same phone"), or_(
-            Customer.phone_key == phone_key,
-            Customer.id.in_(select(Contact.customer_id).where(Contact.mobile_key == phone_key)))))
+        checks.append((_("same phone"), [
+            select(Customer.id).where(Customer.phone_key == phone_key),
+            select(Contact.customer_id).where(Contact.mobile_key == phone_key)]))
     if mail := (email or "").strip().lower():
-        checks.append((_("same e-mail"), or_(
-            Customer.email == mail,
-            Customer.id.in_(select(Contact.customer_id).where(Contact.email == mail)))))
+        checks.append((_("same e-mail"), [
+            select(Customer.id).where(Customer.email == mail),
+            select(Contact.customer_id).where(Contact.email == mail)]))
     if not checks:
         return []
-    columns = [clause.label(f"m{i}") for i, (_label, clause) in enumerate(checks)]
-    stmt = (select(Customer, *columns).options(joinedload(Customer.owner))
-            .where(or_(*(clause for _label, clause in checks))).order_by(Customer.id).limit(20))
+    # The candidates are gathered first (each lookup an index probe) and the customers joined
+    # to them: an OR over the lookups would scan every customer.
+    candidates = union(*(lookup for _reason, lookups in checks for lookup in lookups)).subquery()
+    columns = [Customer.id.in_(union(*lookups)).label(f"m{i}")
+               for i, (_reason, lookups) in enumerate(checks)]
+    stmt = (select(Customer, *columns).join(candidates, candidates.c.id == Customer.id)
+            .options(joinedload(Customer.owner)).order_by(Customer.id).limit(20))
     if exclude_id:
         stmt = stmt.where(Customer.id != exclude_id)
     found = []

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import BigId
 from crm.auth.models import User
-from crm.base import Audited, Timestamped, UTCDateTime, Versioned, utcnow
+from crm.base import Audited, Timestamped, UTCDateTime, Versioned, index_when_set, utcnow
 from crm.customers.models import SOURCES, Customer
 from crm.extensions import db
 from crm.web.search import pinyin_key
@@ -67,25 +67,25 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
     }
     __audit_mask__ = frozenset({"contact_phone"})
     __table_args__ = (
-        Index("ix_leads_owner_followup", "owner_id", "last_followup_at"),
-        Index("ix_leads_owner_search", "owner_id", "search_key"),
         # newest first: the pool and team lists walk this, a rep's list the owner's one
         Index("ix_leads_recent", "created_at", "id"),
         Index("ix_leads_owner_recent", "owner_id", "created_at", "id"),
+        *(index_when_set(f"ix_leads_{column}", column)
+          for column in ("customer_id", "campaign_id", "dealer_id", "team_id")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_name: Mapped[str] = mapped_column(String(200))
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     contact_name: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     source: Mapped[str] = mapped_column(String(20))
-    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    dealer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
+    dealer_id: Mapped[int | None] = mapped_column(Integer)
     grade: Mapped[str] = mapped_column(String(1), default="B")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: in the pool
     former_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     stage_id: Mapped[int] = mapped_column(ForeignKey("funnel_stages.id"))
     lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("lost_reasons.id"))
     last_followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

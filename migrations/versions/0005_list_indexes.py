@@ -1,5 +1,7 @@
 """Indexes for the benchmarked lists: board columns, newest leads, open deadlines, audit by
 record type, and trigram indexes for the other columns the customer search reads (PostgreSQL).
+Leads lose two indexes no query used, and their optional links are indexed only where set:
+the daily pool return rewrites a hundred thousand leads and pays for every index.
 
 Revision ID: 0005_list_indexes
 Revises: 0004_trigram_search
@@ -15,6 +17,9 @@ depends_on = None
 
 OPEN = sa.text("done_at IS NULL")
 TRIGRAM = (("customers", "credit_code"), ("customers", "phone_key"), ("contacts", "mobile_key"))
+LEAD_LINKS = ("customer_id", "campaign_id", "dealer_id", "team_id")
+UNUSED_LEAD_INDEXES = {"ix_leads_owner_followup": ["owner_id", "last_followup_at"],
+                       "ix_leads_owner_search": ["owner_id", "search_key"]}
 
 
 def upgrade():
@@ -25,6 +30,13 @@ def upgrade():
                            ["owner_id", "stage_id", "updated_at", "id"])
         batch.create_index("ix_deals_stage_recent", ["stage_id", "updated_at", "id"])
     with op.batch_alter_table("leads") as batch:
+        for name in UNUSED_LEAD_INDEXES:
+            batch.drop_index(name)
+        for column in LEAD_LINKS:
+            when_set = sa.text(f"{column} IS NOT NULL")
+            batch.drop_index(f"ix_leads_{column}")
+            batch.create_index(f"ix_leads_{column}", [column], postgresql_where=when_set,
+                               sqlite_where=when_set)
         batch.create_index("ix_leads_recent", ["created_at", "id"])
         batch.create_index("ix_leads_owner_recent", ["owner_id", "created_at", "id"])
     with op.batch_alter_table("deadlines") as batch:
@@ -49,6 +61,11 @@ def downgrade():
     with op.batch_alter_table("leads") as batch:
         batch.drop_index("ix_leads_owner_recent")
         batch.drop_index("ix_leads_recent")
+        for column in LEAD_LINKS:
+            batch.drop_index(f"ix_leads_{column}")
+            batch.create_index(f"ix_leads_{column}", [column])
+        for name, columns in UNUSED_LEAD_INDEXES.items():
+            batch.create_index(name, columns)
     with op.batch_alter_table("deals") as batch:
         batch.drop_index("ix_deals_stage_recent")
         batch.drop_index("ix_deals_owner_stage_recent")
