@@ -46,9 +46,10 @@ class Session:
             response = self.conn.getresponse()
             data = response.read()
         except (ConnectionError, http.client.HTTPException):
+            # a worker died mid-request: counted as an error (status 0), the run goes on
             self.conn.close()
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            raise
+            return Reply(0, time.perf_counter() - began, b"", None)
         seconds = time.perf_counter() - began
         self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
         if found := CSRF_META.search(data.decode("utf-8", "replace")):
