@@ -14,7 +14,7 @@ from crm.extensions import db
 from crm.sales import funnel, services
 from crm.sales.access import SELLER_ROLES
 from crm.sales.forms import AssignForm, LeadForm, StageForm
-from crm.sales.models import LEAD_SOURCES, Lead
+from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -53,7 +53,8 @@ def _lead_filters() -> dict:
 
 def _filtered(stmt, f: dict):
     if f["q"]:
-        stmt = stmt.where(matches(f["q"], Lead.search_key))
+        stmt = stmt.where(Lead.id.in_(select(LeadSearchKey.lead_id).where(
+            matches(f["q"], LeadSearchKey.search_key))))
     if f["stage"]:
         stmt = stmt.where(Lead.stage_id.in_([s.id for s in funnel.stages()
                                              if s.code == f["stage"]]))

@@ -197,6 +197,17 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         return sum((line.total for line in self.lines), Decimal("0"))
 
 
+class LeadSearchKey(db.Model):
+    """Each lead's search key, copied here by database triggers (migration 0007) and indexed for
+    contains-search (pg_trgm). The daily pool return rewrites a hundred thousand leads; with
+    the trigram index on the lead itself, every rewrite re-indexed the unchanged key."""
+
+    __tablename__ = "lead_search_keys"
+
+    lead_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    search_key: Mapped[str] = mapped_column(String(800))
+
+
 class DealStageTotal(db.Model):
     """Per owner and stage: how many deals and their expected value. Database triggers on
     `deals` keep it (migration 0006), whatever writes the deal, so the board's column totals

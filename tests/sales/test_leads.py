@@ -13,7 +13,7 @@ from crm.auth.models import Team, User
 from crm.base import utcnow
 from crm.extensions import db
 from crm.sales import funnel, services
-from crm.sales.models import Lead, StageChange
+from crm.sales.models import Lead, LeadSearchKey, StageChange
 from crm.settings.services import save_settings
 
 
@@ -235,3 +235,33 @@ def test_lead_list_and_pool_run_a_fixed_number_of_queries(app, login):
     small = counts()
     add(990)
     assert counts() == small
+
+
+def test_search_follows_renames_and_the_pool_return_leaves_it_alone(app, login):
+    """Lead search reads the keys the database copies into lead_search_keys on every insert,
+    rename and delete; the pool return rewrites owners only."""
+    lead_id = make_lead(app, "宁德时代新能源科技股份有限公司")
+    rep = login("zhangwei")
+
+    def found(term):
+        return f'/leads/{lead_id}"' in rep.get(f"/leads?q={term}", htmx=True,
+                                               target="lead-list").get_data(as_text=True)
+
+    assert found("ndsd") and not found("byd")
+    with app.app_context():
+        version, owner_id = db.session.get(Lead, lead_id).version, _user_id("zhangwei")
+    edited = rep.post(f"/leads/{lead_id}/edit", _lead_form(
+        company_name="比亚迪股份有限公司", owner_id=str(owner_id), version=str(version)))
+    assert edited.status_code == 302
+    assert found("byd") and found("比亚迪") and not found("ndsd")
+    with app.app_context():
+        db.session.execute(Lead.__table__.update().where(Lead.id == lead_id)
+                           .values(owner_id=None))
+        db.session.commit()
+        keys = db.session.execute(select(LeadSearchKey.search_key)
+                                  .where(LeadSearchKey.lead_id == lead_id)).scalars().all()
+        assert len(keys) == 1 and keys[0].startswith("biyadi")
+        db.session.execute(StageChange.__table__.delete().where(StageChange.lead_id == lead_id))
+        db.session.execute(Lead.__table__.delete().where(Lead.id == lead_id))
+        db.session.commit()
+        assert db.session.get(LeadSearchKey, lead_id) is None
