@@ -24,7 +24,7 @@ from crm.customers.models import (
 )
 from crm.extensions import db
 from crm.web.conflict import is_stale, reload_with_conflict
-from crm.web.pagination import keyset_page
+from crm.web.pagination import keyset_page, sorted_after_search
 from crm.web.render import render
 from crm.web.search import like_term, matches
 
@@ -109,8 +109,8 @@ def _chips(f: dict, owners: dict) -> list[tuple[str, str]]:
 def index():
     f = _customer_filters()
     sort_col, descending = CUSTOMER_SORTS.get(f["sort"], CUSTOMER_SORTS["name"])
-    page = keyset_page(_customer_query(f), sort_col, Customer.id, request.args.get("after"),
-                       descending=descending)
+    page = keyset_page(_customer_query(f), sorted_after_search(sort_col, f["q"]), Customer.id,
+                       request.args.get("after"), descending=descending)
     owners = dict(_owner_choices()) if current_user.has_role(
         "manager", "director", "admin", "service") else {}
     return render("customers/index.html", page=page, filters=f, owners=owners,

@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from crm.extensions import db
 
 COUNT_CAP = 10_000
+TRIGRAM = 3  # pg_trgm looks up terms of at least this many characters
 
 
 @dataclass
@@ -48,6 +49,17 @@ def capped_count(stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
     limited = stmt.order_by(None).limit(cap + 1).subquery()
     n = db.session.scalar(select(func.count()).select_from(limited))
     return min(n, cap), n > cap
+
+
+def sorted_after_search(column, term: str):
+    """The sort column for a list filtered by a search term. A term of three characters or
+    more is looked up in the trigram index and its few matches sorted; but an index on the sort
+    column tempts PostgreSQL to walk it instead, filtering row by row through a large part of
+    the table. Sorting by an expression (`column || ''`) that no index provides rules that out.
+    Shorter terms keep the walk: they match many rows and the first page comes quickly."""
+    if len(term.strip()) < TRIGRAM:
+        return column
+    return column.concat("").label(column.key)  # the key names the row's value for the cursor
 
 
 def keyset_page(stmt: Select, sort_col, id_col, cursor: str | None, *, descending: bool = True,

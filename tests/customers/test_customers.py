@@ -261,3 +261,19 @@ def test_the_duplicate_warning_appears_while_typing(app, login):
     assert "confirm_duplicates" not in found
     assert "华为" not in rep.get("/customers/duplicates?name=小米科技", htmx=True).get_data(
         as_text=True)
+
+
+@pytest.mark.parametrize("term", ["测试", "csk", "测试客户"])
+def test_search_results_page_through_every_match_in_name_order(app, login, term):
+    """Short terms walk the name index, longer ones are sorted after the trigram lookup: either
+    way "More" continues where the page stopped, with no row twice or missing."""
+    _bulk_customers(app, 75)
+    make_customer(app, "无关的公司")
+    rep = login("zhangwei")
+    names, url = [], f"/customers?q={term}"
+    while url:
+        html = rep.get(url, htmx=True, target="customer-rows").get_data(as_text=True)
+        names += re.findall(r">(测试客户\d{4})</a>", html)
+        more = re.search(r'hx-get="([^"]+)" hx-target="#customer-rows-more"', html)
+        url = more.group(1).replace("&amp;", "&") if more else None
+    assert names == [f"测试客户{i:04d}" for i in range(75)]
