@@ -61,14 +61,18 @@ def _newest_cards(columns) -> list[Deal]:
         .options(joinedload(Deal.customer)).order_by(*newest)))
 
 
-def _board_context() -> dict:
-    columns = funnel.board_stages()
-    by_stage: dict[int, list[Deal]] = {s.id: [] for s in columns}
-    for deal in _newest_cards(columns):
-        by_stage[deal.stage_id].append(deal)
-    return {"columns": columns, "cards": by_stage,
-            "totals": services.stage_totals(),
+def _totals_context() -> dict:
+    """The columns and their totals: what a change of one card refreshes out of band."""
+    return {"columns": funnel.board_stages(), "totals": services.stage_totals(),
             "can_move": current_user.has_role(*SELLER_ROLES)}
+
+
+def _board_context() -> dict:
+    context = _totals_context()
+    by_stage: dict[int, list[Deal]] = {s.id: [] for s in context["columns"]}
+    for deal in _newest_cards(context["columns"]):
+        by_stage[deal.stage_id].append(deal)
+    return context | {"cards": by_stage}
 
 
 @bp.get("/deals/board")
@@ -244,7 +248,9 @@ def move(deal_id: int):
         return redirect(url_for("deals.show", deal_id=deal.id), 303)
     if not request.headers.get("HX-Request"):
         return redirect(url_for("deals.board"), 303)
-    response = render("deals/board.html", block=_move_block(), deal=deal, **_board_context())
+    block = _move_block()
+    context = _board_context() if block == "board" else _totals_context()
+    response = render("deals/board.html", block=block, deal=deal, **context)
     if previous is not None:
         response.headers["HX-Trigger"] = _moved_event(deal, stage, previous)
     return response
@@ -321,7 +327,7 @@ def edit_value(deal_id: int, field: str):
             services.set_inline(deal, field, form.value.data)
             db.session.commit()
             response = render("deals/_inline.html", block="display", deal=deal, field=field,
-                              oob_totals=True, **_board_context())
+                              oob_totals=True, **_totals_context())
             response.headers["HX-Trigger"] = "deal-changed"
             return response
     elif form.is_submitted():
