@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from functools import cache
 
 from flask import Blueprint, request
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -15,7 +14,7 @@ from crm.auth.models import User
 from crm.auth.scopes import visible
 from crm.base import Audited
 from crm.extensions import db
-from crm.web.i18n import zoneinfo
+from crm.web.i18n import user_zone
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 
@@ -70,7 +69,7 @@ def _local_day(value: str | None, end: bool = False):
         day = datetime.strptime(value or "", "%Y-%m-%d").date()
     except ValueError:
         return None
-    start = datetime.combine(day, time.min, tzinfo=zoneinfo(get_timezone()))
+    start = datetime.combine(day, time.min, tzinfo=user_zone())
     return start + timedelta(days=1) if end else start
 
 

@@ -23,7 +23,7 @@ from crm.notifications.mailer import mail_configured
 from crm.queue import after_commit
 from crm.web.conflict import is_stale
 from crm.web.formatting import moment
-from crm.web.i18n import zoneinfo
+from crm.web.i18n import local_time
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 
@@ -72,7 +72,7 @@ def _add_form(subject_type: str | None, subject_id: int | None, formdata=None) -
         (current_user.id, current_user.name)]
     if formdata is None:
         form.owner_id.data = current_user.id
-        form.due_date.data = utcnow().astimezone(zoneinfo(get_timezone())).date()
+        form.due_date.data = local_time(utcnow()).date()
         form.subject_type.data = subject_type or ""
         form.subject_id.data = subject_id
     return form
@@ -160,7 +160,7 @@ def _show(followup: FollowUp, status: int = 200, complete_form=None, reschedule_
 def _reschedule_form(followup: FollowUp, formdata=None) -> RescheduleForm:
     form = RescheduleForm(formdata=formdata)
     if formdata is None:
-        local = followup.due_at.astimezone(zoneinfo(get_timezone()))
+        local = local_time(followup.due_at)
         form.due_date.data, form.due_time.data = local.date(), local.time()
         form.version.data = str(followup.version)
     return form

@@ -44,7 +44,6 @@ def local_time(value: datetime) -> datetime:
     return value.astimezone(user_zone())
 
 
-
 class RequestCachedDomain(Domain):
     """flask_babel resolves the catalogue on every gettext call (≈ 30 µs), and a list page makes
     hundreds. Here it is resolved once per request and kept beside the locale it was resolved
