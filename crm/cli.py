@@ -40,12 +40,13 @@ def print_demo_logins() -> None:
 @click.password_option()
 def create_admin(username: str, name: str, password: str) -> None:
     """Create an administrator account."""
-    from crm.auth.services import AuthError, save_user
+    from crm.auth.services import save_user
+    from crm.errors import DomainError
 
     try:
         save_user(None, username=username, name=name, email=None, team_id=None,
                   roles=["admin"], password=password)
-    except AuthError as error:
+    except DomainError as error:
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Administrator {username} created.")

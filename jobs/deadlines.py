@@ -3,10 +3,10 @@
 from crm.base import utcnow
 from crm.deadlines import services
 from crm.extensions import db
+from crm.notifications import FLUSH_EMAIL_JOB, FLUSH_EMAIL_JOB_ID
 from crm.notifications.mailer import mail_configured
 from crm.queue import after_commit
 from jobs.context import app_context
-from jobs.notifications import FLUSH_EMAIL_JOB_ID, flush_emails
 
 
 def sweep_deadlines() -> dict[str, int]:
@@ -15,6 +15,6 @@ def sweep_deadlines() -> dict[str, int]:
     with app_context() as app:
         counts = services.sweep(utcnow())
         if counts["notified"] and mail_configured(app.config):
-            after_commit(flush_emails, job_id=FLUSH_EMAIL_JOB_ID)
+            after_commit(FLUSH_EMAIL_JOB, job_id=FLUSH_EMAIL_JOB_ID)
         db.session.commit()
         return counts

@@ -4,8 +4,6 @@ from crm.extensions import db
 from crm.notifications import mailer
 from jobs.context import app_context
 
-FLUSH_EMAIL_JOB_ID = "notifications-email-flush"
-
 
 def flush_emails() -> int:
     """Send every pending e-mail, a chunk per transaction: a crash loses nothing (at worst one

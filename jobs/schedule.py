@@ -1,48 +1,27 @@
-"""Periodic jobs: ONE registration list, loaded by RQ's cron process
-(`rq cron --url $REDIS_URL jobs/schedule.py`, started by `make run`). A domain adds its job to
-PERIODIC; each job is idempotent and retried with backoff (crm.queue.RETRY)."""
+"""Periodic jobs, loaded by RQ's cron process (`rq cron --url $REDIS_URL jobs/schedule.py`,
+started by `make run`). The domains register them (crm.domains.add_periodic, in each domain's
+init_app); each job is idempotent and retried with backoff (crm.queue.RETRY)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rq import cron
+from werkzeug.utils import import_string
 
+from crm.domains import Periodic, registry
 from crm.queue import RETRY
-from jobs.deadlines import sweep_deadlines
-from jobs.leads import return_leads_to_pool
-from jobs.notifications import flush_emails
+from jobs.context import worker_app
 
 QUEUE = "default"
 
 
-@dataclass(frozen=True)
-class Periodic:
-    name: str
-    func: Callable
-    interval: int | None = None  # seconds; or
-    cron: str | None = None  # a crontab line
-
-
-PERIODIC: list[Periodic] = [
-    Periodic("deadlines.sweep", sweep_deadlines, interval=60),
-    Periodic("notifications.flush_email", flush_emails, interval=60),
-]
-
-# R-12: a lead without follow-up for pool_return_days returns to the shared pool, daily at
-# 02:00 Asia/Shanghai (18:00 UTC).
-LEAD_POOL_RETURN: list[Periodic] = [
-    Periodic("leads.return_to_pool", return_leads_to_pool, cron="0 18 * * *"),
-]
-
-
 def all_periodic() -> list[Periodic]:
-    return [*PERIODIC, *LEAD_POOL_RETURN]
+    return list(registry(worker_app()).periodic)
 
 
 def register_all(register: Callable = cron.register) -> None:
     for job in all_periodic():
-        register(job.func, QUEUE, interval=job.interval, cron=job.cron, name=job.name,
-                 kwargs={"retry": RETRY})
+        register(import_string(job.func), QUEUE, interval=job.interval, cron=job.cron,
+                 name=job.name, kwargs={"retry": RETRY})
 
 
 register_all()

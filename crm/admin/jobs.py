@@ -1,7 +1,7 @@
 """/admin/jobs: queues and their depth, workers, periodic and scheduled jobs, failed jobs with a
 retry button. Serves (with a notice) when Redis is down."""
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 from rq import Queue, Worker
@@ -11,6 +11,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from crm.auth.access import roles_required
+from crm.domains import registry
 from crm.queue import redis_connection
 from crm.web.render import render
 
@@ -43,10 +44,8 @@ def _queue_rows(conn) -> list[dict]:
 
 
 def _periodic_rows(conn) -> list[dict]:
-    from jobs.schedule import all_periodic
-
     rows = []
-    for job in all_periodic():
+    for job in registry(current_app).periodic:
         last_ids = get_cron_job_ids(job.name, conn, 0, 0)
         last = _jobs(conn, last_ids)
         rows.append({"job": job, "last": last[0] if last else None})

@@ -9,6 +9,7 @@ from crm.auth.access import roles_required
 from crm.auth.forms import LEVEL_LABELS, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import ROLES, Team, User, UserRole
 from crm.auth.scopes import get_visible_or_404, visible
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
@@ -69,7 +70,7 @@ def _save_user_from(form: UserForm, user: User | None) -> User | None:
             email=form.email.data, team_id=form.team_id.data, roles=form.roles.data or [],
             password=form.password.data if user is None else None,
         )
-    except services.AuthError as error:
+    except DomainError as error:
         form.add_error(error.field, error.message)
         return None
 
@@ -130,7 +131,7 @@ def reset_password(user_id: int):
     if reset_form.validate_on_submit():
         try:
             services.set_password(user, reset_form.password.data)
-        except services.AuthError as error:
+        except DomainError as error:
             reset_form.add_error("password", error.message)
         else:
             db.session.commit()
@@ -184,7 +185,7 @@ def _save_team_from(form: TeamForm, team: Team | None) -> Team | None:
     try:
         return services.save_team(team, name=form.name.data.strip(), level=form.level.data,
                                   parent_id=form.parent_id.data)
-    except services.AuthError as error:
+    except DomainError as error:
         form.add_error(error.field, error.message)
         return None
 

@@ -1,0 +1,11 @@
+"""People: users, roles, teams, login, and who sees which rows (crm/auth/scopes.py)."""
+
+
+def init_app(app) -> None:
+    from crm.auth import scopes
+    from crm.auth.session import init_login
+    from crm.auth.views import bp
+
+    init_login(app)
+    scopes.register_foundation()
+    app.register_blueprint(bp)

@@ -17,6 +17,7 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        guarded.required_roles = roles  # read by the navigation: roles stated once
         return guarded
 
     return decorate

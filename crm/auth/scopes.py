@@ -105,8 +105,5 @@ def _user_rule(user: User):
 
 
 def register_foundation() -> None:
-    from crm.audit.models import AuditEntry
-
     register(User, _user_rule)
     register(Team, lambda user: None)
-    register(AuditEntry, role_rule("director", "admin"))

@@ -9,16 +9,9 @@ from sqlalchemy import delete, func, select, update
 from crm.auth.models import ROLES, LoginFailure, Team, User, UserRole
 from crm.auth.passwords import hash_password, password_problem, verify_password
 from crm.base import utcnow
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
-
-
-class AuthError(Exception):
-    """A refusal with a message for the user, attached to `field` when there is one."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def _keys(username: str, ip: str) -> tuple[str, str]:
@@ -55,13 +48,13 @@ def authenticate(username: str, password: str, ip: str) -> User:
         (ip_key, get_setting("login_ip_max_failures")),
     ):
         if minutes := _lockout_minutes(key, limit):
-            raise AuthError(
+            raise DomainError(
                 _("Too many failed attempts. Try again in %(n)d minutes.", n=minutes)
             )
     user = db.session.scalar(select(User).where(func.lower(User.username) == user_key[5:]))
     if not verify_password(user.password_hash if user else None, password) or not user.active:
         _record_failure((user_key, ip_key))
-        raise AuthError(_("Wrong username or password."), "password")
+        raise DomainError(_("Wrong username or password."), "password")
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == user_key))
     # A plain UPDATE: two simultaneous logins of one user must not conflict on `version`.
     db.session.execute(
@@ -86,7 +79,7 @@ def _renew_sessions(user: User) -> None:
 
 def set_password(user: User, password: str) -> None:
     if problem := password_problem(password, user.username):
-        raise AuthError(problem, "password")
+        raise DomainError(problem, "password")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     _renew_sessions(user)
@@ -94,7 +87,7 @@ def set_password(user: User, password: str) -> None:
 
 def change_own_password(user: User, old: str, new: str) -> None:
     if not verify_password(user.password_hash, old):
-        raise AuthError(_("The current password is wrong."), "old_password")
+        raise DomainError(_("The current password is wrong."), "old_password")
     set_password(user, new)
 
 
@@ -112,9 +105,9 @@ def save_user(user: User | None, *, username: str, name: str, email: str | None,
         select(User.id).where(func.lower(User.username) == username.lower())
     )
     if taken and (user is None or taken != user.id):
-        raise AuthError(_("This username is taken."), "username")
+        raise DomainError(_("This username is taken."), "username")
     if team_id is not None and db.session.get(Team, team_id) is None:
-        raise AuthError(_("Choose an existing team."), "team_id")
+        raise DomainError(_("Choose an existing team."), "team_id")
     if user is None:
         user = User(username=username, session_nonce=secrets.token_hex(16))
         set_password(user, password or "")
@@ -134,11 +127,11 @@ def set_active(user: User, active: bool) -> None:
 def save_team(team: Team | None, *, name: str, level: str, parent_id: int | None) -> Team:
     taken = db.session.scalar(select(Team.id).where(Team.name == name))
     if taken and (team is None or taken != team.id):
-        raise AuthError(_("A team with this name exists."), "name")
+        raise DomainError(_("A team with this name exists."), "name")
     parent = db.session.get(Team, parent_id) if parent_id else None
     allowed_parents = {"hq": {None}, "region": {"hq"}, "team": {"region", "hq"}}[level]
     if (parent.level if parent else None) not in allowed_parents:
-        raise AuthError(_level_message(level), "parent_id")
+        raise DomainError(_level_message(level), "parent_id")
     team = team or Team()
     team.name, team.level, team.parent_id = name, level, parent_id
     db.session.add(team)

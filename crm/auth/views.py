@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from crm.auth import services
 from crm.auth.demo import demo_logins
 from crm.auth.forms import LoginForm, PasswordChangeForm
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
 from crm.web.render import render
@@ -35,7 +36,7 @@ def login():
         try:
             user = services.authenticate(form.username.data, form.password.data,
                                          request.remote_addr or "")
-        except services.AuthError as error:
+        except DomainError as error:
             db.session.commit()  # the failure counts even though the login is refused
             form.add_error(error.field or "username", error.message)
         else:
@@ -70,7 +71,7 @@ def change_password():
         try:
             services.change_own_password(current_user, form.old_password.data,
                                          form.password.data)
-        except services.AuthError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             db.session.commit()

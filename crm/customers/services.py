@@ -14,6 +14,7 @@ from crm.audit.models import AuditEntry
 from crm.base import utcnow
 from crm.customers.identity import clean_credit_code, normalise_name, normalise_phone
 from crm.customers.models import Contact, Customer
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
 
@@ -25,12 +26,6 @@ TIMELINE_SOURCES: list = []
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
                    "source", "grade", "owner_id", "is_government_tender", "phone", "email")
 CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email", "wechat")
-
-
-class CustomerError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass
@@ -58,7 +53,7 @@ def save_customer(customer: Customer | None, values: dict) -> Customer:
             setattr(customer, key, (value.strip() or None) if isinstance(value, str) else value)
     customer.credit_code = clean_credit_code(customer.credit_code) or None
     if not customer.name:
-        raise CustomerError(_("Enter the company name."), "name")
+        raise DomainError(_("Enter the company name."), "name")
     customer.refresh_keys(Decimal(get_setting("target_revenue_threshold")))
     db.session.add(customer)
     db.session.flush()
@@ -71,7 +66,7 @@ def save_contact(contact: Contact | None, customer_id: int, values: dict) -> Con
         if key in values:
             setattr(contact, key, (values[key] or "").strip() or None)
     if not contact.name:
-        raise CustomerError(_("Enter the contact's name."), "name")
+        raise DomainError(_("Enter the contact's name."), "name")
     contact.refresh_keys()
     db.session.add(contact)
     db.session.flush()
@@ -121,7 +116,7 @@ def merge_customers(keep: Customer, drop: Customer) -> None:
     """Move everything of `drop` to `keep` and delete `drop` (R-14), in the caller's
     transaction, with an audit entry on `keep` naming the merged record."""
     if keep.id == drop.id:
-        raise CustomerError(_("Choose two different customers."), "drop_id")
+        raise DomainError(_("Choose two different customers."), "drop_id")
     for key in ("credit_code", "industry", "annual_revenue", "province", "city", "phone",
                 "email", "source"):
         if getattr(keep, key) in (None, "") and getattr(drop, key) not in (None, ""):

@@ -22,6 +22,7 @@ from crm.customers.models import (
     Customer,
     grade_choices,
 )
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page, sorted_after_search
@@ -138,7 +139,7 @@ def _save_form(form: CustomerForm, customer: Customer | None):
         return None, duplicates, visible_ids
     try:
         return services.save_customer(customer, _form_values(form)), [], set()
-    except services.CustomerError as error:
+    except DomainError as error:
         form.add_error(error.field, error.message)
         return None, [], set()
 
@@ -283,7 +284,7 @@ def merge(customer_id: int, drop_id: int):
     if form.validate_on_submit():
         try:
             services.merge_customers(keep, drop)
-        except services.CustomerError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             db.session.commit()

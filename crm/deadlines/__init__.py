@@ -1,8 +1,10 @@
 """Every clock in the rules as one kind of row; one sweep raises each overdue alert once."""
 
 
-def register() -> None:
+def init_app(app) -> None:
     from crm.auth import scopes
     from crm.deadlines.models import Deadline
+    from crm.domains import Periodic, add_periodic
 
     scopes.register(Deadline, scopes.owned_rule(Deadline.owner_id))
+    add_periodic(app, Periodic("deadlines.sweep", "jobs.deadlines.sweep_deadlines", interval=60))

@@ -5,13 +5,17 @@ from flask_babel import lazy_gettext as _l
 KIND = "followup"  # the deadline kind, and the subject type of a follow-up's own deadline
 
 
-def register() -> None:
+def init_app(app) -> None:
     from crm.auth import scopes
     from crm.deadlines.kinds import register_kind
     from crm.deadlines.subjects import register_subject
+    from crm.domains import add_nav
     from crm.followups.models import FollowUp
+    from crm.followups.views import bp
 
     scopes.register(FollowUp, scopes.owned_rule(FollowUp.owner_id))
     register_kind(KIND, _l("Follow-up"))
     register_subject(KIND, FollowUp, _l("Follow-up"), "followups.show", "followup_id",
                      lambda f: f.what)
+    app.register_blueprint(bp)
+    add_nav(app, "followups.index", _l("Agenda"), "/followups", 60)

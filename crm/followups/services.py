@@ -10,6 +10,7 @@ from crm.auth.scopes import visible
 from crm.base import utcnow
 from crm.deadlines import services as deadlines
 from crm.deadlines import subjects
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.followups import KIND
 from crm.followups.models import FollowUp
@@ -17,12 +18,6 @@ from crm.notifications.services import notify
 from crm.web.i18n import zoneinfo
 
 END_OF_DAY = time(23, 59)
-
-
-class FollowUpError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def due_at(day, at: time | None, zone) -> datetime:
@@ -38,14 +33,14 @@ def assignable_users(user: User) -> list[User]:
 
 def _check_owner(owner_id: int, by: User) -> None:
     if owner_id != by.id and owner_id not in {u.id for u in assignable_users(by)}:
-        raise FollowUpError(_("Choose someone from your team."), "owner_id")
+        raise DomainError(_("Choose someone from your team."), "owner_id")
 
 
 def add(*, what: str, owner_id: int, due: datetime, subject_type: str | None,
         subject_id: int | None, by: User) -> FollowUp:
     what = what.strip()
     if not what:
-        raise FollowUpError(_("Say what is to be done."), "what")
+        raise DomainError(_("Say what is to be done."), "what")
     _check_owner(owner_id, by)
     followup = FollowUp(what=what, owner_id=owner_id, due_at=due, subject_type=subject_type,
                         subject_id=subject_id, created_by_id=by.id)
@@ -61,7 +56,7 @@ def add(*, what: str, owner_id: int, due: datetime, subject_type: str | None,
 
 def complete(followup: FollowUp, outcome: str | None) -> None:
     if followup.done_at is not None:
-        raise FollowUpError(_("This follow-up is already done."))
+        raise DomainError(_("This follow-up is already done."))
     followup.done_at = utcnow()
     followup.outcome = (outcome or "").strip() or None
     deadlines.complete(KIND, KIND, followup.id, followup.done_at)
@@ -70,7 +65,7 @@ def complete(followup: FollowUp, outcome: str | None) -> None:
 
 def reschedule(followup: FollowUp, due: datetime) -> None:
     if followup.done_at is not None:
-        raise FollowUpError(_("A done follow-up cannot be rescheduled."), "due_date")
+        raise DomainError(_("A done follow-up cannot be rescheduled."), "due_date")
     followup.due_at = due
     deadlines.move(KIND, KIND, followup.id, due)
 

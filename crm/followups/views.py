@@ -15,10 +15,12 @@ from crm.base import utcnow
 from crm.deadlines.kinds import kinds
 from crm.deadlines.models import Deadline
 from crm.deadlines.subjects import get_visible_subject_or_404, load_refs
+from crm.errors import DomainError
 from crm.extensions import db, htmx
 from crm.followups import KIND, agenda, calendar, services
 from crm.followups.forms import CompleteForm, FollowUpForm, RescheduleForm
 from crm.followups.models import FollowUp
+from crm.notifications import FLUSH_EMAIL_JOB, FLUSH_EMAIL_JOB_ID
 from crm.notifications.mailer import mail_configured
 from crm.queue import after_commit
 from crm.web.conflict import is_stale
@@ -115,7 +117,7 @@ def create():
                 what=form.what.data, owner_id=form.owner_id.data or current_user.id,
                 due=services.due_at(form.due_date.data, form.due_time.data, get_timezone()),
                 subject_type=subject_type, subject_id=subject_id, by=current_user)
-        except services.FollowUpError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             _email_soon(followup)
@@ -131,10 +133,8 @@ def create():
 
 def _email_soon(followup: FollowUp) -> None:
     """Someone else's follow-up: their notification is mailed once this commit is in."""
-    from jobs.notifications import FLUSH_EMAIL_JOB_ID, flush_emails
-
     if followup.owner_id != current_user.id and mail_configured(current_app.config):
-        after_commit(flush_emails, job_id=FLUSH_EMAIL_JOB_ID)
+        after_commit(FLUSH_EMAIL_JOB, job_id=FLUSH_EMAIL_JOB_ID)
 
 
 def _events(message: str, list_changed: bool = True) -> dict:
@@ -200,7 +200,7 @@ def complete(followup_id: int):
         return _after_change(followup, "", form, 409)
     try:
         services.complete(followup, form.outcome.data)
-    except services.FollowUpError as error:
+    except DomainError as error:
         form.add_error(error.field, error.message)
         return _after_change(followup, "", form, 422)
     db.session.commit()
@@ -221,7 +221,7 @@ def reschedule(followup_id: int):
     try:
         services.reschedule(followup, services.due_at(form.due_date.data, form.due_time.data,
                                                       get_timezone()))
-    except services.FollowUpError as error:
+    except DomainError as error:
         form.add_error(None, error.message)
         return _after_change(followup, "", form, 422)
     db.session.commit()

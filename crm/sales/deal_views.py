@@ -14,6 +14,7 @@ from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
 from crm.base import utcnow
 from crm.contracts.models import PAYMENT_METHODS, Contract
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import deals as services
 from crm.sales import funnel
@@ -21,7 +22,6 @@ from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
 from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
 from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Product
-from crm.sales.services import SalesError
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -137,7 +137,7 @@ def _lines(form: DealForm) -> list[dict]:
 def _save(form: DealForm, deal: Deal | None) -> Deal | None:
     try:
         return services.save_deal(deal, {k: form[k].data for k in FORM_FIELDS}, _lines(form))
-    except SalesError as error:
+    except DomainError as error:
         form.add_error(error.field, error.message)
         return None
 
@@ -195,7 +195,7 @@ def convert(lead_id: int):
     lead = editable_lead(lead_id)
     try:
         deal = services.convert_lead(lead)
-    except SalesError as error:
+    except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("leads.show", lead_id=lead.id), 303)
     db.session.commit()
@@ -239,7 +239,7 @@ def move(deal_id: int):
         return redirect(url_for("deals.sign", deal_id=deal.id), 303)
     try:
         previous = services.move_deal(deal, stage, request.form.get("lost_reason_id", type=int))
-    except SalesError as error:
+    except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("deals.board"), 303)
     db.session.commit()
@@ -281,7 +281,7 @@ def sign(deal_id: int):
                                payment_terms=form.payment_terms.data,
                                breach_liability=form.breach_liability.data,
                                signed_at=form.signed_at.data)
-        except SalesError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             db.session.commit()

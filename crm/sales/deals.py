@@ -13,10 +13,11 @@ from crm.contracts.models import Contract
 from crm.customers import services as customers
 from crm.customers.identity import normalise_name
 from crm.customers.models import Customer
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel
 from crm.sales.models import Deal, DealLine, DealStageTotal, FunnelStage, Lead, StageChange
-from crm.sales.services import SalesError, record_stage_change
+from crm.sales.services import record_stage_change
 
 DEAL_FIELDS = ("title", "customer_id", "owner_id", "expected_value", "close_date", "channel",
                "solution_spec", "delivery_cycle", "service_commitment")
@@ -31,7 +32,7 @@ def save_deal(deal: Deal | None, values: dict, lines: list[dict] | None = None) 
             value = values[key]
             setattr(deal, key, (value.strip() or None) if isinstance(value, str) else value)
     if not deal.title:
-        raise SalesError(_("Enter a title."), "title")
+        raise DomainError(_("Enter a title."), "title")
     if lines is not None:
         deal.lines = [DealLine(**line) for line in lines]
     if deal.expected_value in (None, Decimal("0")) and deal.lines:
@@ -52,9 +53,9 @@ def move_deal(deal: Deal, stage: FunnelStage, lost_reason_id: int | None = None)
     if stage.id == deal.stage_id:
         return None
     if stage.is_won:
-        raise SalesError(_("A deal is signed with the signing form."), "stage_id")
+        raise DomainError(_("A deal is signed with the signing form."), "stage_id")
     if stage.is_lost and not lost_reason_id:
-        raise SalesError(_("Choose why the deal was lost."), "lost_reason_id")
+        raise DomainError(_("Choose why the deal was lost."), "lost_reason_id")
     return _set_stage(deal, stage, lost_reason_id if stage.is_lost else None)
 
 
@@ -75,7 +76,7 @@ def sign_deal(deal: Deal, *, price: Decimal, payment_method: str, payment_terms:
               breach_liability: str, signed_at: date) -> Contract:
     """R-15: signing records the contract and moves the deal to the won stage."""
     if deal.stage.is_won:
-        raise SalesError(_("This deal is already signed."))
+        raise DomainError(_("This deal is already signed."))
     contract = Contract(deal_id=deal.id, customer_id=deal.customer_id, owner_id=deal.owner_id,
                         price=price, payment_method=payment_method,
                         payment_terms=payment_terms.strip(),
@@ -88,7 +89,7 @@ def sign_deal(deal: Deal, *, price: Decimal, payment_method: str, payment_terms:
 
 def set_inline(deal: Deal, field: str, value) -> None:
     if field not in INLINE_FIELDS:
-        raise SalesError(_("This field cannot be edited here."))
+        raise DomainError(_("This field cannot be edited here."))
     setattr(deal, field, value)
     db.session.flush()
 
@@ -98,7 +99,7 @@ def convert_lead(lead: Lead) -> Deal:
     both), linked to the lead's customer: the one
     already linked, else the owner's customer of the same normalised name, else a new one."""
     if lead.owner_id is None:
-        raise SalesError(_("Claim the lead before making a deal of it."))
+        raise DomainError(_("Claim the lead before making a deal of it."))
     customer_id = lead.customer_id or db.session.scalar(
         select(Customer.id).where(Customer.owner_id == lead.owner_id,
                                   Customer.normalised_name == normalise_name(lead.company_name))

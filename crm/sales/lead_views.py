@@ -10,6 +10,7 @@ from crm.auth.access import roles_required
 from crm.auth.models import Team, User, UserRole
 from crm.auth.scopes import get_visible_or_404, manages, visible
 from crm.customers.models import GRADES, Customer, grade_choices
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel, services
 from crm.sales.access import SELLER_ROLES
@@ -94,7 +95,7 @@ def pool():
 def claim(lead_id: int):
     try:
         services.claim_lead(lead_id, current_user.id)
-    except services.SalesError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("leads.pool"), 303)
@@ -132,7 +133,7 @@ def new():
         try:
             lead = services.save_lead(None, {k: form[k].data for k in FORM_FIELDS},
                                       owner_id=form.owner_id.data)
-        except services.SalesError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
@@ -164,7 +165,7 @@ def edit(lead_id: int):
         else:
             try:
                 services.save_lead(lead, {k: form[k].data for k in FORM_FIELDS})
-            except services.SalesError as error:
+            except DomainError as error:
                 form.add_error(error.field, error.message)
                 status = 422
             else:
@@ -210,7 +211,7 @@ def move(lead_id: int):
         stage = next(s for s in funnel.stages() if s.id == form.stage_id.data)
         try:
             services.move_lead(lead, stage, form.lost_reason_id.data)
-        except services.SalesError as error:
+        except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
@@ -237,7 +238,7 @@ def release(lead_id: int):
     lead = editable_lead(lead_id)
     try:
         services.release_lead(lead)
-    except services.SalesError as error:
+    except DomainError as error:
         flash(error.message, "error")
     else:
         db.session.commit()

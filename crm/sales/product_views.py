@@ -8,12 +8,12 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, visible
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import products as services
 from crm.sales.access import PRODUCT_EDITOR_ROLES
 from crm.sales.forms import ProductForm
 from crm.sales.models import PRODUCT_KINDS, BundleItem, Product
-from crm.sales.services import SalesError
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -67,7 +67,7 @@ def edit(product_id: int | None):
             try:
                 saved = services.save_product(product, {k: form[k].data for k in FORM_FIELDS},
                                               form.component_ids.data or [])
-            except SalesError as error:
+            except DomainError as error:
                 form.add_error(error.field, error.message)
                 status = 422
             else:

@@ -3,9 +3,9 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales.models import BundleItem, Product
-from crm.sales.services import SalesError
 
 PRODUCT_FIELDS = ("name", "kind", "category", "price", "active", "description")
 
@@ -17,12 +17,12 @@ def save_product(product: Product | None, values: dict, component_ids: list[int]
             value = values[key]
             setattr(product, key, value.strip() if isinstance(value, str) else value)
     if not product.name:
-        raise SalesError(_("Enter the product's name."), "name")
+        raise DomainError(_("Enter the product's name."), "name")
     if product.kind == "bundle":
         if not component_ids:
-            raise SalesError(_("A bundle is made of at least one product."), "component_ids")
+            raise DomainError(_("A bundle is made of at least one product."), "component_ids")
         if product.id in component_ids:
-            raise SalesError(_("A bundle cannot contain itself."), "component_ids")
+            raise DomainError(_("A bundle cannot contain itself."), "component_ids")
         kept = {item.component_id: item for item in product.components}
         product.components = [kept.get(cid) or BundleItem(component_id=cid)
                               for cid in component_ids]

@@ -1,5 +1,5 @@
 """Use cases of the funnel: leads, the shared pool, assignment, stage moves (R-10..R-12).
-Services take ids and values, raise SalesError with a message, and never commit."""
+Services take ids and values, raise DomainError with a message, and never commit."""
 
 from datetime import datetime, timedelta
 
@@ -11,6 +11,7 @@ from crm.audit.models import AuditEntry
 from crm.auth.models import User, UserRole
 from crm.auth.scopes import team_subtree_ids
 from crm.base import utcnow
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel
 from crm.sales.models import FunnelStage, Lead, StageChange
@@ -18,12 +19,6 @@ from crm.settings.services import get_setting
 
 LEAD_FIELDS = ("company_name", "customer_id", "contact_name", "contact_phone", "source",
                "campaign_id", "dealer_id", "grade", "team_id", "note")
-
-
-class SalesError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def _audit_owner_changes(changes: list[tuple[int, int | None, int | None]]) -> None:
@@ -57,7 +52,7 @@ def save_lead(lead: Lead | None, values: dict, *, owner_id: int | None = None) -
             setattr(lead, key, values[key])
     lead.company_name = (lead.company_name or "").strip()
     if not lead.company_name:
-        raise SalesError(_("Enter the company name."), "company_name")
+        raise DomainError(_("Enter the company name."), "company_name")
     lead.refresh_keys()
     if is_new:
         if owner_id is None and get_setting("lead_round_robin"):
@@ -90,7 +85,7 @@ def move_lead(lead: Lead, stage: FunnelStage, lost_reason_id: int | None = None)
     if stage.id == lead.stage_id:
         return
     if stage.is_lost and not lost_reason_id:
-        raise SalesError(_("Choose why the lead was lost."), "lost_reason_id")
+        raise DomainError(_("Choose why the lead was lost."), "lost_reason_id")
     record_stage_change(lead_id=lead.id, from_stage_id=lead.stage_id, to_stage_id=stage.id,
                         lost_reason_id=lost_reason_id if stage.is_lost else None)
     lead.stage_id, lead.last_followup_at = stage.id, utcnow()
@@ -104,7 +99,7 @@ def record_followup(lead: Lead, at: datetime | None = None) -> None:
 
 def claim_lead(lead_id: int, user_id: int) -> None:
     """Take a lead from the pool (公海). Atomic: the UPDATE only matches while the lead has no
-    owner, so of two reps claiming at once exactly one wins; the other gets a SalesError."""
+    owner, so of two reps claiming at once exactly one wins; the other gets a DomainError."""
     now = utcnow()
     result = db.session.execute(
         update(Lead).where(Lead.id == lead_id, Lead.owner_id.is_(None))
@@ -112,14 +107,14 @@ def claim_lead(lead_id: int, user_id: int) -> None:
                 version=Lead.version + 1),
         execution_options={"synchronize_session": False})
     if result.rowcount != 1:
-        raise SalesError(_("Someone else claimed this lead a moment ago."))
+        raise DomainError(_("Someone else claimed this lead a moment ago."))
     _audit_owner_changes([(lead_id, None, user_id)])
 
 
 def release_lead(lead: Lead) -> None:
     """Back to the pool."""
     if lead.owner_id is None:
-        raise SalesError(_("The lead is already in the pool."))
+        raise DomainError(_("The lead is already in the pool."))
     lead.former_owner_id, lead.owner_id, lead.assigned_at = lead.owner_id, None, None
     db.session.flush()
 

@@ -1,4 +1,4 @@
-"""Customers, leads and deals as subjects of follow-ups, deadlines and notifications."""
+"""Leads and deals as subjects of follow-ups, deadlines and notifications."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
@@ -16,11 +16,8 @@ def _lead_followed_up(lead_id: int, at) -> None:
 
 
 def register() -> None:
-    from crm.customers.models import Customer
     from crm.sales.models import Deal, Lead
 
-    register_subject("customer", Customer, _l("Customer"), "customers.show", "customer_id",
-                     lambda c: c.name)
     register_subject("lead", Lead, _l("Lead"), "leads.show", "lead_id",
                      lambda lead: lead.company_name, touched=_lead_followed_up)
     register_subject("deal", Deal, _l("Deal"), "deals.show", "deal_id", lambda d: d.title)

@@ -1,47 +1,23 @@
 """What every page's layout needs: navigation for the user's roles, languages, CSRF."""
 
-from dataclasses import dataclass
-
 from flask import current_app, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.forms import ROLE_LABELS
+from crm.domains import NavEntry, registry
 from crm.queue import redis_ok
 
 
-@dataclass(frozen=True)
-class NavItem:
-    endpoint: str
-    label: object
-    roles: tuple[str, ...] = ()  # empty: everyone logged in
-    section: str = ""  # URL prefix that marks the item current
+def nav_for(user) -> list[NavEntry]:
+    """The entries whose page the user may open: the roles come from the page's view."""
+    views = current_app.view_functions
+    return [entry for entry in registry(current_app).nav
+            if (roles := getattr(views[entry.endpoint], "required_roles", None)) is None
+            or user.has_role(*roles)]
 
 
-NAV: list[NavItem] = [
-    NavItem("dashboard.home", _l("Home"), section="/"),
-    NavItem("customers.index", _l("Customers"),
-            ("sales", "manager", "director", "admin", "service"), "/customers"),
-    NavItem("leads.pool", _l("Shared pool"), ("sales", "manager", "director", "admin"), "/pool"),
-    NavItem("leads.index", _l("Leads"), ("sales", "manager", "director", "admin"), "/leads"),
-    NavItem("deals.board", _l("Deals"), ("sales", "manager", "director", "admin", "service"),
-            "/deals"),
-    NavItem("products.index", _l("Products"), section="/products"),
-    NavItem("followups.index", _l("Agenda"), section="/followups"),
-    NavItem("audit.index", _l("Audit trail"), ("director", "admin"), "/audit"),
-    NavItem("admin.users", _l("Users"), ("admin",), "/admin/users"),
-    NavItem("admin.teams", _l("Teams"), ("admin",), "/admin/teams"),
-    NavItem("settings.index", _l("Settings"), ("admin",), "/admin/settings"),
-    NavItem("jobs_admin.index", _l("Jobs"), ("admin",), "/admin/jobs"),
-]
-
-
-def nav_for(user) -> list[NavItem]:
-    return [item for item in NAV if not item.roles or user.has_role(*item.roles)]
-
-
-def is_current(item: NavItem) -> bool:
+def is_current(item: NavEntry) -> bool:
     if item.section == "/":
         return request.path == "/"
     return request.path.startswith(item.section)

@@ -11,6 +11,7 @@ from crm.audit.hooks import acting_user_id
 from crm.audit.models import AuditEntry
 from crm.auth.models import Team, User
 from crm.base import utcnow
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel, services
 from crm.sales.models import Lead, LeadSearchKey, StageChange
@@ -108,7 +109,7 @@ def test_two_reps_claiming_at_once_exactly_one_wins(app, people):
                 services.claim_lead(lead_id, reps[username])
                 db.session.commit()
                 results[username] = "won"
-            except services.SalesError:
+            except DomainError:
                 db.session.rollback()
                 results[username] = "lost"
 
