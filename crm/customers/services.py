@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, union, update
+from sqlalchemy import Column, Table, or_, select, union, update
 from sqlalchemy.orm import joinedload
 
 from crm.audit.hooks import current_actor_id
@@ -14,14 +14,14 @@ from crm.audit.models import AuditEntry
 from crm.base import utcnow
 from crm.customers.identity import clean_credit_code, normalise_name, normalise_phone
 from crm.customers.models import Contact, Customer
+from crm.deadlines.subjects import subject_keys
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
 
 TIMELINE_LIMIT = 50
-# Other domains register what points at a customer (moved by a merge) and what belongs on its
-# timeline: (Model, column) pairs, and functions customer_id -> [TimelineEvent] (one query each).
-MERGE_MOVES: list[tuple] = []
+# Other domains register what belongs on a customer's timeline: functions
+# customer_id -> [TimelineEvent] (one query each). What a merge moves is derived instead.
 TIMELINE_SOURCES: list = []
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
                    "source", "grade", "owner_id", "is_government_tender", "phone", "email")
@@ -124,9 +124,12 @@ def merge_customers(keep: Customer, drop: Customer) -> None:
     keep.is_government_tender = keep.is_government_tender or drop.is_government_tender
     keep.refresh_keys(Decimal(get_setting("target_revenue_threshold")))
     db.session.flush()
-    for model, column in ((Contact, Contact.customer_id), *MERGE_MOVES):
-        db.session.execute(update(model).where(column == drop.id).values({column.key: keep.id}),
-                           execution_options={"synchronize_session": False})
+    for table, column in customer_references():
+        _repoint(table, column == drop.id, {column.name: keep.id})
+    keys = subject_keys(Customer)
+    for table in subject_tables():
+        _repoint(table, table.c.subject_type.in_(keys) & (table.c.subject_id == drop.id),
+                 {"subject_id": keep.id})
     note = f"{drop.name} (#{drop.id})"
     db.session.expire_all()  # moved rows: reload them from the database, not from memory
     db.session.delete(drop)
@@ -135,6 +138,30 @@ def merge_customers(keep: Customer, drop: Customer) -> None:
         "at": utcnow(), "user_id": current_actor_id(), "model": "customers",
         "record_id": keep.id, "action": "update", "field": "merged_from", "old": None,
         "new": note}])
+
+
+def customer_references() -> list[tuple[Table, Column]]:
+    """Every column with a foreign key to customers.id, read from the schema: a domain that
+    adds one is merged without saying so."""
+    target = Customer.__table__.c.id
+    return [(table, fk.parent) for table in db.metadata.sorted_tables
+            for fk in table.foreign_keys if fk.column is target]
+
+
+def subject_tables() -> list[Table]:
+    """Every table whose rows are about a subject (follow-ups, deadlines, notifications,
+    approvals and what later domains add): its subject_type/subject_id pair may name a
+    customer."""
+    return [table for table in db.metadata.sorted_tables
+            if {"subject_type", "subject_id"} <= set(table.c.keys())]
+
+
+def _repoint(table: Table, where, values: dict) -> None:
+    """Point the matching rows elsewhere; a versioned row's version moves on, so a form
+    opened on it before the merge is stale."""
+    if "version" in table.c:
+        values = values | {"version": table.c.version + 1}
+    db.session.execute(update(table).where(where).values(values))
 
 
 def _audit_events(customer: Customer) -> list[TimelineEvent]:

@@ -57,6 +57,11 @@ def unregister_subject(key: str) -> None:
     _TYPES.pop(key, None)
 
 
+def subject_keys(model: type) -> list[str]:
+    """The subject types that name rows of `model`."""
+    return [key for key, kind in _TYPES.items() if kind.model is model]
+
+
 def subject_type(key: str | None) -> SubjectType | None:
     return _TYPES.get(key) if key else None
 

@@ -1,5 +1,5 @@
-"""What the sales domain adds to customers: the rows a merge moves, and timeline events
-(deals, their stage moves, contracts), one bounded query each."""
+"""What the sales domain adds to a customer's timeline: deals, their stage moves and contracts,
+one bounded query each."""
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from crm.contracts.models import Contract
 from crm.customers import services as customers
 from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
 from crm.extensions import db
-from crm.sales.models import Deal, FunnelStage, Lead, StageChange
+from crm.sales.models import Deal, FunnelStage, StageChange
 from crm.web.formatting import money
 
 
@@ -50,10 +50,6 @@ def _contract_events(customer_id: int) -> list[TimelineEvent]:
 
 
 def register() -> None:
-    for move in ((Lead, Lead.customer_id), (Deal, Deal.customer_id),
-                 (Contract, Contract.customer_id)):
-        if move not in customers.MERGE_MOVES:
-            customers.MERGE_MOVES.append(move)
     for source in (_deal_events, _stage_events, _contract_events):
         if source not in customers.TIMELINE_SOURCES:
             customers.TIMELINE_SOURCES.append(source)
