@@ -9,9 +9,8 @@ from crm.auth.access import roles_required
 from crm.auth.forms import LEVEL_LABELS, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import ROLES, Team, User, UserRole
 from crm.auth.scopes import get_visible_or_404, visible
-from crm.errors import DomainError
 from crm.extensions import db
-from crm.web.conflict import is_stale, reload_with_conflict
+from crm.web.edits import saved_redirect, submit_edit
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 from crm.web.search import matches
@@ -63,51 +62,31 @@ def users():
                   team_choices=_team_choices(_("All teams")))
 
 
-def _save_user_from(form: UserForm, user: User | None) -> User | None:
-    try:
-        return services.save_user(
-            user, username=form.username.data.strip(), name=form.name.data.strip(),
-            email=form.email.data, team_id=form.team_id.data, roles=form.roles.data or [],
-            password=form.password.data if user is None else None,
-        )
-    except DomainError as error:
-        form.add_error(error.field, error.message)
-        return None
+def _user_page(user: User | None):
+    form = UserForm(obj=user)
+    form.team_id.choices = _team_choices(_("No team"))
+    result = submit_edit(form, user, USER_FIELDS, lambda: services.save_user(
+        user, username=form.username.data.strip(), name=form.name.data.strip(),
+        email=form.email.data, team_id=form.team_id.data, roles=form.roles.data or [],
+        password=form.password.data if user is None else None))
+    if result.done:
+        saved = result.saved
+        message = _("Changes saved.") if user else _("User %(name)s created.", name=saved.name)
+        return saved_redirect(message, url_for("admin.edit_user", user_id=saved.id))
+    return result.render("admin/user_form.html", form=form, user=user,
+                         reset_form=ResetPasswordForm() if user else None)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required("admin")
 def new_user():
-    form = UserForm()
-    form.team_id.choices = _team_choices(_("No team"))
-    if form.validate_on_submit() and (user := _save_user_from(form, None)):
-        db.session.commit()
-        flash(_("User %(name)s created.", name=user.name), "success")
-        return redirect(url_for("admin.edit_user", user_id=user.id))
-    status = 422 if form.is_submitted() else 200
-    return render("admin/user_form.html", status=status, form=form, user=None, conflicts=[])
+    return _user_page(None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def edit_user(user_id: int):
-    user = get_visible_or_404(User, user_id)
-    form = UserForm(obj=user)
-    form.team_id.choices = _team_choices(_("No team"))
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if is_stale(form, user):
-            conflicts, status = reload_with_conflict(form, user, USER_FIELDS), 409
-        elif _save_user_from(form, user):
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
-        else:
-            status = 422
-    elif form.is_submitted():
-        status = 422
-    return render("admin/user_form.html", status=status, form=form, user=user,
-                  conflicts=conflicts, reset_form=ResetPasswordForm())
+    return _user_page(get_visible_or_404(User, user_id))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -120,7 +99,7 @@ def toggle_active(user_id: int):
     message = _("%(name)s can log in again.") if activate else _(
         "%(name)s was deactivated and logged out everywhere.")
     flash(message % {"name": user.name}, "success")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -128,19 +107,14 @@ def toggle_active(user_id: int):
 def reset_password(user_id: int):
     user = get_visible_or_404(User, user_id)
     reset_form = ResetPasswordForm()
-    if reset_form.validate_on_submit():
-        try:
-            services.set_password(user, reset_form.password.data)
-        except DomainError as error:
-            reset_form.add_error("password", error.message)
-        else:
-            db.session.commit()
-            flash(_("Password reset; %(name)s's sessions were ended.", name=user.name), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
+    result = submit_edit(reset_form, None, [], lambda: services.set_password(
+        user, reset_form.password.data))
+    if result.done:
+        return saved_redirect(_("Password reset; %(name)s's sessions were ended.",
+                                name=user.name), url_for("admin.edit_user", user_id=user.id))
     form = UserForm(formdata=None, obj=user)
     form.team_id.choices = _team_choices(_("No team"))
-    return render("admin/user_form.html", status=422, form=form, user=user, conflicts=[],
-                  reset_form=reset_form)
+    return result.render("admin/user_form.html", form=form, user=user, reset_form=reset_form)
 
 
 @bp.get("/teams")
@@ -181,15 +155,6 @@ def _tree(teams: list[Team]) -> list[tuple[int, Team]]:
     return ordered
 
 
-def _save_team_from(form: TeamForm, team: Team | None) -> Team | None:
-    try:
-        return services.save_team(team, name=form.name.data.strip(), level=form.level.data,
-                                  parent_id=form.parent_id.data)
-    except DomainError as error:
-        form.add_error(error.field, error.message)
-        return None
-
-
 @bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
 @roles_required("admin")
@@ -197,17 +162,9 @@ def edit_team(team_id: int | None):
     team = get_visible_or_404(Team, team_id) if team_id else None
     form = TeamForm(obj=team)
     form.parent_id.choices = _team_choices(_("No parent"))
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if team and is_stale(form, team):
-            conflicts, status = reload_with_conflict(form, team, TEAM_FIELDS), 409
-        elif _save_team_from(form, team):
-            db.session.commit()
-            flash(_("Team saved."), "success")
-            return redirect(url_for("admin.teams"))
-        else:
-            status = 422
-    elif form.is_submitted():
-        status = 422
-    return render("admin/team_form.html", status=status, form=form, team=team,
-                  conflicts=conflicts)
+    result = submit_edit(form, team, TEAM_FIELDS, lambda: services.save_team(
+        team, name=form.name.data.strip(), level=form.level.data,
+        parent_id=form.parent_id.data))
+    if result.done:
+        return saved_redirect(_("Team saved."), url_for("admin.teams"))
+    return result.render("admin/team_form.html", form=form, team=team)

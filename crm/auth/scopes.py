@@ -41,6 +41,15 @@ def get_visible_or_404(model: type, record_id: int, user: User | None = None):
     return record
 
 
+def get_editable_or_404(model: type, record_id: int, owner_of=lambda record: record.owner_id):
+    """The record if the user may edit it: one they cannot see is a 404, one they see but do
+    not manage (R-02; e.g. a service agent reading a customer) a 403."""
+    record = get_visible_or_404(model, record_id)
+    if not manages(current_user, owner_of(record)):
+        abort(403)
+    return record
+
+
 def team_subtree_ids(team_id: int | None) -> set[int]:
     """The team and every team below it (headquarters > region > team)."""
     if team_id is None:

@@ -13,6 +13,7 @@ from crm.auth.forms import LoginForm, PasswordChangeForm
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
+from crm.web.edits import saved_redirect, submit_edit
 from crm.web.render import render
 
 bp = Blueprint("auth", __name__)
@@ -67,21 +68,15 @@ def logout():
 @login_required
 def change_password():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            services.change_own_password(current_user, form.old_password.data,
-                                         form.password.data)
-        except DomainError as error:
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            # The nonce changed: this session is renewed, every other one ends.
-            login_user(current_user._get_current_object())
-            flash(_("Your password was changed. Other sessions were logged out."), "success")
-            return redirect(url_for("dashboard.home"))
-    status = 422 if form.is_submitted() else 200
-    return render("auth/password.html", status=status, form=form,
-                  min_length=get_setting("password_min_length"))
+    result = submit_edit(form, None, [], lambda: services.change_own_password(
+        current_user, form.old_password.data, form.password.data))
+    if result.done:
+        # The nonce changed: this session is renewed, every other one ends.
+        login_user(current_user._get_current_object())
+        return saved_redirect(_("Your password was changed. Other sessions were logged out."),
+                              url_for("dashboard.home"))
+    return result.render("auth/password.html", form=form,
+                         min_length=get_setting("password_min_length"))
 
 
 @bp.post("/language")

@@ -112,7 +112,7 @@ def find_duplicates(*, name: str | None, credit_code: str | None = None,
     return found
 
 
-def merge_customers(keep: Customer, drop: Customer) -> None:
+def merge_customers(keep: Customer, drop: Customer) -> Customer:
     """Move everything of `drop` to `keep` and delete `drop` (R-14), in the caller's
     transaction, with an audit entry on `keep` naming the merged record."""
     if keep.id == drop.id:
@@ -138,6 +138,7 @@ def merge_customers(keep: Customer, drop: Customer) -> None:
         "at": utcnow(), "user_id": current_actor_id(), "model": "customers",
         "record_id": keep.id, "action": "update", "field": "merged_from", "old": None,
         "new": note}])
+    return keep
 
 
 def customer_references() -> list[tuple[Table, Column]]:

@@ -1,6 +1,6 @@
 """/customers, /contacts: lists, forms, the customer page, merge (R-13, R-14, R-05)."""
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import User, UserRole
-from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
+from crm.auth.scopes import get_editable_or_404, manages, visible, visible_filter
 from crm.customers import services
 from crm.customers.access import CUSTOMER_ROLES, EDITOR_ROLES, may_see_personal_data
 from crm.customers.forms import ContactForm, CustomerForm, MergeForm
@@ -22,9 +22,8 @@ from crm.customers.models import (
     Customer,
     grade_choices,
 )
-from crm.errors import DomainError
 from crm.extensions import db
-from crm.web.conflict import is_stale, reload_with_conflict
+from crm.web.edits import Declined, saved_redirect, submit_edit
 from crm.web.pagination import keyset_page, sorted_after_search
 from crm.web.render import render
 from crm.web.search import like_term, matches
@@ -132,35 +131,37 @@ def _duplicates_for(form: CustomerForm, exclude_id: int | None):
     return found, visible_ids
 
 
-def _save_form(form: CustomerForm, customer: Customer | None):
-    """(customer, duplicates, visible duplicate ids): saved unless duplicates need a look."""
-    duplicates, visible_ids = _duplicates_for(form, customer.id if customer else None)
-    if duplicates and form.confirm_duplicates.data != "1" and customer is None:
-        return None, duplicates, visible_ids
-    try:
-        return services.save_customer(customer, _form_values(form)), [], set()
-    except DomainError as error:
-        form.add_error(error.field, error.message)
-        return None, [], set()
+def _customer_page(customer: Customer | None):
+    form = CustomerForm(obj=customer)
+    form.owner_id.choices = _owner_choices()
+    if customer is None and request.method == "GET":
+        form.owner_id.data = current_user.id
+    if customer and customer.owner_id not in dict(form.owner_id.choices):
+        form.owner_id.choices.append((customer.owner_id, customer.owner.name))
+    found = {"duplicates": [], "duplicate_links": set()}
+
+    def save():
+        """A new customer that looks like one we have waits for the user's confirmation."""
+        if customer is None and form.confirm_duplicates.data != "1":
+            duplicates, visible_ids = _duplicates_for(form, None)
+            if duplicates:
+                found.update(duplicates=duplicates, duplicate_links=visible_ids)
+                raise Declined
+        return services.save_customer(customer, _form_values(form))
+
+    result = submit_edit(form, customer, FORM_FIELDS, save)
+    if result.done:
+        saved = result.saved
+        message = _("Changes saved.") if customer else _("Customer %(name)s created.",
+                                                          name=saved.name)
+        return saved_redirect(message, url_for("customers.show", customer_id=saved.id))
+    return result.render("customers/form.html", form=form, customer=customer, **found)
 
 
 @bp.route("/customers/new", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def new():
-    form = CustomerForm()
-    form.owner_id.choices = _owner_choices()
-    if request.method == "GET":
-        form.owner_id.data = current_user.id
-    duplicates, visible_ids = [], set()
-    if form.validate_on_submit():
-        customer, duplicates, visible_ids = _save_form(form, None)
-        if customer:
-            db.session.commit()
-            flash(_("Customer %(name)s created.", name=customer.name), "success")
-            return redirect(url_for("customers.show", customer_id=customer.id))
-    status = 422 if form.is_submitted() else 200
-    return render("customers/form.html", status=status, form=form, customer=None,
-                  conflicts=[], duplicates=duplicates, duplicate_links=visible_ids)
+    return _customer_page(None)
 
 
 @bp.get("/customers/duplicates")
@@ -173,38 +174,10 @@ def duplicates():
                   duplicate_links=visible_ids, confirmable=False)
 
 
-def _editable(model, record_id: int, owner_of=lambda r: r.owner_id):
-    """The record if the user may edit it: someone else's is 404, a visible but read-only
-    one (service agents) 403."""
-    record = get_visible_or_404(model, record_id)
-    if not manages(current_user, owner_of(record)):
-        abort(403)
-    return record
-
-
 @bp.route("/customers/<int:customer_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def edit(customer_id: int):
-    customer = _editable(Customer, customer_id)
-    form = CustomerForm(obj=customer)
-    form.owner_id.choices = _owner_choices()
-    if customer.owner_id not in dict(form.owner_id.choices):
-        form.owner_id.choices.append((customer.owner_id, customer.owner.name))
-    status, conflicts, duplicates, visible_ids = 200, [], [], set()
-    if form.validate_on_submit():
-        if is_stale(form, customer):
-            conflicts, status = reload_with_conflict(form, customer, FORM_FIELDS), 409
-        else:
-            saved, duplicates, visible_ids = _save_form(form, customer)
-            if saved:
-                db.session.commit()
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("customers.show", customer_id=customer.id))
-            status = 422
-    elif form.is_submitted():
-        status = 422
-    return render("customers/form.html", status=status, form=form, customer=customer,
-                  conflicts=conflicts, duplicates=duplicates, duplicate_links=visible_ids)
+    return _customer_page(get_editable_or_404(Customer, customer_id))
 
 
 @bp.get("/customers/<int:customer_id>")
@@ -230,7 +203,7 @@ def show(customer_id: int):
           methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def contact_form(customer_id: int, contact_id: int | None):
-    customer = _editable(Customer, customer_id)
+    customer = get_editable_or_404(Customer, customer_id)
     contact = None
     if contact_id:
         contact = db.session.scalar(select(Contact).where(
@@ -238,21 +211,14 @@ def contact_form(customer_id: int, contact_id: int | None):
         if contact is None:
             abort(404)
     form = ContactForm(obj=contact)
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if contact and is_stale(form, contact):
-            conflicts, status = reload_with_conflict(form, contact,
-                                                     list(services.CONTACT_FIELDS)), 409
-        else:
-            services.save_contact(contact, customer.id,
-                                  {k: form[k].data for k in services.CONTACT_FIELDS})
-            db.session.commit()
-            flash(_("Contact saved."), "success")
-            return redirect(url_for("customers.show", customer_id=customer.id))
-    elif form.is_submitted():
-        status = 422
-    return render("customers/contact_form.html", status=status, form=form, customer=customer,
-                  contact=contact, conflicts=conflicts)
+    fields = list(services.CONTACT_FIELDS)
+    result = submit_edit(form, contact, fields, lambda: services.save_contact(
+        contact, customer.id, {k: form[k].data for k in fields}))
+    if result.done:
+        return saved_redirect(_("Contact saved."),
+                              url_for("customers.show", customer_id=customer.id))
+    return result.render("customers/contact_form.html", form=form, customer=customer,
+                         contact=contact)
 
 
 def _contact_filters() -> dict:
@@ -278,17 +244,11 @@ def contacts():
 @bp.route("/customers/<int:customer_id>/merge/<int:drop_id>", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def merge(customer_id: int, drop_id: int):
-    keep = _editable(Customer, customer_id)
-    drop = _editable(Customer, drop_id)
+    keep = get_editable_or_404(Customer, customer_id)
+    drop = get_editable_or_404(Customer, drop_id)
     form = MergeForm()
-    if form.validate_on_submit():
-        try:
-            services.merge_customers(keep, drop)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            db.session.commit()
-            flash(_("Customers merged."), "success")
-            return redirect(url_for("customers.show", customer_id=customer_id))
-    status = 422 if form.is_submitted() else 200
-    return render("customers/merge.html", status=status, form=form, keep=keep, drop=drop)
+    result = submit_edit(form, None, [], lambda: services.merge_customers(keep, drop))
+    if result.done:
+        return saved_redirect(_("Customers merged."),
+                              url_for("customers.show", customer_id=customer_id))
+    return result.render("customers/merge.html", form=form, keep=keep, drop=drop)

@@ -11,7 +11,13 @@ from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
-from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
+from crm.auth.scopes import (
+    get_editable_or_404,
+    get_visible_or_404,
+    manages,
+    visible,
+    visible_filter,
+)
 from crm.base import utcnow
 from crm.contracts.models import PAYMENT_METHODS, Contract
 from crm.errors import DomainError
@@ -20,9 +26,9 @@ from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
 from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
-from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
-from crm.sales.models import CHANNELS, Deal, DealLine, Product
-from crm.web.conflict import is_stale, reload_with_conflict
+from crm.sales.lead_views import customer_choices, rep_choices
+from crm.sales.models import CHANNELS, Deal, DealLine, Lead, Product
+from crm.web.edits import saved_redirect, submit_edit
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 from crm.web.search import matches
@@ -39,13 +45,6 @@ INLINE_FORMS = {"expected_value": InlineAmountForm, "close_date": InlineDateForm
 @bp.context_processor
 def labels() -> dict:
     return {"channel_labels": CHANNELS, "payment_methods": PAYMENT_METHODS}
-
-
-def editable_deal(deal_id: int) -> Deal:
-    deal = get_visible_or_404(Deal, deal_id)
-    if not manages(current_user, deal.owner_id):
-        abort(403)
-    return deal
 
 
 def _newest_cards(columns) -> list[Deal]:
@@ -134,44 +133,26 @@ def _lines(form: DealForm) -> list[dict]:
             for line in chosen if line.product_id.data in prices]
 
 
-def _save(form: DealForm, deal: Deal | None) -> Deal | None:
-    try:
-        return services.save_deal(deal, {k: form[k].data for k in FORM_FIELDS}, _lines(form))
-    except DomainError as error:
-        form.add_error(error.field, error.message)
-        return None
-
-
 @bp.route("/deals/new", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def new():
-    form = _deal_form(None)
-    if form.validate_on_submit() and (deal := _save(form, None)):
-        db.session.commit()
-        flash(_("Deal created."), "success")
-        return redirect(url_for("deals.show", deal_id=deal.id))
-    status = 422 if form.is_submitted() else 200
-    return render("deals/form.html", status=status, form=form, deal=None, conflicts=[])
+    return _deal_page(None)
 
 
 @bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def edit(deal_id: int):
-    deal = editable_deal(deal_id)
+    return _deal_page(get_editable_or_404(Deal, deal_id))
+
+
+def _deal_page(deal: Deal | None):
     form = _deal_form(deal)
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if is_stale(form, deal):
-            conflicts, status = reload_with_conflict(form, deal, FORM_FIELDS), 409
-        elif _save(form, deal):
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("deals.show", deal_id=deal.id))
-        else:
-            status = 422
-    elif form.is_submitted():
-        status = 422
-    return render("deals/form.html", status=status, form=form, deal=deal, conflicts=conflicts)
+    result = submit_edit(form, deal, FORM_FIELDS, lambda: services.save_deal(
+        deal, {k: form[k].data for k in FORM_FIELDS}, _lines(form)))
+    if result.done:
+        message = _("Changes saved.") if deal else _("Deal created.")
+        return saved_redirect(message, url_for("deals.show", deal_id=result.saved.id))
+    return result.render("deals/form.html", form=form, deal=deal)
 
 
 @bp.get("/deals/<int:deal_id>")
@@ -192,7 +173,7 @@ def show(deal_id: int):
 @bp.post("/leads/<int:lead_id>/deal")
 @roles_required(*SELLER_ROLES)
 def convert(lead_id: int):
-    lead = editable_lead(lead_id)
+    lead = get_editable_or_404(Lead, lead_id)
     try:
         deal = services.convert_lead(lead)
     except DomainError as error:
@@ -228,7 +209,7 @@ def _sign_response(deal: Deal, form: SignForm, status: int = 200, *, dialog: boo
 @bp.post("/deals/<int:deal_id>/move")
 @roles_required(*SELLER_ROLES)
 def move(deal_id: int):
-    deal = editable_deal(deal_id)
+    deal = get_editable_or_404(Deal, deal_id)
     stage = next((s for s in funnel.stages() if s.id == request.form.get("stage_id", type=int)),
                  None)
     if stage is None:
@@ -271,7 +252,7 @@ def _moved_event(deal: Deal, stage, previous: int) -> str:
 @bp.route("/deals/<int:deal_id>/sign", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def sign(deal_id: int):
-    deal = editable_deal(deal_id)
+    deal = get_editable_or_404(Deal, deal_id)
     form = _sign_form(deal)
     dialog = request.headers.get("HX-Target") == "sign-dialog-body"
     if form.validate_on_submit():
@@ -316,7 +297,7 @@ def value(deal_id: int, field: str):
 @bp.route("/deals/<int:deal_id>/value/<field>/edit", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def edit_value(deal_id: int, field: str):
-    deal = editable_deal(deal_id)
+    deal = get_editable_or_404(Deal, deal_id)
     form = _inline_form(field, deal)
     status, current = 200, None
     if form.validate_on_submit():

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User, UserRole
-from crm.auth.scopes import get_visible_or_404, manages, visible
+from crm.auth.scopes import get_editable_or_404, get_visible_or_404, manages, visible
 from crm.customers.models import GRADES, Customer, grade_choices
 from crm.errors import DomainError
 from crm.extensions import db
@@ -16,7 +16,7 @@ from crm.sales import funnel, services
 from crm.sales.access import SELLER_ROLES
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
-from crm.web.conflict import is_stale, reload_with_conflict
+from crm.web.edits import saved_redirect, submit_edit
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 from crm.web.search import matches
@@ -129,53 +129,29 @@ def _lead_form(lead: Lead | None) -> LeadForm:
 @roles_required(*SELLER_ROLES)
 def new():
     form = _lead_form(None)
-    if form.validate_on_submit():
-        try:
-            lead = services.save_lead(None, {k: form[k].data for k in FORM_FIELDS},
-                                      owner_id=form.owner_id.data)
-        except DomainError as error:
-            form.add_error(error.field, error.message)
+    result = submit_edit(form, None, FORM_FIELDS, lambda: services.save_lead(
+        None, {k: form[k].data for k in FORM_FIELDS}, owner_id=form.owner_id.data))
+    if result.done:
+        lead = result.saved
+        if lead.owner_id and manages(current_user, lead.owner_id):
+            target = url_for("leads.show", lead_id=lead.id)
         else:
-            db.session.commit()
-            flash(_("Lead created."), "success")
-            if lead.owner_id and manages(current_user, lead.owner_id):
-                return redirect(url_for("leads.show", lead_id=lead.id))
-            return redirect(url_for("leads.pool" if not lead.owner_id else "leads.index"))
-    status = 422 if form.is_submitted() else 200
-    return render("sales/lead_form.html", status=status, form=form, lead=None, conflicts=[])
-
-
-def editable_lead(lead_id: int) -> Lead:
-    lead = get_visible_or_404(Lead, lead_id)
-    if not manages(current_user, lead.owner_id):
-        abort(403)
-    return lead
+            target = url_for("leads.pool" if not lead.owner_id else "leads.index")
+        return saved_redirect(_("Lead created."), target)
+    return result.render("sales/lead_form.html", form=form, lead=None)
 
 
 @bp.route("/leads/<int:lead_id>/edit", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def edit(lead_id: int):
-    lead = editable_lead(lead_id)
+    lead = get_editable_or_404(Lead, lead_id)
     form = _lead_form(lead)
     del form.owner_id
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if is_stale(form, lead):
-            conflicts, status = reload_with_conflict(form, lead, FORM_FIELDS), 409
-        else:
-            try:
-                services.save_lead(lead, {k: form[k].data for k in FORM_FIELDS})
-            except DomainError as error:
-                form.add_error(error.field, error.message)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("leads.show", lead_id=lead.id))
-    elif form.is_submitted():
-        status = 422
-    return render("sales/lead_form.html", status=status, form=form, lead=lead,
-                  conflicts=conflicts)
+    result = submit_edit(form, lead, FORM_FIELDS, lambda: services.save_lead(
+        lead, {k: form[k].data for k in FORM_FIELDS}))
+    if result.done:
+        return saved_redirect(_("Changes saved."), url_for("leads.show", lead_id=lead.id))
+    return result.render("sales/lead_form.html", form=form, lead=lead)
 
 
 def _stage_form(lead: Lead) -> StageForm:
@@ -205,7 +181,7 @@ def show(lead_id: int):
 @bp.post("/leads/<int:lead_id>/stage")
 @roles_required(*SELLER_ROLES)
 def move(lead_id: int):
-    lead = editable_lead(lead_id)
+    lead = get_editable_or_404(Lead, lead_id)
     form = _stage_form(lead)
     if form.validate_on_submit():
         stage = next(s for s in funnel.stages() if s.id == form.stage_id.data)
@@ -225,7 +201,7 @@ def move(lead_id: int):
 @bp.post("/leads/<int:lead_id>/followup")
 @roles_required(*SELLER_ROLES)
 def followup(lead_id: int):
-    lead = editable_lead(lead_id)
+    lead = get_editable_or_404(Lead, lead_id)
     services.record_followup(lead)
     db.session.commit()
     flash(_("Follow-up recorded."), "success")
@@ -235,7 +211,7 @@ def followup(lead_id: int):
 @bp.post("/leads/<int:lead_id>/release")
 @roles_required(*SELLER_ROLES)
 def release(lead_id: int):
-    lead = editable_lead(lead_id)
+    lead = get_editable_or_404(Lead, lead_id)
     try:
         services.release_lead(lead)
     except DomainError as error:

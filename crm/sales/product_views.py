@@ -1,20 +1,18 @@
 """/products: products and value-added products (R-17); product managers and admins edit,
 everyone reads."""
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, visible
-from crm.errors import DomainError
-from crm.extensions import db
 from crm.sales import products as services
 from crm.sales.access import PRODUCT_EDITOR_ROLES
 from crm.sales.forms import ProductForm
 from crm.sales.models import PRODUCT_KINDS, BundleItem, Product
-from crm.web.conflict import is_stale, reload_with_conflict
+from crm.web.edits import saved_redirect, submit_edit
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 from crm.web.search import matches
@@ -59,23 +57,9 @@ def edit(product_id: int | None):
     form.component_ids.choices = services.component_choices(product_id)
     if product and request.method == "GET":
         form.component_ids.data = [item.component_id for item in product.components]
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if product and is_stale(form, product):
-            conflicts, status = reload_with_conflict(form, product, FORM_FIELDS), 409
-        else:
-            try:
-                saved = services.save_product(product, {k: form[k].data for k in FORM_FIELDS},
-                                              form.component_ids.data or [])
-            except DomainError as error:
-                form.add_error(error.field, error.message)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Product %(name)s saved.", name=saved.name), "success")
-                return redirect(url_for("products.index"))
-    elif form.is_submitted():
-        status = 422
-    return render("products/form.html", status=status, form=form, product=product,
-                  conflicts=conflicts)
-
+    result = submit_edit(form, product, FORM_FIELDS, lambda: services.save_product(
+        product, {k: form[k].data for k in FORM_FIELDS}, form.component_ids.data or []))
+    if result.done:
+        return saved_redirect(_("Product %(name)s saved.", name=result.saved.name),
+                              url_for("products.index"))
+    return result.render("products/form.html", form=form, product=product)

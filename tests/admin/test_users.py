@@ -28,7 +28,7 @@ def test_create_user_with_roles_and_team(login, app):
     response = admin.post("/admin/users/new", {
         "username": "xiaoming", "name": "王小明", "email": "xm@example.cn",
         "team_id": str(team.id), "roles": ["sales", "marketing"], "password": "Welcome#2026"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     user = _get(app, User, username="xiaoming")
     assert user.roles == ["sales", "marketing"] and user.team_id == team.id
     assert Client(app).login("xiaoming", "Welcome#2026").status_code == 302
@@ -60,7 +60,7 @@ def test_audit_page_shows_a_field_level_diff_of_an_edit(login, app):
     admin = login("admin")
     user = _get(app, User, username="liuyang")
     data = _form_for(admin, user) | {"name": "刘洋洋", "roles": ["sales", "manager"]}
-    assert admin.post(f"/admin/users/{user.id}", data).status_code == 302
+    assert admin.post(f"/admin/users/{user.id}", data).status_code == 303
     with app.app_context():
         rows = db.session.execute(select(AuditEntry.field, AuditEntry.old, AuditEntry.new).where(
             AuditEntry.model == "users", AuditEntry.record_id == user.id,
@@ -87,7 +87,7 @@ def test_stale_edit_gets_409_with_current_values_and_keeps_mine(login, app):
     first, second = login("admin"), login("admin")
     user = _get(app, User, username="chenjing")
     mine, theirs = _form_for(first, user), _form_for(second, user)
-    assert second.post(f"/admin/users/{user.id}", theirs | {"name": "陈静怡"}).status_code == 302
+    assert second.post(f"/admin/users/{user.id}", theirs | {"name": "陈静怡"}).status_code == 303
     response = first.post(f"/admin/users/{user.id}", mine | {"name": "陈晶"})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -130,7 +130,7 @@ def test_team_levels_are_checked(login, app):
     hq = _get(app, Team, name="总部")
     ok = admin.post("/admin/teams/new", {"name": "华北大区", "level": "region",
                                          "parent_id": str(hq.id)})
-    assert ok.status_code == 302
+    assert ok.status_code == 303
     assert "华北大区" in admin.get("/admin/teams").get_data(as_text=True)
 
 
@@ -140,7 +140,7 @@ def test_stale_team_edit_gets_409(login, app):
     base = {"name": team.name, "level": "team", "parent_id": str(team.parent_id),
             "version": str(team.version)}
     saved = second.post(f"/admin/teams/{team.id}", base | {"name": "华南销售二组"})
-    assert saved.status_code == 302
+    assert saved.status_code == 303
     response = first.post(f"/admin/teams/{team.id}", base | {"name": "华南销售三组"})
     assert response.status_code == 409
     page = response.get_data(as_text=True)

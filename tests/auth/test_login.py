@@ -89,7 +89,7 @@ def test_deactivated_user_is_logged_out_and_cannot_log_in(login, app):
     rep = login("zhangwei")
     admin = login("admin")
     uid = _user(app, "zhangwei").id
-    assert admin.post(f"/admin/users/{uid}/active", {"active": "0"}).status_code == 302
+    assert admin.post(f"/admin/users/{uid}/active", {"active": "0"}).status_code == 303
     assert rep.get("/").status_code == 302  # session ended
     fresh = Client(app)
     assert fresh.login("zhangwei").status_code == 422
@@ -114,7 +114,7 @@ def test_change_own_password(login, app):
     assert "至少使用 10 个字符" in weak.get_data(as_text=True)
     ok = rep.post("/account/password", {"old_password": "Demo#2026crm",
                                         "password": "Better#Pass99", "confirm": "Better#Pass99"})
-    assert ok.status_code == 302
+    assert ok.status_code == 303
     assert rep.logged_in()
     assert not other_session.logged_in()
     assert Client(app).login("zhangwei", "Better#Pass99").status_code == 302

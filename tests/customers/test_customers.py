@@ -97,7 +97,7 @@ def test_duplicates_are_shown_and_can_be_saved_anyway(app, login):
     assert "华为技术有限公司" in html and "刘洋" in html
     assert f'/customers/{existing}"' not in html  # someone else's record: named, not linked
     second = rep.post("/customers/new", {**data, "confirm_duplicates": "1"})
-    assert second.status_code == 302
+    assert second.status_code == 303
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Customer)) == 2
 
@@ -155,7 +155,7 @@ def test_edit_with_a_stale_version_is_409(app, login):
     with app.app_context():
         owner = _user_id("zhangwei")
     form = _form(owner, name="华为技术有限公司", city="东莞", version="1")
-    assert rep.post(f"/customers/{customer_id}/edit", form).status_code == 302
+    assert rep.post(f"/customers/{customer_id}/edit", form).status_code == 303
     stale = rep.post(f"/customers/{customer_id}/edit", {**form, "city": "广州"})
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)
@@ -173,7 +173,7 @@ def test_merge_moves_contacts_and_is_audited(app, login):
         db.session.commit()
     rep = login("zhangwei")
     assert "华为技术" in rep.get(f"/customers/{keep}/merge/{drop}").get_data(as_text=True)
-    assert rep.post(f"/customers/{keep}/merge/{drop}").status_code == 302
+    assert rep.post(f"/customers/{keep}/merge/{drop}").status_code == 303
     with app.app_context():
         assert db.session.get(Customer, drop) is None
         assert db.session.get(Customer, keep).credit_code == "914403001922038216"
@@ -243,7 +243,7 @@ def test_merge_moves_leads_deals_and_contracts_in_one_transaction(app, login):
                         payment_terms="一次付清", breach_liability="按合同法",
                         signed_at=date(2026, 11, 23))
         db.session.commit()
-    assert login("zhangwei").post(f"/customers/{keep}/merge/{drop}").status_code == 302
+    assert login("zhangwei").post(f"/customers/{keep}/merge/{drop}").status_code == 303
     with app.app_context():
         assert db.session.scalars(select(Lead.customer_id)).all() == [keep]
         assert db.session.scalars(select(Deal.customer_id)).all() == [keep]

@@ -135,7 +135,7 @@ def test_invalid_deal_input_is_422_with_messages_and_typed_values(app, login):
 def test_lines_are_totalled_in_decimal(app, login):
     make_deal(app)
     rep = login("zhangwei")
-    assert rep.post("/deals/new", _deal_form(app)).status_code == 302
+    assert rep.post("/deals/new", _deal_form(app)).status_code == 303
     with app.app_context():
         deal = db.session.scalar(select(Deal).where(Deal.title == "比亚迪产线改造"))
         assert deal.lines_total == Decimal("83600.00")  # 10 × 8,800 less 5 %
@@ -146,7 +146,7 @@ def test_concurrent_edits_of_a_deal_the_second_save_gets_409(app, login):
     deal_id = make_deal(app)
     rep, manager = login("zhangwei"), login("wangqiang")
     form = _deal_form(app, version="1")
-    assert rep.post(f"/deals/{deal_id}/edit", {**form, "title": "张伟的标题"}).status_code == 302
+    assert rep.post(f"/deals/{deal_id}/edit", {**form, "title": "张伟的标题"}).status_code == 303
     second = manager.post(f"/deals/{deal_id}/edit", {**form, "title": "王强的标题"})
     assert second.status_code == 409
     html = second.get_data(as_text=True)

@@ -42,7 +42,7 @@ def test_a_rep_creates_a_lead_and_moves_it_through_the_funnel(app, login):
         me = _user_id("zhangwei")
     response = rep.post("/leads/new", _lead_form(company_name="比亚迪股份有限公司",
                                                  contact_name="王传福", owner_id=me))
-    assert response.status_code == 302
+    assert response.status_code == 303
     with app.app_context():
         lead_id = db.session.scalar(select(Lead.id))
         intent, lost = funnel.stage("intent").id, funnel.stage("lost").id
@@ -203,7 +203,7 @@ def test_a_lead_links_only_to_a_customer_the_rep_can_see(app, login):
     assert refused.status_code == 422 and 'id="customer_id-error"' in refused.get_data(
         as_text=True)
     assert rep.post("/leads/new", _lead_form(company_name="美的", customer_id=mine_id,
-                                             owner_id=me)).status_code == 302
+                                             owner_id=me)).status_code == 303
     with app.app_context():
         assert db.session.scalar(select(Lead.customer_id)) == mine_id
 
@@ -253,7 +253,7 @@ def test_search_follows_renames_and_the_pool_return_leaves_it_alone(app, login):
         version, owner_id = db.session.get(Lead, lead_id).version, _user_id("zhangwei")
     edited = rep.post(f"/leads/{lead_id}/edit", _lead_form(
         company_name="比亚迪股份有限公司", owner_id=str(owner_id), version=str(version)))
-    assert edited.status_code == 302
+    assert edited.status_code == 303
     assert found("byd") and found("比亚迪") and not found("ndsd")
     with app.app_context():
         db.session.execute(Lead.__table__.update().where(Lead.id == lead_id)

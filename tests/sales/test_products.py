@@ -14,13 +14,13 @@ def _form(**values):
 def test_a_product_manager_builds_a_bundle_everyone_reads_it(app, login):
     pm = login("hefang")
     assert pm.post("/products/new", _form(name="智能数控系统 CNC-800", category="数控系统",
-                                          price="186000")).status_code == 302
+                                          price="186000")).status_code == 303
     assert pm.post("/products/new", _form(name="远程运维云服务（年）", kind="software_service",
-                                          price="36000")).status_code == 302
+                                          price="36000")).status_code == 303
     with app.app_context():
         ids = list(db.session.scalars(select(Product.id).order_by(Product.id)))
     assert pm.post("/products/new", _form(name="智能工厂套餐", kind="bundle", price="200000",
-                                          component_ids=ids)).status_code == 302
+                                          component_ids=ids)).status_code == 303
     listing = login("zhangwei").get("/products?q=znsk", htmx=True,
                                     target="product-list").get_data(as_text=True)
     assert "智能工厂套餐" not in listing and "智能数控系统" in listing

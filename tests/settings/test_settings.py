@@ -37,7 +37,7 @@ def test_saved_values_are_read_back_and_audited(login, app):
     admin = login("admin")
     assert admin.post("/admin/settings", _form(pool_return_days=45,
                                                target_revenue_threshold="60000000.00")
-                      ).status_code == 302
+                      ).status_code == 303
     with app.test_request_context():
         assert get_setting("pool_return_days") == 45
         assert str(get_setting("target_revenue_threshold")) == "60000000.00"
