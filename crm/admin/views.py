@@ -2,22 +2,22 @@
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.auth import services
 from crm.auth.access import roles_required
-from crm.auth.forms import LEVEL_LABELS, ResetPasswordForm, TeamForm, UserForm
-from crm.auth.models import ROLES, Team, User, UserRole
+from crm.auth.forms import LEVEL_LABELS, ROLE_LABELS, ResetPasswordForm, TeamForm, UserForm
+from crm.auth.models import Team, User, UserRole
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.extensions import db
 from crm.web.edits import saved_redirect, submit_edit
-from crm.web.pagination import keyset_page
+from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-USER_SORTS = {"name": User.search_key, "username": User.username, "created": User.created_at}
 USER_FIELDS = ["username", "name", "email", "team_id", "roles"]
 TEAM_FIELDS = ["name", "level", "parent_id"]
 
@@ -27,39 +27,40 @@ def _team_choices(blank: str) -> list[tuple]:
     return [("", blank)] + [(t.id, f"{t.name} · {LEVEL_LABELS[t.level]}") for t in teams]
 
 
-def _user_filters() -> dict:
-    return {
-        "q": request.args.get("q", "").strip(),
-        "role": request.args.get("role", ""),
-        "team": request.args.get("team", type=int),
-        "status": request.args.get("status", "active"),
-        "sort": request.args.get("sort", "name"),
-    }
-
-
-def _user_query(f: dict):
-    stmt = visible(User)
-    if f["q"]:
-        stmt = stmt.where(matches(f["q"], User.search_key, User.username, User.email))
-    if f["role"] in ROLES:
-        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == f["role"])))
-    if f["team"]:
-        stmt = stmt.where(User.team_id == f["team"])
-    if f["status"] in ("active", "inactive"):
-        stmt = stmt.where(User.active.is_(f["status"] == "active"))
-    return stmt
+USERS = ListSpec(
+    name="user",
+    query=lambda: visible(User),
+    id_column=User.id,
+    columns=(
+        Column("name", _l("Full name"), sort=(User.search_key, False)),
+        Column("username", _l("Username"), sort=(User.username, False)),
+        Column("team", _l("Team")),
+        Column("roles", _l("Roles")),
+        Column("status", _l("Status")),
+        Column("created", _l("Created"), sort=(User.created_at, True)),
+    ),
+    default_sort="name",
+    filters=(
+        Filter("role", _l("Role"), lambda: ROLE_LABELS, lambda v: User.id.in_(
+            select(UserRole.user_id).where(UserRole.role == v)), _l("All roles")),
+        Filter("team", _l("Team"), lambda: _team_choices(_("All teams"))[1:],
+               lambda v: User.team_id == int(v), _l("All teams")),
+        Filter("status", _l("Status"), lambda: [
+            ("active", _("Active")), ("inactive", _("Deactivated")), ("all", _("All"))],
+            lambda v: None if v == "all" else User.active.is_(v == "active"),
+            default="active"),
+    ),
+    search=lambda term: matches(term, User.search_key, User.username, User.email),
+    search_hint=_l("Name, pinyin, username or e-mail"),
+    count_text=_l("%(n)s users"),
+)
 
 
 @bp.get("/users")
 @roles_required("admin")
 def users():
-    f = _user_filters()
-    sort_col = USER_SORTS.get(f["sort"], User.search_key)
-    page = keyset_page(_user_query(f), sort_col, User.id, request.args.get("after"),
-                       descending=f["sort"] == "created")
     teams = {t.id: t for t in db.session.scalars(select(Team))}
-    return render("admin/users.html", page=page, filters=f, teams=teams,
-                  team_choices=_team_choices(_("All teams")))
+    return render_list("admin/users.html", USERS.run(), teams=teams)
 
 
 def _user_page(user: User | None):

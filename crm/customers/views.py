@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -14,7 +15,6 @@ from crm.customers.access import CUSTOMER_ROLES, EDITOR_ROLES, may_see_personal_
 from crm.customers.forms import ContactForm, CustomerForm, MergeForm
 from crm.customers.identity import normalise_phone
 from crm.customers.models import (
-    GRADES,
     INDUSTRIES,
     PROVINCES,
     SOURCES,
@@ -24,15 +24,12 @@ from crm.customers.models import (
 )
 from crm.extensions import db
 from crm.web.edits import Declined, saved_redirect, submit_edit
-from crm.web.pagination import keyset_page, sorted_after_search
+from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import like_term, matches
 
 bp = Blueprint("customers", __name__)
 
-CUSTOMER_SORTS = {"name": (Customer.search_key, False), "grade": (Customer.grade, False),
-                  "created": (Customer.created_at, True)}
-CONTACT_SORTS = {"name": (Contact.search_key, False), "created": (Contact.created_at, True)}
 FORM_FIELDS = list(services.CUSTOMER_FIELDS)
 
 
@@ -50,17 +47,6 @@ def _owner_choices() -> list[tuple]:
     return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
 
 
-def _customer_filters() -> dict:
-    return {
-        "q": request.args.get("q", "").strip(),
-        "grade": request.args.get("grade", ""),
-        "province": request.args.get("province", ""),
-        "owner": request.args.get("owner", type=int),
-        "target": request.args.get("target", ""),
-        "sort": request.args.get("sort", "name"),
-    }
-
-
 def customer_search(term: str):
     """Name (characters, full pinyin, initials), credit code or a phone of the company or of
     one of its contacts."""
@@ -73,49 +59,50 @@ def customer_search(term: str):
     return or_(*clauses)
 
 
-def _customer_query(f: dict):
-    stmt = visible(Customer).options(joinedload(Customer.owner))
-    if f["q"]:
-        stmt = stmt.where(customer_search(f["q"]))
-    if f["grade"] in GRADES:
-        stmt = stmt.where(Customer.grade == f["grade"])
-    if f["province"]:
-        stmt = stmt.where(Customer.province == f["province"])
-    if f["owner"]:
-        stmt = stmt.where(Customer.owner_id == f["owner"])
-    if f["target"] in ("1", "0"):
-        stmt = stmt.where(Customer.is_target.is_(f["target"] == "1"))
-    return stmt
+def _owner_filter_choices() -> list[tuple]:
+    """Owners to filter by, for those who see more than their own customers."""
+    if current_user.has_role("manager", "director", "admin", "service"):
+        return _owner_choices()
+    return []
 
 
-def _chips(f: dict, owners: dict) -> list[tuple[str, str]]:
-    """The active filters as (label, url without that filter) pairs."""
-    labels = {
-        "grade": lambda v: _("Grade %(g)s", g=v),
-        "province": lambda v: v,
-        "owner": lambda v: owners.get(v, str(v)),
-        "target": lambda v: _("Target customers") if v == "1" else _("Not target customers"),
-    }
-    chips = []
-    for key, label in labels.items():
-        if f[key]:
-            args = {k: v for k, v in request.args.items() if k not in (key, "after")}
-            chips.append((label(f[key]), url_for(request.endpoint, **args)))
-    return chips
+CUSTOMERS = ListSpec(
+    name="customer",
+    query=lambda: visible(Customer).options(joinedload(Customer.owner)),
+    id_column=Customer.id,
+    columns=(
+        Column("name", _l("Company name"), sort=(Customer.search_key, False)),
+        Column("grade", _l("Grade"), sort=(Customer.grade, False)),
+        Column("industry", _l("Industry")),
+        Column("region", _l("Region")),
+        Column("phone", _l("Phone")),
+        Column("owner", _l("Owner")),
+        Column("created", _l("Created"), sort=(Customer.created_at, True)),
+    ),
+    default_sort="name",
+    filters=(
+        Filter("grade", _l("Grade"), grade_choices, lambda v: Customer.grade == v,
+               _l("All grades")),
+        Filter("province", _l("Province"), lambda: PROVINCES, lambda v: Customer.province == v,
+               _l("All provinces")),
+        Filter("owner", _l("Owner"), _owner_filter_choices,
+               lambda v: Customer.owner_id == int(v), _l("All owners")),
+        Filter("target", _l("Target customer"),
+               lambda: [("1", _("Target customers")), ("0", _("Not target customers"))],
+               lambda v: Customer.is_target.is_(v == "1"), _l("Target or not")),
+    ),
+    search=customer_search,
+    search_hint=_l("Name, pinyin or initials, credit code, phone"),
+    count_text=_l("%(n)s customers"),
+    trigram_sort=True,
+)
 
 
 @bp.get("/customers")
 @roles_required(*CUSTOMER_ROLES)
 def index():
-    f = _customer_filters()
-    sort_col, descending = CUSTOMER_SORTS.get(f["sort"], CUSTOMER_SORTS["name"])
-    page = keyset_page(_customer_query(f), sorted_after_search(sort_col, f["q"]), Customer.id,
-                       request.args.get("after"), descending=descending)
-    owners = dict(_owner_choices()) if current_user.has_role(
-        "manager", "director", "admin", "service") else {}
-    return render("customers/index.html", page=page, filters=f, owners=owners,
-                  chips=_chips(f, owners), grades=grade_choices(), provinces=PROVINCES,
-                  can_create=current_user.has_role(*EDITOR_ROLES))
+    return render_list("customers/index.html", CUSTOMERS.run(),
+                       can_create=current_user.has_role(*EDITOR_ROLES))
 
 
 def _form_values(form: CustomerForm) -> dict:
@@ -221,24 +208,36 @@ def contact_form(customer_id: int, contact_id: int | None):
                          contact=contact)
 
 
-def _contact_filters() -> dict:
-    return {"q": request.args.get("q", "").strip(), "sort": request.args.get("sort", "name")}
+def contact_search(term: str):
+    clauses = [matches(term, Contact.search_key)]
+    if len(digits := normalise_phone(term)) >= 4:
+        clauses.append(Contact.mobile_key.like(like_term(digits), escape="\\"))
+    return or_(*clauses)
+
+
+CONTACTS = ListSpec(
+    name="contact",
+    query=lambda: visible(Contact).options(joinedload(Contact.customer)),
+    id_column=Contact.id,
+    columns=(
+        Column("name", _l("Name"), sort=(Contact.search_key, False)),
+        Column("title", _l("Job title")),
+        Column("customer", _l("Customer")),
+        Column("mobile", _l("Mobile")),
+        Column("email", _l("E-mail")),
+        Column("created", _l("Created"), sort=(Contact.created_at, True)),
+    ),
+    default_sort="name",
+    search=contact_search,
+    search_hint=_l("Name, pinyin or mobile"),
+    count_text=_l("%(n)s contacts"),
+)
 
 
 @bp.get("/contacts")
 @roles_required(*CUSTOMER_ROLES)
 def contacts():
-    f = _contact_filters()
-    stmt = visible(Contact).options(joinedload(Contact.customer))
-    if f["q"]:
-        clauses = [matches(f["q"], Contact.search_key)]
-        if len(digits := normalise_phone(f["q"])) >= 4:
-            clauses.append(Contact.mobile_key.like(like_term(digits), escape="\\"))
-        stmt = stmt.where(or_(*clauses))
-    sort_col, descending = CONTACT_SORTS.get(f["sort"], CONTACT_SORTS["name"])
-    page = keyset_page(stmt, sort_col, Contact.id, request.args.get("after"),
-                       descending=descending)
-    return render("customers/contacts.html", page=page, filters=f)
+    return render_list("customers/contacts.html", CONTACTS.run())
 
 
 @bp.route("/customers/<int:customer_id>/merge/<int:drop_id>", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ import json
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import select, union_all
@@ -29,15 +30,13 @@ from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
 from crm.sales.lead_views import customer_choices, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Lead, Product
 from crm.web.edits import saved_redirect, submit_edit
-from crm.web.pagination import keyset_page
+from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
 
 bp = Blueprint("deals", __name__)
 
 BOARD_CARDS_PER_STAGE = 50  # the board shows the latest cards; the list has them all
-DEAL_SORTS = {"updated": (Deal.updated_at, True), "value": (Deal.expected_value, True),
-              "title": (Deal.search_key, False)}
 FORM_FIELDS = list(services.DEAL_FIELDS)
 INLINE_FORMS = {"expected_value": InlineAmountForm, "close_date": InlineDateForm}
 
@@ -80,27 +79,37 @@ def board():
     return render("deals/board.html", **_board_context())
 
 
-def _deal_filters() -> dict:
-    return {"q": request.args.get("q", "").strip(), "stage": request.args.get("stage", ""),
-            "channel": request.args.get("channel", ""),
-            "sort": request.args.get("sort", "updated")}
+DEALS = ListSpec(
+    name="deal",
+    query=lambda: visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner)),
+    id_column=Deal.id,
+    columns=(
+        Column("title", _l("Title"), sort=(Deal.search_key, False)),
+        Column("customer", _l("Customer")),
+        Column("stage", _l("Stage")),
+        Column("value", _l("Expected value"), sort=(Deal.expected_value, True)),
+        Column("close", _l("Expected close date")),
+        Column("channel", _l("Sales channel")),
+        Column("owner", _l("Owner")),
+        Column("updated", _l("Updated"), sort=(Deal.updated_at, True)),
+    ),
+    default_sort="updated",
+    filters=(
+        Filter("stage", _l("Stage"), funnel.stage_choices, lambda v: Deal.stage_id.in_(
+            [s.id for s in funnel.stages() if s.code == v]), _l("All stages")),
+        Filter("channel", _l("Sales channel"), lambda: CHANNELS, lambda v: Deal.channel == v,
+               _l("All channels")),
+    ),
+    search=lambda term: matches(term, Deal.search_key),
+    search_hint=_l("Title or customer, pinyin or initials"),
+    count_text=_l("%(n)s deals"),
+)
 
 
 @bp.get("/deals")
 @roles_required(*DEAL_READER_ROLES)
 def index():
-    f = _deal_filters()
-    stmt = visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner))
-    if f["q"]:
-        stmt = stmt.where(matches(f["q"], Deal.search_key))
-    if f["stage"]:
-        stmt = stmt.where(Deal.stage_id.in_([s.id for s in funnel.stages()
-                                             if s.code == f["stage"]]))
-    if f["channel"] in CHANNELS:
-        stmt = stmt.where(Deal.channel == f["channel"])
-    sort_col, descending = DEAL_SORTS.get(f["sort"], DEAL_SORTS["updated"])
-    page = keyset_page(stmt, sort_col, Deal.id, request.args.get("after"), descending=descending)
-    return render("deals/index.html", page=page, filters=f, stages=funnel.stage_choices())
+    return render_list("deals/index.html", DEALS.run())
 
 
 def _deal_form(deal: Deal | None) -> DealForm:

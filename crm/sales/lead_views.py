@@ -1,7 +1,10 @@
 """/leads and /pool: leads, the shared pool (公海), claim, release, assign, stage moves."""
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -9,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User, UserRole
 from crm.auth.scopes import get_editable_or_404, get_visible_or_404, manages, visible
-from crm.customers.models import GRADES, Customer, grade_choices
+from crm.customers.models import Customer, grade_choices
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel, services
@@ -17,13 +20,12 @@ from crm.sales.access import SELLER_ROLES
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web.edits import saved_redirect, submit_edit
-from crm.web.pagination import keyset_page
+from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
 
 bp = Blueprint("leads", __name__)
 
-LEAD_SORTS = {"created": (Lead.created_at, True), "company": (Lead.search_key, False)}
 FORM_FIELDS = ["company_name", "customer_id", "contact_name", "contact_phone", "source",
                "grade", "team_id", "note"]
 
@@ -46,48 +48,52 @@ def _team_choices() -> list[tuple]:
     return [("", "—")] + [(t.id, t.name) for t in teams]
 
 
-def _lead_filters() -> dict:
-    return {"q": request.args.get("q", "").strip(), "stage": request.args.get("stage", ""),
-            "grade": request.args.get("grade", ""), "source": request.args.get("source", ""),
-            "sort": request.args.get("sort", "created")}
+def _stage_is(code: str):
+    return Lead.stage_id.in_([s.id for s in funnel.stages() if s.code == code])
 
 
-def _filtered(stmt, f: dict):
-    if f["q"]:
-        stmt = stmt.where(Lead.id.in_(select(LeadSearchKey.lead_id).where(
-            matches(f["q"], LeadSearchKey.search_key))))
-    if f["stage"]:
-        stmt = stmt.where(Lead.stage_id.in_([s.id for s in funnel.stages()
-                                             if s.code == f["stage"]]))
-    if f["grade"] in GRADES:
-        stmt = stmt.where(Lead.grade == f["grade"])
-    if f["source"] in LEAD_SOURCES:
-        stmt = stmt.where(Lead.source == f["source"])
-    return stmt
+def lead_search(term: str):
+    """Company or contact, by characters, full pinyin or initials (one key row each)."""
+    return Lead.id.in_(select(LeadSearchKey.lead_id).where(
+        matches(term, LeadSearchKey.search_key)))
 
 
-def _page(stmt, f: dict):
-    sort_col, descending = LEAD_SORTS.get(f["sort"], LEAD_SORTS["created"])
-    return keyset_page(_filtered(stmt, f), sort_col, Lead.id, request.args.get("after"),
-                       descending=descending)
+COMPANY = Column("company", _l("Company"), sort=(Lead.search_key, False))
+STAGE, GRADE, SOURCE = Column("stage", _l("Stage")), Column("grade", _l("Grade")), \
+    Column("source", _l("Source"))
+CREATED = Column("created", _l("Created"), sort=(Lead.created_at, True))
+LEADS = ListSpec(
+    name="lead",
+    query=lambda: visible(Lead).options(joinedload(Lead.owner)),
+    id_column=Lead.id,
+    columns=(COMPANY, Column("contact", _l("Contact")), STAGE, GRADE, SOURCE,
+             Column("owner", _l("Owner")), Column("followup", _l("Last follow-up")), CREATED),
+    default_sort="created",
+    filters=(
+        Filter("stage", _l("Stage"), funnel.stage_choices, _stage_is, _l("All stages")),
+        Filter("grade", _l("Grade"), grade_choices, lambda v: Lead.grade == v,
+               _l("All grades")),
+        Filter("source", _l("Source"), lambda: LEAD_SOURCES, lambda v: Lead.source == v,
+               _l("All sources")),
+    ),
+    search=lead_search,
+    search_hint=_l("Company or contact, pinyin or initials"),
+    count_text=_l("%(n)s leads"),
+)
+POOL = replace(LEADS, query=lambda: select(Lead).where(Lead.owner_id.is_(None)),
+               columns=(COMPANY, STAGE, GRADE, SOURCE, CREATED, Column("actions", "")))
 
 
 @bp.get("/leads")
 @roles_required(*SELLER_ROLES)
 def index():
-    f = _lead_filters()
-    page = _page(visible(Lead).options(joinedload(Lead.owner)), f)
-    return render("sales/leads.html", page=page, filters=f, stages=funnel.stage_choices(),
-                  grades=grade_choices())
+    return render_list("sales/leads.html", LEADS.run())
 
 
 @bp.get("/pool")
 @roles_required(*SELLER_ROLES)
 def pool():
-    f = _lead_filters()
-    page = _page(select(Lead).where(Lead.owner_id.is_(None)), f)
-    return render("sales/pool.html", page=page, filters=f, stages=funnel.stage_choices(),
-                  grades=grade_choices())
+    return render_list("sales/pool.html", POOL.run())
 
 
 @bp.post("/pool/<int:lead_id>/claim")

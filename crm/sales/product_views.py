@@ -3,6 +3,7 @@ everyone reads."""
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -13,13 +14,11 @@ from crm.sales.access import PRODUCT_EDITOR_ROLES
 from crm.sales.forms import ProductForm
 from crm.sales.models import PRODUCT_KINDS, BundleItem, Product
 from crm.web.edits import saved_redirect, submit_edit
-from crm.web.pagination import keyset_page
-from crm.web.render import render
+from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.search import matches
 
 bp = Blueprint("products", __name__)
 
-PRODUCT_SORTS = {"name": (Product.search_key, False), "price": (Product.price, True)}
 FORM_FIELDS = list(services.PRODUCT_FIELDS)
 
 
@@ -28,24 +27,39 @@ def labels() -> dict:
     return {"product_kinds": PRODUCT_KINDS}
 
 
+PRODUCTS = ListSpec(
+    name="product",
+    query=lambda: visible(Product).options(
+        selectinload(Product.components).joinedload(BundleItem.component)),
+    id_column=Product.id,
+    columns=(
+        Column("name", _l("Name"), sort=(Product.search_key, False)),
+        Column("kind", _l("Kind")),
+        Column("category", _l("Category")),
+        Column("price", _l("Price"), sort=(Product.price, True)),
+        Column("contents", _l("Bundle contents")),
+        Column("status", _l("Status")),
+    ),
+    default_sort="name",
+    filters=(
+        Filter("kind", _l("Kind"), lambda: PRODUCT_KINDS, lambda v: Product.kind == v,
+               _l("All kinds")),
+        Filter("status", _l("Status"), lambda: [
+            ("active", _("On sale")), ("inactive", _("Discontinued")), ("all", _("All"))],
+            lambda v: None if v == "all" else Product.active.is_(v == "active"),
+            default="active"),
+    ),
+    search=lambda term: matches(term, Product.search_key),
+    search_hint=_l("Name or category, pinyin or initials"),
+    count_text=_l("%(n)s products"),
+)
+
+
 @bp.get("/products")
 @login_required
 def index():
-    f = {"q": request.args.get("q", "").strip(), "kind": request.args.get("kind", ""),
-         "status": request.args.get("status", "active"), "sort": request.args.get("sort", "name")}
-    stmt = visible(Product).options(
-        selectinload(Product.components).joinedload(BundleItem.component))
-    if f["q"]:
-        stmt = stmt.where(matches(f["q"], Product.search_key))
-    if f["kind"] in PRODUCT_KINDS:
-        stmt = stmt.where(Product.kind == f["kind"])
-    if f["status"] in ("active", "inactive"):
-        stmt = stmt.where(Product.active.is_(f["status"] == "active"))
-    sort_col, descending = PRODUCT_SORTS.get(f["sort"], PRODUCT_SORTS["name"])
-    page = keyset_page(stmt, sort_col, Product.id, request.args.get("after"),
-                       descending=descending)
-    return render("products/index.html", page=page, filters=f,
-                  can_edit=current_user.has_role(*PRODUCT_EDITOR_ROLES))
+    return render_list("products/index.html", PRODUCTS.run(),
+                       can_edit=current_user.has_role(*PRODUCT_EDITOR_ROLES))
 
 
 @bp.route("/products/new", methods=["GET", "POST"], defaults={"product_id": None})

@@ -1,8 +1,10 @@
 """One helper renders a page or, for an htmx request, just the block its target names."""
 
-from flask import make_response, render_template
+from functools import lru_cache
+
+from flask import current_app, make_response, render_template
+from jinja2 import nodes
 from jinja2_fragments import BlockNotFoundError
-from jinja2_fragments.flask import render_block
 
 from crm.extensions import htmx
 
@@ -13,6 +15,34 @@ def _fragment_name(block: str | None) -> str | None:
     if htmx and not htmx.boosted and htmx.target:
         return htmx.target.removesuffix("-more").replace("-", "_")
     return None
+
+
+@lru_cache(maxsize=256)
+def _parent_name(env, name: str) -> str | None:
+    """The template `name` extends, if any (read from its source once)."""
+    source = env.loader.get_source(env, name)[0]
+    extends = env.parse(source).find(nodes.Extends)
+    return extends.template.value if extends and isinstance(extends.template, nodes.Const) \
+        else None
+
+
+def render_block(template_name: str, block: str, **context) -> str:
+    """One block of a template, whichever template of its `extends` chain defines it, with the
+    overrides of the templates below (as rendering the whole page would)."""
+    env = current_app.jinja_env
+    template = env.get_template(template_name)
+    blocks: dict[str, list] = {}
+    name: str | None = template_name
+    while name:
+        for key, func in env.get_template(name).blocks.items():
+            blocks.setdefault(key, []).append(func)
+        name = _parent_name(env, name)
+    if block not in blocks:
+        raise BlockNotFoundError(block, template_name)
+    current_app.update_template_context(context)
+    ctx = template.new_context(context)
+    ctx.blocks = blocks
+    return env.concat(blocks[block][0](ctx))
 
 
 def render(template: str, status: int = 200, block: str | None = None, **context):

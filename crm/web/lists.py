@@ -1,0 +1,123 @@
+"""One list specification: model query, filters, sorts, search and columns yield the keyset
+page, the capped count, the active filters as removable chips and the sort links. Every list
+page renders it with templates/list.html (see "How to add a list page" in the README)."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, Select
+
+from crm.extensions import htmx
+from crm.web.pagination import Page, keyset_page, sorted_after_search
+from crm.web.render import render
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A dropdown of the filter bar; an active one shows as a chip that removes it."""
+
+    key: str  # the query argument
+    label: object
+    options: Callable[[], Iterable]  # (value, text) pairs or a mapping, read once a request
+    where: Callable[[str], ColumnElement | None]  # the clause for a valid value (None: no clause)
+    any_label: object = None  # the first choice, meaning "no filter"
+    default: str = ""  # the value when the argument is absent
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object
+    sort: tuple | None = None  # (column, descending): the header becomes a sort link
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    name: str  # ids "<name>-list" and "<name>-rows" on the page
+    query: Callable[[], Select]  # the visible rows (crm.auth.scopes), with their loader options
+    id_column: object
+    columns: tuple[Column, ...]
+    default_sort: str
+    filters: tuple[Filter, ...] = ()
+    search: Callable[[str], ColumnElement] | None = None
+    search_hint: object = None
+    count_text: object = None  # e.g. _l("%(n)s customers")
+    trigram_sort: bool = False  # sort the few trigram matches of a long term (pagination.py)
+    limit: int = 50
+
+    def run(self, query: Select | None = None) -> "Listing":
+        """The page for the current request's arguments; `query` replaces the spec's."""
+        values = {"q": request.args.get("q", "").strip() if self.search else ""}
+        options = {f.key: _pairs(f.options()) for f in self.filters}
+        stmt = query if query is not None else self.query()
+        if values["q"]:
+            stmt = stmt.where(self.search(values["q"]))
+        for f in self.filters:
+            value = request.args.get(f.key, f.default)
+            values[f.key] = value if value in dict(options[f.key]) else f.default
+            clause = f.where(values[f.key]) if values[f.key] else None
+            if clause is not None:
+                stmt = stmt.where(clause)
+        sorts = {c.key: c.sort for c in self.columns if c.sort}
+        values["sort"] = request.args.get("sort", self.default_sort)
+        if values["sort"] not in sorts:
+            values["sort"] = self.default_sort
+        column, descending = sorts[values["sort"]]
+        if self.trigram_sort:
+            column = sorted_after_search(column, values["q"])
+        page = keyset_page(stmt, column, self.id_column, request.args.get("after"),
+                           descending=descending, limit=self.limit)
+        return Listing(self, page, values, options, descending)
+
+
+def _pairs(options) -> list[tuple[str, str]]:
+    items = options.items() if hasattr(options, "items") else options
+    return [(str(o), str(o)) if isinstance(o, str) else (str(o[0]), str(o[1])) for o in items]
+
+
+@dataclass
+class Listing:
+    """What templates/list.html shows: rows, count, filter values and choices, chips, sorts."""
+
+    spec: ListSpec
+    page: Page
+    values: dict
+    options: dict
+    descending: bool
+    labels: dict = field(init=False)
+
+    def __post_init__(self):
+        self.labels = {c.key: c.label for c in self.spec.columns}
+
+    @property
+    def rows(self) -> list:
+        return self.page.rows
+
+    def _url(self, **changes) -> str:
+        args = {k: v for k, v in request.args.items() if k != "after"}
+        args.update(changes)
+        args = {k: v for k, v in args.items() if v is not None}
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    def chips(self) -> list[tuple[str, str]]:
+        """The active filters as (text, URL without that filter)."""
+        return [(_("%(filter)s: %(value)s", filter=f.label, value=dict(self.options[f.key])[value]),
+                 self._url(**{f.key: None}))
+                for f in self.spec.filters
+                if (value := self.values[f.key]) and value != f.default]
+
+    def sort_url(self, key: str) -> str:
+        return self._url(sort=key)
+
+    def block_for(self, target: str | None) -> str | None:
+        """The block an htmx target of this list asks for."""
+        return {f"{self.spec.name}-list": "list", f"{self.spec.name}-rows": "rows",
+                f"{self.spec.name}-rows-more": "rows"}.get(target or "")
+
+
+def render_list(template: str, listing: Listing, **context):
+    """The list page, or for htmx the list (filters changed) or its rows ("more")."""
+    block = listing.block_for(htmx.target) if htmx and not htmx.boosted else None
+    return render(template, block=block, listing=listing, **context)
