@@ -228,6 +228,8 @@ CONTACTS = ListSpec(
         Column("created", _l("Created"), sort=(Contact.created_at, True)),
     ),
     default_sort="name",
+    filters=(Filter("grade", _l("Customer grade"), grade_choices, lambda v: Contact.customer_id.in_(
+        select(Customer.id).where(Customer.grade == v)), _l("All grades")),),
     search=contact_search,
     search_hint=_l("Name, pinyin or mobile"),
     count_text=_l("%(n)s contacts"),
