@@ -17,6 +17,7 @@ from rq.cron_scheduler_registry import get_registry_key as cron_registry_key
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 from rq.scheduler import RQScheduler
+from rq.utils import utcparse
 
 from crm.queue import STATUS_TTL_SECONDS, redis_connection, redis_ok
 
@@ -121,11 +122,9 @@ def _scheduler(conn, now: float) -> Beat | None:
     name = conn.get(RQScheduler.get_locking_key(QUEUE))
     if name is None:
         return None
-    try:
-        scheduler = RQScheduler.fetch(name.decode(), conn)
-    except Exception:  # noqa: BLE001 - a lock without its process's record: not alive
-        return Beat(name.decode(), None, False)
-    age = _age(now, scheduler.last_heartbeat)
+    scheduler = RQScheduler([], connection=conn, name=name.decode())
+    beat = conn.hget(scheduler.key, "last_heartbeat")
+    age = _age(now, utcparse(beat.decode())) if beat else None
     return Beat(scheduler.name, age, age is not None and age <= SCHEDULER_ALIVE_SECONDS)
 
 

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from rq.cron import CronScheduler
+from rq.cron import CronJob, CronScheduler, now
 from rq.exceptions import DuplicateSchedulerError, SchedulerNotFound, StopRequested
+from rq.job import Job, JobStatus
 
 from jobs.resilience import REDIS_DOWN, configure_logging, redis_client, run_forever
 
@@ -47,6 +48,24 @@ class ResilientCron(CronScheduler):
             self.save()
         self.heartbeat()  # re-registers and re-saves if Redis lost them
         return self.calculate_sleep_interval()
+
+    def enqueue_jobs(self) -> list[CronJob]:
+        """As RQ's, except that a job whose previous run still waits in the queue is not
+        enqueued again: that run does the same work (a stopped worker would pile up one per
+        tick)."""
+        enqueue_time = now()
+        enqueued = []
+        for job in self.get_jobs():
+            if job.should_run():
+                if not self.still_queued(job):
+                    job.enqueue(self.connection)
+                    enqueued.append(job)
+                job.set_enqueue_time(enqueue_time)
+        return enqueued
+
+    def still_queued(self, job: CronJob) -> bool:
+        previous = Job.fetch_many(job.get_job_ids(self.connection, 0, 0), self.connection)
+        return bool(previous and previous[0] and previous[0].get_status() == JobStatus.QUEUED)
 
     def catch_up(self) -> None:
         """Crontab jobs continue from their last enqueue, so one missed while no cron process

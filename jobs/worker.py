@@ -57,13 +57,17 @@ class ResilientScheduler(RQScheduler):
                 self.stop()
 
     def tick(self) -> float:
-        if not self.born:
-            self.register_birth()
-            self.born = True
-        if self.should_reacquire_locks:
-            self.acquire_locks()
-        self.heartbeat()  # also takes back a lock that expired during the outage
-        self.enqueue_scheduled_jobs()
+        try:
+            if not self.born:  # at start, and again after an outage (Redis may be empty)
+                self.register_birth()
+                self.born = True
+            if self.should_reacquire_locks:
+                self.acquire_locks()
+            self.heartbeat()  # also takes back a lock that expired during the outage
+            self.enqueue_scheduled_jobs()
+        except REDIS_DOWN:
+            self.born = False
+            raise
         return self.interval
 
 
@@ -82,6 +86,7 @@ class ResilientWorker(Worker):
             return super()._start_scheduler(burst, logging_level, date_format, log_format)
         self.scheduler = ResilientScheduler(
             self.queues, connection=self.connection, serializer=self.serializer,
+            name=f"{self.name}/scheduler",
             logging_level=logging_level or self.log.level, date_format=date_format,
             log_format=log_format)
         self.scheduler.acquire_locks()
@@ -113,18 +118,30 @@ def run(connection, queues: list[str], sleep: Callable[[float], None] = time.sle
     """Work until a stop is requested; a worker that quits otherwise is replaced."""
     backoff = Backoff()
     while True:
-        worker = worker_class(queues, connection=connection)
+        worker = None
         try:
+            worker = worker_class(queues, connection=connection)  # talks to Redis already
             worker.work(with_scheduler=True)
         except REDIS_DOWN as error:
-            log.warning("worker %s: Redis unreachable (%s)", worker.name, error)
-        if worker._shutdown_requested_date is not None:
+            log.warning("worker: Redis unreachable (%s)", error)
+        if worker is not None and worker._shutdown_requested_date is not None:
             return
         signal.signal(signal.SIGTERM, _raise_stop)
         signal.signal(signal.SIGINT, _raise_stop)
         pause = backoff.next()
-        log.warning("worker %s quit; a new one starts in %.1f s", worker.name, pause)
+        log.warning("worker stopped working; a new one starts in %.1f s", pause)
         sleep(pause)
+
+
+def warm_app() -> None:
+    """Build the jobs' app once, before forking: each job's process inherits it instead of
+    importing and configuring everything again (seconds per job). No connection is open at
+    the fork: the pool starts empty in every job."""
+    from crm.extensions import db
+    from jobs.context import worker_app
+
+    with worker_app().app_context():
+        db.engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.url:
         parser.error("set REDIS_URL or pass --url")
     configure_logging()
+    warm_app()
     with suppress(StopRequested):
         run(redis_client(args.url), args.queues)
     return 0
