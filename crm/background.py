@@ -76,9 +76,10 @@ class Report:
         return found
 
     def processes(self) -> list[tuple[str, Beat | None]]:
-        """(role, heartbeat) rows; the scheduler's row says "none" when none holds the lock."""
-        return [*(("cron", beat) for beat in self.crons), ("scheduler", self.scheduler),
-                *(("worker", beat) for beat in self.workers)]
+        """(role, heartbeat) rows; a role without any process gets a row saying so."""
+        return [*(("cron", beat) for beat in self.crons or [None]),
+                ("scheduler", self.scheduler),
+                *(("worker", beat) for beat in self.workers or [None])]
 
     @property
     def flowing(self) -> bool:

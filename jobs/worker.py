@@ -72,11 +72,10 @@ class ResilientScheduler(RQScheduler):
 
 
 class ResilientWorker(Worker):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("name", process_name())
+    def __init__(self, queues, name: str | None = None, **kwargs):
         kwargs.setdefault("worker_ttl", WORKER_TTL)
         kwargs.setdefault("maintenance_interval", MAINTENANCE_SECONDS)
-        super().__init__(*args, **kwargs)
+        super().__init__(queues, name or process_name(), **kwargs)
         self.max_connection_wait_time = max_pause_seconds()
 
     def _start_scheduler(self, burst: bool = False, logging_level: str | None = "INFO",

@@ -84,7 +84,10 @@ def handle_http_error(error: HTTPException):
         text = _l("The form expired or was sent from elsewhere. Reload the page and try again.")
     if _wants_json():
         return jsonify(error=str(title)), code
-    return render("errors/error.html", status=code, code=code, title=title, text=text)
+    try:
+        return render("errors/error.html", status=code, code=code, title=title, text=text)
+    except DBAPIError as failure:  # the layout loads the user: the database is gone
+        return handle_unexpected(failure)
 
 
 def handle_stale(_error: StaleDataError):
