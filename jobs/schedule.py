@@ -1,7 +1,8 @@
-"""Periodic jobs: ONE registration list, loaded by RQ's cron process
-(`rq cron --url $REDIS_URL jobs/schedule.py`, started by `make run`). A domain adds its job to
+"""Periodic jobs: ONE registration list, loaded by the cron process
+(`python -m jobs.cron jobs/schedule.py`, started by `make run`). A domain adds its job to
 PERIODIC; each job is idempotent and retried with backoff (crm.queue.RETRY)."""
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from jobs.leads import return_leads_to_pool
 from jobs.notifications import flush_emails
 
 QUEUE = "default"
+# How often the sweep and the e-mail flush run (CRM_SWEEP_SECONDS; tests shorten it).
+SWEEP_SECONDS = int(os.environ.get("CRM_SWEEP_SECONDS") or 60)
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,8 @@ class Periodic:
 
 
 PERIODIC: list[Periodic] = [
-    Periodic("deadlines.sweep", sweep_deadlines, interval=60),
-    Periodic("notifications.flush_email", flush_emails, interval=60),
+    Periodic("deadlines.sweep", sweep_deadlines, interval=SWEEP_SECONDS),
+    Periodic("notifications.flush_email", flush_emails, interval=SWEEP_SECONDS),
 ]
 
 # R-12: a lead without follow-up for pool_return_days returns to the shared pool, daily at

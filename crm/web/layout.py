@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.forms import ROLE_LABELS
-from crm.queue import redis_ok
+from crm.background import alerts_flowing
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def layout_context() -> dict:
     nav = nav_for(current_user) if current_user.is_authenticated else []
     is_admin = current_user.is_authenticated and current_user.has_role("admin")
     return {
-        "jobs_delayed": is_admin and not redis_ok(),
+        "jobs_delayed": is_admin and not alerts_flowing(),
         "nav": nav,
         "is_current": is_current,
         "languages": current_app.config["LANGUAGES"],

@@ -36,6 +36,14 @@
     dialog.showModal();
   });
 
+  // The server's own error toast (a 5xx retargeted to #toasts) is shown instead of the generic one.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    if (xhr.status >= 500 && xhr.getResponseHeader("HX-Retarget") === "#toasts") {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:responseError", function (evt) {
     var status = evt.detail.xhr.status;
     toast(document.body.dataset.msgFailed + " (" + status + ")", "error");

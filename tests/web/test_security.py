@@ -53,12 +53,13 @@ def test_error_pages_in_both_languages(login):
     assert "Not allowed" in rep.get("/admin/users").get_data(as_text=True)
 
 
-def test_healthz_reports_database_and_redis(client):
+def test_healthz_reports_database_redis_and_the_missing_job_processes(client):
     report = client.get("/healthz").json
     assert report["database"]["ok"] is True
-    assert report["redis"]["ok"] is True
-    assert report["status"] in ("ok", "degraded")
-    assert "workers" in report["redis"] and "queued" in report["redis"]
+    assert report["redis"] == {"ok": True, "queued": 0}
+    # No cron process, scheduler or worker runs beside the suite: alerts are not flowing.
+    assert report["status"] == "degraded" and report["alerts_flowing"] is False
+    assert {"cron", "scheduler", "worker", "periodic:deadlines.sweep"} <= set(report["problems"])
 
 
 def test_static_urls(app):
