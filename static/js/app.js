@@ -14,8 +14,9 @@
   }
 
   function dismissLater(el) {
-    setTimeout(function () { el.classList.add("fade"); }, 4500);
-    setTimeout(function () { el.remove(); }, 5000);
+    var shown = el.classList.contains("toast-undo") ? 10000 : 5000;  // time to reach Undo
+    setTimeout(function () { el.classList.add("fade"); }, shown - 500);
+    setTimeout(function () { el.remove(); }, shown);
   }
 
   function dismissFlashes(root) {
@@ -34,6 +35,48 @@
       if (dialog.returnValue === "ok") evt.detail.issueRequest(true);
     });
     dialog.showModal();
+  });
+
+  // A <dialog> opens from a link that leads to a page without JavaScript; Cancel closes it.
+  document.addEventListener("click", function (evt) {
+    var opener = evt.target.closest && evt.target.closest("[data-opens-dialog]");
+    var dialog = opener && document.getElementById(opener.dataset.opensDialog);
+    if (dialog) {
+      evt.preventDefault();
+      dialog.showModal();
+    } else if (evt.target.closest && evt.target.closest("dialog .dialog-cancel")) {
+      evt.target.closest("dialog").close();
+    }
+  });
+
+  // CSRF: the token travels in a header on every htmx request, read from the page's meta tag;
+  // a full page answered to htmx (a boosted link or form) brings the session's current token.
+  var CSRF_META = /<meta name="csrf-token" content="([^"]+)"/;
+  function csrfMeta() { return document.querySelector('meta[name="csrf-token"]'); }
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var meta = csrfMeta();
+    if (meta) evt.detail.headers["X-CSRFToken"] = meta.content;
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var found = CSRF_META.exec(evt.detail.xhr.responseText || "");
+    var meta = csrfMeta();
+    if (found && meta) meta.content = found[1];
+  });
+
+  // History: navigation pushes an entry; a request that changes data (POST) only replaces the
+  // URL, so Back leaves the page instead of showing it again.
+  document.addEventListener("htmx:beforeHistoryUpdate", function (evt) {
+    if (evt.detail.requestConfig && evt.detail.requestConfig.verb !== "get") {
+      evt.detail.history.type = "replace";
+    }
+  });
+
+  // The CSP forbids eval: markup that would need it must show up in the console (and fail the
+  // browser tests) instead of being skipped silently.
+  ["htmx:evalDisallowedError", "htmx:syntax:error"].forEach(function (name) {
+    document.addEventListener(name, function (evt) {
+      console.error(name, evt.target, evt.detail);
+    });
   });
 
   document.addEventListener("htmx:responseError", function (evt) {
