@@ -103,6 +103,34 @@
     document.querySelectorAll("details[open]").forEach(function (d) { d.removeAttribute("open"); });
   });
 
+  // Lists: the search box takes the focus where there is room for a keyboard (not on phones);
+  // on phones the filter dropdowns open from a button that counts the filters in use.
+  var WIDE = window.matchMedia("(min-width: 721px)");
+  document.documentElement.classList.add("js");
+  function countFilters(form) {
+    var used = Array.prototype.filter.call(form.querySelectorAll("select"), function (s) {
+      return s.selectedIndex > 0;
+    }).length;
+    var count = form.querySelector(".filter-count");
+    if (count) count.textContent = used ? " · " + used : "";
+  }
+  function initLists(root) {
+    var search = root.querySelector("[data-autofocus-wide]");
+    if (search && WIDE.matches) search.focus();
+    root.querySelectorAll("form.filters").forEach(countFilters);
+  }
+  document.addEventListener("click", function (evt) {
+    var toggle = evt.target.closest && evt.target.closest(".filter-toggle");
+    if (!toggle) return;
+    var open = toggle.form.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  document.addEventListener("change", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form.filters");
+    if (form) countFilters(form);
+  });
+
   document.addEventListener("DOMContentLoaded", function () { dismissFlashes(document); });
   document.addEventListener("htmx:afterSettle", function (evt) { dismissFlashes(evt.detail.elt); });
+  document.addEventListener("htmx:load", function (evt) { initLists(evt.detail.elt); });
 })();
