@@ -1,8 +1,9 @@
-"""What every page's layout needs: navigation for the user's roles, languages, CSRF."""
+"""What every page's layout needs: navigation for the user's roles, languages, CSRF, the
+icon, and the Undo toast."""
 
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, flash, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -60,5 +61,15 @@ def layout_context() -> dict:
     }
 
 
+def flash_undo(text: str, url: str, **fields) -> None:
+    """A toast saying what just happened, with an Undo button posting `fields` to `url`."""
+    flash({"text": text, "url": url, "fields": fields}, "undo")
+
+
+def favicon():
+    return current_app.send_static_file("favicon.ico")
+
+
 def register(app) -> None:
     app.context_processor(layout_context)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)

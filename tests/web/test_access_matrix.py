@@ -73,6 +73,8 @@ ACCESS = {
     "deals.edit_value": SELLERS,
     "deals.move": SELLERS,
     "deals.sign": SELLERS,
+    "deals.lose": SELLERS,
+    "deals.reopen": SELLERS,
     "deals.convert": SELLERS,
     "products.index": EVERYONE,
     "products.edit": frozenset({"product", "admin"}),
@@ -135,7 +137,7 @@ def test_pages_open_only_for_their_roles(app, login, role):
 SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "customers.merge",
           "leads.show", "leads.edit", "leads.move", "leads.followup", "leads.release",
           "deals.show", "deals.edit", "deals.value", "deals.edit_value", "deals.move",
-          "deals.sign", "deals.convert"}
+          "deals.sign", "deals.convert", "deals.lose", "deals.reopen"}
 
 
 def test_someone_elses_records_are_404(app, login):
