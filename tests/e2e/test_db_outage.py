@@ -23,7 +23,8 @@ def server_without_database(app):
 
 
 def test_an_htmx_request_without_database_shows_the_servers_toast(
-        signed_in, live_server, server_without_database):
+        signed_in, live_server, server_without_database, browser_problems):
+    browser_problems.expect("/followups?q=x", 503)
     page = signed_in("zhangwei")
     page.goto(f"{live_server}/followups")
     heading = page.get_by_role("heading", level=1).inner_text()
