@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.deadlines.kinds import WORKING, Step, kind_spec, kinds
@@ -64,3 +65,44 @@ def all_rules() -> dict[str, Rule]:
 
 def rule_for(kind: str) -> Rule:
     return _rule(kind, _admin_rules().get(kind))
+
+
+class RuleError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def admin_rule(kind: str) -> DeadlineKindRule | None:
+    return db.session.scalar(select(DeadlineKindRule).where(DeadlineKindRule.kind == kind))
+
+
+def save_rule(kind: str, *, basis: str, minutes: int | None,
+              steps: list[tuple[int, str, int | None]]) -> DeadlineKindRule:
+    """Store an admin's rule: steps are (form level, role or "", delay); the chosen ones are
+    numbered 2, 3, ... in order, and each must wait at least as long as the one before."""
+    spec = kind_spec(kind)
+    if spec and spec.minutes is not None and minutes is None:
+        raise RuleError(_("Enter how long this clock runs."), "duration_minutes")
+    ladder, previous = [], 0
+    for form_level, role, delay in steps:
+        if not role:
+            continue
+        if delay is None:
+            raise RuleError(_("Enter how long after the due time."), f"delay_{form_level}")
+        if delay < previous:
+            raise RuleError(_("A higher level cannot come sooner than the one before."),
+                            f"delay_{form_level}")
+        previous = delay
+        ladder.append(LadderStep(level=len(ladder) + 2, role=role, delay_minutes=delay))
+    rule = admin_rule(kind) or DeadlineKindRule(kind=kind)
+    rule.basis = basis
+    rule.duration_minutes = minutes if spec is None or spec.minutes is not None else None
+    if [(s.level, s.role, s.delay_minutes) for s in rule.steps] != [
+            (s.level, s.role, s.delay_minutes) for s in ladder]:
+        rule.steps.clear()
+        db.session.flush()  # the old levels go before the new ones take their numbers
+        rule.steps.extend(ladder)
+    db.session.add(rule)
+    db.session.flush()
+    return rule
