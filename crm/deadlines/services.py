@@ -178,12 +178,12 @@ def pauses(deadline_id: int) -> list[DeadlinePause]:
         DeadlinePause.deadline_id == deadline_id).order_by(DeadlinePause.id)))
 
 
-def _insert(table):
+def dialect_insert(table):
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
     return dialect.insert(table)
 
 
-def _inserted(stmt) -> int:
+def rows_inserted(stmt) -> int:
     """Run an INSERT ... SELECT and say how many rows it added."""
     return db.session.execute(stmt.execution_options(preserve_rowcount=True)).rowcount
 
@@ -234,8 +234,8 @@ def _raise_alerts(group: _Group, now: datetime) -> int:
                Deadline.due_at <= now - group.delay, _kind_filter(group), ~already)
         .order_by(Deadline.id)  # same lock order in concurrent sweeps: no deadlock
     )
-    stmt = _insert(DeadlineAlert).from_select(["deadline_id", "level", "raised_at"], missed)
-    return _inserted(stmt.on_conflict_do_nothing())
+    stmt = dialect_insert(DeadlineAlert).from_select(["deadline_id", "level", "raised_at"], missed)
+    return rows_inserted(stmt.on_conflict_do_nothing())
 
 
 def _nearest_holders(role: str):
@@ -303,8 +303,8 @@ def _notify(group: _Group, now: datetime) -> int:
     )
     columns = ["user_id", "kind", "subject_type", "subject_id", "deadline_kind", "due_at",
                "about_user_id", "alert_id", "created_at"]
-    stmt = _insert(Notification).from_select(columns, rows).on_conflict_do_nothing()
-    return _inserted(stmt)
+    stmt = dialect_insert(Notification).from_select(columns, rows).on_conflict_do_nothing()
+    return rows_inserted(stmt)
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
