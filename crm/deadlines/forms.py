@@ -73,7 +73,7 @@ class KindForm(Form):
 
 for _level in range(2, MAX_LEVEL + 1):
     setattr(KindForm, f"role_{_level}", SelectField(
-        _l("Level %(n)d alerts", n=_level), choices=_role_choices()))
+        _l("Level %(n)d alerts", n=_level), choices=_role_choices(), default=""))
     setattr(KindForm, f"delay_{_level}", IntegerField(
         _l("Minutes after the due time"), validators=[Optional(), NumberRange(0, 525600,
                                                                               MINUTES)]))
