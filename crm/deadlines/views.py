@@ -37,6 +37,7 @@ def minutes_span(minutes: int) -> str:
     return span(timedelta(minutes=minutes))
 
 
+DAY_PREFIX = "newday"  # the calendar's own form on the page has a `name` field too
 CALENDAR_FIELDS = ["name", "timezone", "is_default", "national_holidays",
                    *[f"hours_{d}" for d in WEEKDAYS]]
 
@@ -90,9 +91,9 @@ def _calendar_page(calendar, form, status=200, conflicts=(), day_form=None, impo
         context |= {
             "days": calendars.days_of_year(calendar.id, year),
             "year_data": calendars.year_status(calendar.id, [year])[0],
-            "day_form": day_form or DayForm(formdata=None),
+            "day_form": day_form or DayForm(formdata=None, prefix=DAY_PREFIX),
             "import_form": import_form or ImportForm(formdata=None, year=year),
-            "official_years": official.official_years(),
+            "official_years": [y for y in official.official_years() if y >= year - 1],
             "day_kinds": DAY_KINDS,
         }
     return render("deadlines/calendar_form.html", status=status, **context)
@@ -127,7 +128,7 @@ def _back_to(calendar: WorkCalendar, year: int):
 @roles_required("admin")
 def add_day(calendar_id: int):
     calendar = db.get_or_404(WorkCalendar, calendar_id)
-    day_form = DayForm()
+    day_form = DayForm(prefix=DAY_PREFIX)
     if day_form.validate_on_submit():
         try:
             calendars.save_day(calendar, day=day_form.day.data, kind=day_form.kind.data,

@@ -71,7 +71,8 @@ def test_a_team_calendar_days_and_a_csv_year(app, login):
     assert created.status_code == 302
     cid = int(re.search(r"/admin/calendars/(\d+)", created.headers["Location"]).group(1))
     half = admin.post(f"/admin/calendars/{cid}/days", {
-        "day": "2027-02-05", "kind": "holiday", "hours": "09:00-12:00", "name": "除夕半天"})
+        "newday-day": "2027-02-05", "newday-kind": "holiday", "newday-hours": "09:00-12:00",
+        "newday-name": "除夕半天"})
     assert half.status_code == 302
     csv = "date,kind,name,hours\n2027-01-01,holiday,元旦,\n2026-02-07,workday,调休,\n" \
           "2027-02-07,weekday,调休,\n"
