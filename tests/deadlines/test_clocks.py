@@ -1,7 +1,6 @@
 """Clocks in working time: worked examples on the company calendar with an injected clock,
 pause and resume, and escalation ladders alerting each level once."""
 
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from crm.deadlines.kinds import WORKING, Step, register_kind, unregister_kind
 from crm.deadlines.models import DeadlineAlert, DeadlineKindRule, LadderStep
 from crm.extensions import db
 from crm.notifications.models import Notification
-from tests.deadlines.helpers import user_id
+from tests.deadlines.helpers import at_once, user_id
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RESPONSE = "test.response"
@@ -206,25 +205,13 @@ def test_two_workers_sweeping_paused_and_ladder_clocks_alert_each_level_once(
                                           local(2026, 6, 1, 9))
             services.pause(paused, None, "", at=local(2026, 6, 1, 9, 10))
             db.session.commit()
-        start = threading.Barrier(2)
-        errors = []
 
-        def run(offset):
-            try:
-                with app.app_context():
-                    start.wait()
-                    for minutes in (5, 200, 200):
-                        services.sweep(due + timedelta(minutes=minutes, microseconds=offset))
-                        db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
+        def sweep_thrice(offset):
+            for minutes in (5, 200, 200):
+                services.sweep(due + timedelta(minutes=minutes, microseconds=offset))
+                db.session.commit()
 
-        threads = [threading.Thread(target=run, args=(i,)) for i in (1, 2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        at_once(app, sweep_thrice)
         with app.app_context():
             assert [_alerts(level) for level in (1, 2, 3)] == [300, 300, 300]
             assert db.session.scalar(select(func.count()).select_from(Notification)) == 900

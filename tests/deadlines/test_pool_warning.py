@@ -1,7 +1,6 @@
 """R-12's pool clock warns first: the owner is told `pool_warning_days` before the return,
 once per follow-up, and sees the lead in the agenda with its countdown."""
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from crm.extensions import db
 from crm.notifications.models import Notification
 from crm.sales.models import Lead
 from crm.settings.services import save_settings
+from tests.deadlines.helpers import at_once
 from tests.sales.test_leads import make_lead
 
 
@@ -63,22 +63,7 @@ def test_the_warning_can_be_switched_off_and_two_runs_at_once_warn_once(app, peo
         assert warn_returning_leads(utcnow()) == 0
         save_settings({"pool_warning_days": 3})
         db.session.commit()
-    now, start, errors = utcnow(), threading.Barrier(2), []
-
-    def run(offset):
-        try:
-            with app.app_context():
-                start.wait()
-                warn_returning_leads(now + timedelta(microseconds=offset))
-                db.session.commit()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in (1, 2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    now = utcnow()
+    at_once(app, lambda offset: warn_returning_leads(now + timedelta(microseconds=offset)))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification)) == 20
