@@ -3,7 +3,7 @@ clock for everyone who may see it."""
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -196,9 +196,11 @@ def load_official(calendar_id: int):
 @roles_required("admin")
 def export_year(calendar_id: int, year: int):
     calendar = db.get_or_404(WorkCalendar, calendar_id)
-    body = calendars.export_year(calendar, year)
-    return body, 200, {"Content-Type": "text/csv; charset=utf-8",
-                       "Content-Disposition": f"attachment; filename=calendar-{year}.csv"}
+    response = make_response(calendars.export_year(calendar, year))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f"attachment; filename=calendar-{year}.csv"
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/admin/deadline-kinds")
