@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.cli import cli
     from crm.customers.views import bp as customers_bp
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.deadlines.views import bp as deadlines_bp
     from crm.followups.views import bp as followups_bp
     from crm.notifications.views import bp as notifications_bp
     from crm.sales.deal_views import bp as deals_bp
@@ -82,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, admin_bp, audit_bp, settings_bp, dashboard_bp, health_bp,
                customers_bp, leads_bp, deals_bp, products_bp, notifications_bp, jobs_admin_bp,
-               followups_bp):
+               followups_bp, deadlines_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
 

@@ -10,7 +10,7 @@ from rq import cron
 
 from crm.queue import RETRY
 from jobs.deadlines import sweep_deadlines
-from jobs.leads import return_leads_to_pool
+from jobs.leads import return_leads_to_pool, warn_leads_returning_soon
 from jobs.notifications import flush_emails
 
 QUEUE = "default"
@@ -35,6 +35,8 @@ PERIODIC: list[Periodic] = [
 # 02:00 Asia/Shanghai (18:00 UTC).
 LEAD_POOL_RETURN: list[Periodic] = [
     Periodic("leads.return_to_pool", return_leads_to_pool, cron="0 18 * * *"),
+    # ... and warns the owners pool_warning_days ahead, daily at 08:30 Asia/Shanghai.
+    Periodic("leads.warn_pool_return", warn_leads_returning_soon, cron="30 0 * * *"),
 ]
 
 

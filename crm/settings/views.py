@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from crm.auth.access import roles_required
+from crm.deadlines.calendars import missing_years
 from crm.extensions import db
 from crm.settings.forms import settings_form_class
 from crm.settings.registry import DEFINITIONS
@@ -31,4 +32,5 @@ def index():
               "success")
         return redirect(url_for("settings.index"))
     status = 422 if form.is_submitted() else 200
-    return render("settings/index.html", status=status, form=form, groups=_groups())
+    return render("settings/index.html", status=status, form=form, groups=_groups(),
+                  missing=missing_years())
