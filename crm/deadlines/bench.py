@@ -1,4 +1,7 @@
-"""Bench hook: time the sweep on N generated overdue deadlines (the harness lives in bench/)."""
+"""Bench hook: time the sweep on N generated overdue deadlines (the harness lives in bench/).
+
+Half of them follow the standard ladder, half a three-level one (owner, manager, director);
+one in ten is paused, as a complaint waiting for its customer would be."""
 
 import time
 from datetime import timedelta
@@ -8,21 +11,32 @@ from sqlalchemy import insert, select
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.deadlines import services
-from crm.deadlines.models import Deadline
+from crm.deadlines.models import Deadline, DeadlineKindRule, LadderStep
 from crm.extensions import db
 
 BATCH = 5000
+LADDER_KIND = "bench.ladder"
+
+
+def _ladder_rule() -> None:
+    if db.session.scalar(select(DeadlineKindRule.id).where(
+            DeadlineKindRule.kind == LADDER_KIND)) is None:
+        db.session.add(DeadlineKindRule(kind=LADDER_KIND, basis="working", steps=[
+            LadderStep(level=2, role="manager", delay_minutes=60),
+            LadderStep(level=3, role="director", delay_minutes=24 * 60)]))
 
 
 def generate_overdue(n: int, now=None) -> None:
     """n open deadlines spread over the active users, half of them past the escalation delay."""
     now = now or utcnow()
+    _ladder_rule()
     owners = list(db.session.scalars(select(User.id).where(User.active)))
     for start in range(0, n, BATCH):
         db.session.execute(insert(Deadline), [
-            {"kind": "bench", "subject_type": None, "subject_id": i,
-             "owner_id": owners[i % len(owners)],
-             "due_at": now - timedelta(hours=1 if i % 2 else 48), "created_at": now}
+            {"kind": LADDER_KIND if i % 4 < 2 else "bench", "subject_type": None,
+             "subject_id": i, "owner_id": owners[i % len(owners)],
+             "due_at": now - timedelta(hours=1 if i % 2 else 48), "created_at": now,
+             "paused_at": now - timedelta(hours=2) if i % 10 == 9 else None}
             for i in range(start, min(n, start + BATCH))
         ])
 

@@ -1,27 +1,41 @@
 """The one place that writes deadlines and raises their alerts (R-41).
 
 Domains create, move, complete and cancel their clocks here by (kind, subject); nobody else
-writes alert logic. `sweep(now)` raises every missed alert with a few set-based statements
+writes alert logic. A clock of a kind with a duration is started with `start_clock`: its due
+time is counted once, then, in calendar or working time (the owner's working calendar), and
+again only when a pause ends, never in the sweep.
+
+`sweep(now)` raises every missed alert with a few set-based statements per ladder step
 (INSERT ... SELECT ... ON CONFLICT DO NOTHING against UNIQUE(deadline_id, level)), so running it
 twice, or in two workers at once, raises each alert once; its notifications are written in the
-same transaction, for newly raised alerts only.
+same transaction, for newly raised alerts only. Paused clocks do not alert.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, literal, select, update
+from flask_babel import gettext as _
+from sqlalchemy import and_, delete, func, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from crm.auth.models import Team, User, UserRole
 from crm.base import UTCDateTime, utcnow
-from crm.deadlines.models import Deadline, DeadlineAlert
+from crm.deadlines.calendars import calendar_id_for_user, calendar_value
+from crm.deadlines.kinds import kind_spec
+from crm.deadlines.models import Deadline, DeadlineAlert, DeadlinePause
+from crm.deadlines.rules import MANAGER_ROLE, all_rules, rule_for, standard_ladder
+from crm.deadlines.worktime import add_working, next_working_start, working_between
 from crm.extensions import db
 from crm.notifications.models import Notification
-from crm.settings.services import get_setting
 
-OWNER, MANAGER = 1, 2  # alert levels
-NOTIFICATION_KIND = {OWNER: "overdue", MANAGER: "escalated"}
+OWNER = 1  # the first alert level; escalation steps are 2, 3, ...
+
+
+class ClockError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
 
 
 def create(kind: str, subject_type: str | None, subject_id: int | None, owner_id: int,
@@ -82,32 +96,153 @@ def cancel(kind: str, subject_type: str | None, subject_id: int | None) -> int:
     return len(ids)
 
 
-def _insert(table):
+def due_after(kind: str, owner_id: int, start: datetime) -> tuple[datetime, int | None]:
+    """When a clock of `kind` started at `start` falls due, and the working calendar it was
+    counted in (None: calendar time)."""
+    rule = rule_for(kind)
+    if rule.minutes is None:
+        raise ValueError(f"deadline kind {kind!r} has no duration")
+    duration = timedelta(minutes=rule.minutes)
+    calendar_id = calendar_id_for_user(owner_id) if rule.working else None
+    if calendar_id is None:
+        return start + duration, None
+    return add_working(start, duration, calendar_value(calendar_id)), calendar_id
+
+
+def start_clock(kind: str, subject_type: str | None, subject_id: int | None, owner_id: int,
+                start: datetime | None = None) -> Deadline:
+    """A clock of a kind with a duration (e.g. a complaint's 30 working minutes to respond)."""
+    due_at, calendar_id = due_after(kind, owner_id, start or utcnow())
+    deadline = create(kind, subject_type, subject_id, owner_id, due_at)
+    deadline.calendar_id = calendar_id
+    return deadline
+
+
+def on_working_day(moment: datetime, owner_id: int) -> datetime:
+    """A date-like clock (a revisit) moved to the owner's next working time, if it is not."""
+    calendar_id = calendar_id_for_user(owner_id)
+    return moment if calendar_id is None else next_working_start(moment,
+                                                                 calendar_value(calendar_id))
+
+
+def pause(deadline: Deadline, user_id: int | None, reason: str,
+          at: datetime | None = None) -> DeadlinePause:
+    """Stop the clock (e.g. waiting for the customer): it neither counts nor alerts."""
+    spec = kind_spec(deadline.kind)
+    if spec is None or not spec.pausable:
+        raise ClockError(_("This kind of clock cannot be paused."))
+    if deadline.done_at is not None:
+        raise ClockError(_("This clock has stopped: its work is done."))
+    if deadline.paused_at is not None:
+        raise ClockError(_("This clock is already paused."))
+    at = at or utcnow()
+    deadline.paused_at = at
+    row = DeadlinePause(deadline_id=deadline.id, paused_at=at, paused_by_id=user_id,
+                        reason=reason.strip()[:200])
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def paused_time(deadline: Deadline, start: datetime, end: datetime) -> timedelta:
+    """How much of the clock's time passed from `start` to `end`: working time when it counts
+    working time, else all of it."""
+    if deadline.calendar_id is None:
+        return end - start
+    return working_between(start, end, calendar_value(deadline.calendar_id))
+
+
+def resume(deadline: Deadline, user_id: int | None, at: datetime | None = None) -> DeadlinePause:
+    """Restart the clock: its due time moves by the time it stood still (in its basis)."""
+    if deadline.paused_at is None:
+        raise ClockError(_("This clock is running."))
+    at = max(at or utcnow(), deadline.paused_at)
+    row = db.session.scalar(select(DeadlinePause).where(
+        DeadlinePause.deadline_id == deadline.id, DeadlinePause.resumed_at.is_(None))
+        .order_by(DeadlinePause.id.desc()).limit(1))
+    stood = paused_time(deadline, deadline.paused_at, at)
+    if deadline.calendar_id is None:
+        deadline.due_at = deadline.due_at + stood
+    else:
+        deadline.due_at = add_working(deadline.due_at, stood,
+                                      calendar_value(deadline.calendar_id))
+    deadline.paused_at = None
+    row.resumed_at, row.resumed_by_id = at, user_id
+    row.counted_minutes = int(stood.total_seconds() // 60)
+    db.session.flush()
+    return row
+
+
+def pauses(deadline_id: int) -> list[DeadlinePause]:
+    return list(db.session.scalars(select(DeadlinePause).where(
+        DeadlinePause.deadline_id == deadline_id).order_by(DeadlinePause.id)))
+
+
+def dialect_insert(table):
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
     return dialect.insert(table)
 
 
-def _inserted(stmt) -> int:
+def rows_inserted(stmt) -> int:
     """Run an INSERT ... SELECT and say how many rows it added."""
     return db.session.execute(stmt.execution_options(preserve_rowcount=True)).rowcount
 
 
-def _raise_alerts(level: int, due_before: datetime, now: datetime) -> int:
+@dataclass(frozen=True)
+class _Group:
+    """Ladder steps that can be raised by one statement: same level, recipients and delay."""
+
+    level: int
+    role: str | None  # None: the owner
+    delay: timedelta
+    kinds: tuple[str, ...] = ()  # only these kinds ...
+    except_kinds: tuple[str, ...] | None = None  # ... or every kind but these
+
+
+def _kind_filter(group: _Group):
+    if group.except_kinds is not None:
+        return Deadline.kind.not_in(group.except_kinds) if group.except_kinds else true()
+    return Deadline.kind.in_(group.kinds)
+
+
+def _groups() -> list[_Group]:
+    """The owner's level for every kind, then each escalation step: the standard ladder for
+    kinds without their own in one group, the kinds' own steps grouped by (level, role,
+    delay). Few statements however many deadlines, a handful more per configured step."""
+    rules = all_rules()
+    own = sorted(k for k, r in rules.items() if not r.standard_ladder)
+    groups = [_Group(OWNER, None, timedelta(0), except_kinds=())]
+    for step in standard_ladder():
+        groups.append(_Group(step.level, step.role, timedelta(minutes=step.delay_minutes),
+                             except_kinds=tuple(own)))
+    steps: dict[tuple, list[str]] = {}
+    for kind in own:
+        for step in rules[kind].ladder:
+            steps.setdefault((step.level, step.role, step.delay_minutes), []).append(kind)
+    for (level, role, delay), kinds in sorted(steps.items()):
+        groups.append(_Group(level, role, timedelta(minutes=delay), kinds=tuple(kinds)))
+    return groups
+
+
+def _raise_alerts(group: _Group, now: datetime) -> int:
     already = select(DeadlineAlert.id).where(
-        DeadlineAlert.deadline_id == Deadline.id, DeadlineAlert.level == level
+        DeadlineAlert.deadline_id == Deadline.id, DeadlineAlert.level == group.level
     ).exists()
     missed = (
-        select(Deadline.id, literal(level), literal(now, UTCDateTime))
-        .where(Deadline.done_at.is_(None), Deadline.due_at <= due_before, ~already)
+        select(Deadline.id, literal(group.level), literal(now, UTCDateTime))
+        .where(Deadline.done_at.is_(None), Deadline.paused_at.is_(None),
+               Deadline.due_at <= now - group.delay, _kind_filter(group), ~already)
         .order_by(Deadline.id)  # same lock order in concurrent sweeps: no deadlock
     )
-    stmt = _insert(DeadlineAlert).from_select(["deadline_id", "level", "raised_at"], missed)
-    return _inserted(stmt.on_conflict_do_nothing())
+    stmt = dialect_insert(DeadlineAlert).from_select(["deadline_id", "level", "raised_at"], missed)
+    return rows_inserted(stmt.on_conflict_do_nothing())
 
 
-def _nearest_managers():
-    """(owner_id, manager_id): the active managers of the owner's team or, if it has none,
-    of the nearest parent team that has one; an owner is never their own manager."""
+def _nearest_holders(role: str):
+    """(owner_id, user_id): the active holders of `role` in the owner's team or, if it has
+    none, in the nearest parent team that has one; an owner is never their own recipient.
+    For roles other than manager (director, legal, ...), owners with no holder above them
+    reach every active holder of the role."""
     up = select(Team.id.label("team_id"), Team.id.label("ancestor_id"),
                 literal(0).label("depth")).cte("team_up", recursive=True, nesting=True)
     parent = aliased(Team)
@@ -116,61 +251,72 @@ def _nearest_managers():
         .join(parent, parent.id == up.c.ancestor_id)
         .where(parent.parent_id.is_not(None))
     )
-    owner, manager = aliased(User), aliased(User)
+    owner, holder = aliased(User), aliased(User)
+    holds_role = and_(UserRole.user_id == holder.id, UserRole.role == role)
     candidates = (
-        select(owner.id.label("owner_id"), manager.id.label("manager_id"), up.c.depth)
+        select(owner.id.label("owner_id"), holder.id.label("user_id"), up.c.depth)
         .join(up, up.c.team_id == owner.team_id)
-        .join(manager, manager.team_id == up.c.ancestor_id)
-        .join(UserRole, and_(UserRole.user_id == manager.id, UserRole.role == "manager"))
-        .where(manager.active, manager.id != owner.id)
-        .cte("manager_candidates", nesting=True)
+        .join(holder, holder.team_id == up.c.ancestor_id)
+        .join(UserRole, holds_role)
+        .where(holder.active, holder.id != owner.id)
+        .cte("holder_candidates", nesting=True)
     )
     nearest = (
         select(candidates.c.owner_id, func.min(candidates.c.depth).label("depth"))
         .group_by(candidates.c.owner_id).cte("nearest_depth", nesting=True)
     )
-    return (
-        select(candidates.c.owner_id, candidates.c.manager_id)
+    found = (
+        select(candidates.c.owner_id, candidates.c.user_id)
         .join(nearest, and_(nearest.c.owner_id == candidates.c.owner_id,
                             nearest.c.depth == candidates.c.depth))
-        .subquery("escalation")
     )
+    if role != MANAGER_ROLE:
+        found = found.union_all(
+            select(owner.id, holder.id).select_from(owner).join(holder, true())
+            .join(UserRole, holds_role)
+            .where(holder.active, holder.id != owner.id,
+                   owner.id.not_in(select(candidates.c.owner_id))))
+    return found.subquery("escalation")
 
 
-def _notify(level: int, now: datetime) -> int:
-    """One notification per alert raised at `now` and recipient (UNIQUE(alert_id, user_id))."""
-    if level == OWNER:
-        recipients = select(User.id.label("owner_id"), User.id.label("user_id")).where(
+def _recipients(role: str | None):
+    if role is None:
+        return select(User.id.label("owner_id"), User.id.label("user_id")).where(
             User.active).subquery("recipients")
-    else:
-        esc = _nearest_managers()
-        recipients = select(esc.c.owner_id, esc.c.manager_id.label("user_id")).subquery(
-            "recipients")
+    return _nearest_holders(role)
+
+
+def _notify(group: _Group, now: datetime) -> int:
+    """One notification per alert raised at `now` and recipient (UNIQUE(alert_id, user_id))."""
+    recipients = _recipients(group.role)
+    note_kind = "overdue" if group.level == OWNER else "escalated"
     rows = (
-        select(recipients.c.user_id, literal(NOTIFICATION_KIND[level]), Deadline.subject_type,
+        select(recipients.c.user_id, literal(note_kind), Deadline.subject_type,
                Deadline.subject_id, Deadline.kind, Deadline.due_at, Deadline.owner_id,
                DeadlineAlert.id, literal(now, UTCDateTime))
         .select_from(DeadlineAlert)
         .join(Deadline, Deadline.id == DeadlineAlert.deadline_id)
         .join(recipients, recipients.c.owner_id == Deadline.owner_id)
-        .where(DeadlineAlert.raised_at == now, DeadlineAlert.level == level)
+        .where(DeadlineAlert.raised_at == now, DeadlineAlert.level == group.level,
+               _kind_filter(group))
         .order_by(DeadlineAlert.id, recipients.c.user_id)
     )
     columns = ["user_id", "kind", "subject_type", "subject_id", "deadline_kind", "due_at",
                "about_user_id", "alert_id", "created_at"]
-    stmt = _insert(Notification).from_select(columns, rows).on_conflict_do_nothing()
-    return _inserted(stmt)
+    stmt = dialect_insert(Notification).from_select(columns, rows).on_conflict_do_nothing()
+    return rows_inserted(stmt)
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Raise every missed alert up to `now` (no commit: the caller's transaction holds it all).
 
-    Level 1 tells the owner as soon as an open deadline is past due; level 2 tells the owner's
-    nearest manager once it is still open `escalation_delay_hours` after it was due."""
+    Level 1 tells the owner as soon as a running, open deadline is past due; each further
+    level of the kind's ladder tells its recipients once the deadline is still open that long
+    after it was due (standard ladder: the nearest manager after `escalation_delay_hours`)."""
     now = now or utcnow()
-    delay = timedelta(hours=get_setting("escalation_delay_hours"))
-    overdue = _raise_alerts(OWNER, now, now)
-    notified = _notify(OWNER, now) if overdue else 0
-    escalated = _raise_alerts(MANAGER, now - delay, now)
-    notified += _notify(MANAGER, now) if escalated else 0
-    return {"overdue": overdue, "escalated": escalated, "notified": notified}
+    counts = {"overdue": 0, "escalated": 0, "notified": 0}
+    for group in _groups():
+        raised = _raise_alerts(group, now)
+        counts["overdue" if group.level == OWNER else "escalated"] += raised
+        counts["notified"] += _notify(group, now) if raised else 0
+    return counts

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from crm.auth.models import User
 from crm.auth.scopes import visible
 from crm.base import utcnow
+from crm.deadlines.countdown import Countdown, deadline_countdown
 from crm.deadlines.kinds import kind_label
 from crm.deadlines.models import Deadline
 from crm.deadlines.subjects import SubjectRef, load_refs
@@ -30,6 +31,7 @@ class AgendaItem:
     ref: SubjectRef | None  # the record it is about
     bucket: str  # overdue | today | upcoming
     kind_label: object
+    clock: Countdown
 
 
 def agenda_query(user: User, *, view: str = "all", kind: str = "", whose: str = "mine",
@@ -70,7 +72,7 @@ def items(deadlines: list[Deadline], user: User | None = None, zone=None,
                        else (d.subject_type, d.subject_id))
         title = followup.what if followup else (ref.title if ref else "")
         out.append(AgendaItem(d, followup, title, ref, bucket(d.due_at, now, day_end),
-                              kind_label(d.kind)))
+                              kind_label(d.kind), deadline_countdown(d, now)))
     return out
 
 

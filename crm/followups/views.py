@@ -14,6 +14,7 @@ from crm.auth.scopes import get_visible_or_404
 from crm.base import utcnow
 from crm.deadlines.kinds import kinds
 from crm.deadlines.models import Deadline
+from crm.deadlines.pool import returning_soon
 from crm.deadlines.subjects import get_visible_subject_or_404, load_refs
 from crm.errors import DomainError
 from crm.extensions import db, htmx
@@ -64,7 +65,7 @@ def _agenda_page(feed_url: str | None = None):
     page.rows = agenda.items(page.rows, current_user, zone)
     return render("followups/agenda.html", page=page, filters=f, kinds=kinds(),
                   form=_add_form(None, None), has_token=calendar.has_token(current_user.id),
-                  feed_url=feed_url)
+                  feed_url=feed_url, returning=returning_soon(current_user.id, utcnow()))
 
 
 def _add_form(subject_type: str | None, subject_id: int | None, formdata=None) -> FollowUpForm:

@@ -12,4 +12,5 @@ def init_app(app) -> None:
 
     scopes.register(Notification, lambda user: Notification.user_id == user.id)
     app.register_blueprint(bp)
-    add_periodic(app, Periodic("notifications.flush_email", FLUSH_EMAIL_JOB, interval=60))
+    add_periodic(app, Periodic("notifications.flush_email", FLUSH_EMAIL_JOB,
+                               interval=app.config["CRM_SWEEP_SECONDS"]))

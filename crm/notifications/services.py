@@ -43,6 +43,10 @@ def describe(note: Notification, ref: SubjectRef | None) -> str:
         owner = note.about_user.name if note.about_user else ""
         return _("%(owner)s's %(kind)s is overdue: %(title)s (due %(due)s)", owner=owner,
                  **values)
+    if note.kind == "pool_warning":
+        return _("No follow-up on %(title)s: it returns to the shared pool within %(days)s "
+                 "days unless it is followed up.", days=get_setting("pool_warning_days"),
+                 title=ref.title if ref and ref.title else note.text)
     if note.kind == "pool_return":
         return _("No follow-up for %(days)s days: %(title)s went back to the shared pool.",
                  days=get_setting("pool_return_days"),

@@ -23,3 +23,6 @@ def init_app(app) -> None:
     # 02:00 Asia/Shanghai (18:00 UTC).
     add_periodic(app, Periodic("leads.return_to_pool", "jobs.leads.return_leads_to_pool",
                                cron="0 18 * * *"))
+    # ... and warns the owners pool_warning_days ahead, daily at 08:30 Asia/Shanghai.
+    add_periodic(app, Periodic("leads.warn_pool_return", "jobs.leads.warn_leads_returning_soon",
+                               cron="30 0 * * *"))

@@ -26,10 +26,11 @@ from crm.extensions import db
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
-from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
+from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, LoseForm, SignForm
 from crm.sales.lead_views import customer_choices, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Lead, Product
 from crm.web.edits import saved_redirect, submit_edit
+from crm.web.layout import flash_undo
 from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
@@ -176,7 +177,7 @@ def show(deal_id: int):
     contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
     return render("deals/show.html", deal=deal, history=services.deal_history(deal),
                   contract=contract, can_edit=manages(current_user, deal.owner_id),
-                  lost_stage=funnel.stage("lost"), lost_reasons=funnel.lost_reasons())
+                  lost_reasons=funnel.lost_reasons(), loss_form=_lose_form())
 
 
 @bp.post("/leads/<int:lead_id>/deal")
@@ -283,6 +284,63 @@ def sign(deal_id: int):
     status = 422 if form.is_submitted() else 200
     return render("deals/sign.html", status=status, deal=deal, form=form,
                   block="sign_dialog_body" if dialog else None)
+
+
+def _lose_form() -> LoseForm:
+    form = LoseForm()
+    form.lost_reason_id.choices = [("", _("Choose a reason…"))] + [
+        (r.id, r.label) for r in funnel.lost_reasons()]
+    return form
+
+
+@bp.route("/deals/<int:deal_id>/lose", methods=["GET", "POST"])
+@roles_required(*SELLER_ROLES)
+def lose(deal_id: int):
+    """Marking a deal lost, confirmed in a dialog on the deal's page (this page without
+    JavaScript); the toast that follows offers Undo. Posting twice loses it once."""
+    deal = get_editable_or_404(Deal, deal_id)
+    form = _lose_form()
+    if deal.stage.is_won:
+        form.add_error(None, _("A signed deal can no longer be marked as lost."))
+        return _lose_response(deal, form, 409)
+    if form.validate_on_submit():
+        previous = services.move_deal(deal, funnel.stage("lost"), form.lost_reason_id.data)
+        db.session.commit()
+        if previous is not None:
+            flash_undo(_("%(title)s marked as lost.", title=deal.title),
+                       url_for("deals.reopen", deal_id=deal.id), stage_id=previous)
+        return redirect(url_for("deals.show", deal_id=deal.id), 303)
+    return _lose_response(deal, form, 422 if form.is_submitted() else 200)
+
+
+def _lose_response(deal: Deal, form: LoseForm, status: int):
+    """The page; or, to the dialog's htmx post, the form with its error back into the dialog
+    (the URL stays the deal's)."""
+    in_dialog = status != 200 and bool(request.headers.get("HX-Request"))
+    response = render("deals/lose.html", status=status, deal=deal, form=form,
+                      in_dialog=in_dialog, block="lose_dialog_body" if in_dialog else None)
+    if in_dialog:
+        response.headers.update({"HX-Retarget": "#lose-dialog-body", "HX-Reswap": "innerHTML",
+                                 "HX-Push-Url": "false"})
+    return response
+
+
+@bp.post("/deals/<int:deal_id>/reopen")
+@roles_required(*SELLER_ROLES)
+def reopen(deal_id: int):
+    """Undo of `lose`: a lost deal goes back to the open stage it left; a deal that is no
+    longer lost stays where it is."""
+    deal = get_editable_or_404(Deal, deal_id)
+    stage_id = request.form.get("stage_id", type=int)
+    stage = next((s for s in funnel.stages() if s.id == stage_id and s.is_open), None)
+    if stage is None:
+        abort(422)
+    if deal.stage.is_lost:
+        services.move_deal(deal, stage)
+        db.session.commit()
+        flash(_("%(title)s is back in %(stage)s.", title=deal.title, stage=stage.label),
+              "success")
+    return redirect(url_for("deals.show", deal_id=deal.id), 303)
 
 
 def _inline_form(field: str, deal: Deal):

@@ -46,6 +46,13 @@ class AssignForm(Form):
     owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
 
 
+class LoseForm(Form):
+    """Marking a deal lost: the reason is picked on purpose, the list has no default."""
+
+    lost_reason_id = SelectField(_l("Lost reason"), coerce=optional_int, validators=[
+        DataRequired(message=_l("Choose why the deal was lost."))])
+
+
 class LineForm(WtfForm):
     """One product line of a deal (a sub-form: the deal form carries the CSRF token)."""
 

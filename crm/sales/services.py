@@ -124,16 +124,23 @@ def assign_lead(lead: Lead, owner_id: int) -> None:
     db.session.flush()
 
 
+def last_touch():
+    """When the lead's pool clock (R-12) last started: its last follow-up, else assignment."""
+    return func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
+
+
+def open_stage_ids():
+    return select(FunnelStage.id).where(~FunnelStage.is_won, ~FunnelStage.is_lost)
+
+
 def return_stale_leads_to_pool(now: datetime) -> list[tuple[int, int]]:
     """R-12: an open lead with no follow-up for `pool_return_days` goes back to the pool.
     One set-based UPDATE (the former owner is kept in the row, which also lets SQLite's
     RETURNING name it); returns (lead id, former owner id) for the alerts."""
     cutoff = now - timedelta(days=get_setting("pool_return_days"))
-    last_touch = func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
-    open_stages = select(FunnelStage.id).where(~FunnelStage.is_won, ~FunnelStage.is_lost)
     stmt = (update(Lead)
-            .where(Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stages),
-                   last_touch < cutoff)
+            .where(Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stage_ids()),
+                   last_touch() < cutoff)
             .values(former_owner_id=Lead.owner_id, owner_id=None, assigned_at=None,
                     version=Lead.version + 1)
             .returning(Lead.id, Lead.former_owner_id))

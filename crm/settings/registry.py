@@ -35,6 +35,9 @@ DEFINITIONS: tuple[SettingDef, ...] = (
                minimum=8, maximum=128),
     SettingDef("pool_return_days", int, 30, _l("Days without follow-up before a lead returns "
                "to the shared pool"), _G_SALES, "R-12", minimum=1, maximum=365, unit=_DAYS),
+    SettingDef("pool_warning_days", int, 3, _l("Warn the owner this many days before a lead "
+               "returns to the shared pool (0: no warning)"), _G_SALES, "R-12", minimum=0,
+               maximum=60, unit=_DAYS),
     SettingDef("lead_round_robin", bool, False, _l("Give new unassigned leads to the reps of "
                "their team in turn (round-robin) instead of the shared pool"), _G_SALES, "R-12",
                minimum=None),

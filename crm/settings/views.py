@@ -4,6 +4,7 @@ from flask import Blueprint, url_for
 from flask_babel import gettext as _
 
 from crm.auth.access import roles_required
+from crm.deadlines.calendars import missing_years
 from crm.settings.forms import settings_form_class
 from crm.settings.registry import DEFINITIONS
 from crm.settings.services import all_settings, save_settings
@@ -29,4 +30,5 @@ def index():
         changed = result.saved
         message = _("%(n)d settings saved.", n=len(changed)) if changed else _("Nothing changed.")
         return saved_redirect(message, url_for("settings.index"))
-    return result.render("settings/index.html", form=form, groups=_groups())
+    return result.render("settings/index.html", form=form, groups=_groups(),
+                         missing=missing_years())

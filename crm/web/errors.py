@@ -1,11 +1,23 @@
-"""Error pages in both languages; htmx requests get the message block only."""
+"""Error pages in both languages; htmx requests get the message block only.
 
-from flask import current_app, jsonify, request
+A 5xx page never touches the database (it may be the reason for the error): no user is loaded,
+a static layout is rendered in the language of the session or of the browser, and an htmx
+request gets a toast retargeted to the page's toast area. The log gets one line and one
+traceback per failed request."""
+
+from flask import current_app, jsonify, make_response, request, session
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    Conflict,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
 
-from crm.extensions import db
+from crm.extensions import db, htmx
 from crm.web.render import render
 
 MESSAGES = {
@@ -20,6 +32,8 @@ MESSAGES = {
     429: (_l("Too many attempts"), _l("Wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("The error was logged. Nothing was half-saved; try "
                                           "again in a moment.")),
+    503: (_l("Temporarily unavailable"), _l("The database cannot be reached right now. Nothing "
+                                            "was half-saved; try again in a moment.")),
 }
 
 
@@ -27,16 +41,53 @@ def _wants_json() -> bool:
     return request.path == "/healthz" or request.accept_mimetypes.best == "application/json"
 
 
+def _offline_locale() -> str:
+    """The language without asking the database: the session's, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if session.get("lang") in languages:
+        return session["lang"]
+    return (request.accept_languages.best_match(languages)
+            or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def server_error_page(code: int):
+    """A 5xx answer rendered without the database: no context processors (they load the user),
+    the locale forced so Babel does not ask for the user either."""
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    locale = _offline_locale()
+    with force_locale(locale):
+        if _wants_json():
+            return jsonify(error=str(title)), code
+        template = "errors/toast.html" if htmx else "errors/offline.html"
+        body = current_app.jinja_env.get_template(template).render(
+            code=code, title=title, text=text, locale=locale)
+    response = make_response(body, code)
+    response.vary.add("HX-Request")
+    if htmx:
+        response.headers.update({"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"})
+    return response
+
+
+def database_unreachable(error: Exception) -> bool:
+    return isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
 def handle_http_error(error: HTTPException):
     code = error.code or 500
-    if code >= 500 or code == 409:
+    if code >= 500:
+        return server_error_page(code)
+    if code == 409:
         db.session.rollback()  # the page below may query; never on a failed transaction
     title, text = MESSAGES.get(code, MESSAGES[500])
     if code == 400 and error.description and "CSRF" in str(error.description):
         text = _l("The form expired or was sent from elsewhere. Reload the page and try again.")
     if _wants_json():
         return jsonify(error=str(title)), code
-    return render("errors/error.html", status=code, code=code, title=title, text=text)
+    try:
+        return render("errors/error.html", status=code, code=code, title=title, text=text)
+    except DBAPIError as failure:  # the layout loads the user: the database is gone
+        return handle_unexpected(failure)
 
 
 def handle_stale(_error: StaleDataError):
@@ -45,8 +96,10 @@ def handle_stale(_error: StaleDataError):
 
 
 def handle_unexpected(error: Exception):
-    current_app.logger.exception("unhandled error on %s", request.path)
-    return handle_http_error(InternalServerError(original_exception=error))
+    failure = ServiceUnavailable if database_unreachable(error) else InternalServerError
+    current_app.logger.error("%s %s failed: %s %s", request.method, request.path,
+                             failure.code, type(error).__name__, exc_info=error)
+    return server_error_page(failure.code)
 
 
 def register(app) -> None:

@@ -13,6 +13,8 @@ from markupsafe import Markup
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
+        if session.get("lang") != current_user.locale:
+            session["lang"] = current_user.locale  # error pages read it without the database
         return current_user.locale
     if session.get("lang") in languages:
         return session["lang"]

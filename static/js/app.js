@@ -14,8 +14,9 @@
   }
 
   function dismissLater(el) {
-    setTimeout(function () { el.classList.add("fade"); }, 4500);
-    setTimeout(function () { el.remove(); }, 5000);
+    var shown = el.classList.contains("toast-undo") ? 10000 : 5000;  // time to reach Undo
+    setTimeout(function () { el.classList.add("fade"); }, shown - 500);
+    setTimeout(function () { el.remove(); }, shown);
   }
 
   function dismissFlashes(root) {
@@ -34,6 +35,57 @@
       if (dialog.returnValue === "ok") evt.detail.issueRequest(true);
     });
     dialog.showModal();
+  });
+
+  // The server's own error toast (a 5xx retargeted to #toasts) is shown instead of the generic one.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    if (xhr.status >= 500 && xhr.getResponseHeader("HX-Retarget") === "#toasts") {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+
+  // A <dialog> opens from a link that leads to a page without JavaScript; Cancel closes it.
+  document.addEventListener("click", function (evt) {
+    var opener = evt.target.closest && evt.target.closest("[data-opens-dialog]");
+    var dialog = opener && document.getElementById(opener.dataset.opensDialog);
+    if (dialog) {
+      evt.preventDefault();
+      dialog.showModal();
+    } else if (evt.target.closest && evt.target.closest("dialog .dialog-cancel")) {
+      evt.target.closest("dialog").close();
+    }
+  });
+
+  // CSRF: the token travels in a header on every htmx request, read from the page's meta tag;
+  // a full page answered to htmx (a boosted link or form) brings the session's current token.
+  var CSRF_META = /<meta name="csrf-token" content="([^"]+)"/;
+  function csrfMeta() { return document.querySelector('meta[name="csrf-token"]'); }
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var meta = csrfMeta();
+    if (meta) evt.detail.headers["X-CSRFToken"] = meta.content;
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var found = CSRF_META.exec(evt.detail.xhr.responseText || "");
+    var meta = csrfMeta();
+    if (found && meta) meta.content = found[1];
+  });
+
+  // History: navigation pushes an entry; a request that changes data (POST) only replaces the
+  // URL, so Back leaves the page instead of showing it again.
+  document.addEventListener("htmx:beforeHistoryUpdate", function (evt) {
+    if (evt.detail.requestConfig && evt.detail.requestConfig.verb !== "get") {
+      evt.detail.history.type = "replace";
+    }
+  });
+
+  // The CSP forbids eval: markup that would need it must show up in the console (and fail the
+  // browser tests) instead of being skipped silently.
+  ["htmx:evalDisallowedError", "htmx:syntax:error"].forEach(function (name) {
+    document.addEventListener(name, function (evt) {
+      console.error(name, evt.target, evt.detail);
+    });
   });
 
   document.addEventListener("htmx:responseError", function (evt) {
@@ -60,6 +112,34 @@
     document.querySelectorAll("details[open]").forEach(function (d) { d.removeAttribute("open"); });
   });
 
+  // Lists: the search box takes the focus where there is room for a keyboard (not on phones);
+  // on phones the filter dropdowns open from a button that counts the filters in use.
+  var WIDE = window.matchMedia("(min-width: 721px)");
+  document.documentElement.classList.add("js");
+  function countFilters(form) {
+    var used = Array.prototype.filter.call(form.querySelectorAll("select"), function (s) {
+      return s.selectedIndex > 0;
+    }).length;
+    var count = form.querySelector(".filter-count");
+    if (count) count.textContent = used ? " · " + used : "";
+  }
+  function initLists(root) {
+    var search = root.querySelector("[data-autofocus-wide]");
+    if (search && WIDE.matches) search.focus();
+    root.querySelectorAll("form.filters").forEach(countFilters);
+  }
+  document.addEventListener("click", function (evt) {
+    var toggle = evt.target.closest && evt.target.closest(".filter-toggle");
+    if (!toggle) return;
+    var open = toggle.form.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  document.addEventListener("change", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form.filters");
+    if (form) countFilters(form);
+  });
+
   document.addEventListener("DOMContentLoaded", function () { dismissFlashes(document); });
   document.addEventListener("htmx:afterSettle", function (evt) { dismissFlashes(evt.detail.elt); });
+  document.addEventListener("htmx:load", function (evt) { initLists(evt.detail.elt); });
 })();

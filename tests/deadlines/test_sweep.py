@@ -1,6 +1,5 @@
 """The overdue sweep (R-41): each alert raised once, set-based, escalated to the manager."""
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -11,7 +10,7 @@ from crm.deadlines.models import Deadline, DeadlineAlert
 from crm.extensions import db
 from crm.notifications.models import Notification
 from tests.conftest import count_queries
-from tests.deadlines.helpers import add_deadlines, user_id
+from tests.deadlines.helpers import add_deadlines, at_once, user_id
 
 
 def _count(model, *where) -> int:
@@ -126,24 +125,7 @@ def test_two_sweeps_at_once_raise_each_alert_once(app, people):
     with app.app_context():
         add_deadlines(2000, "zhangwei", hours_ago=30, now=now)
         db.session.commit()
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def run(offset):
-        try:
-            with app.app_context():
-                start.wait()
-                results.append(services.sweep(now + timedelta(microseconds=offset)))
-                db.session.commit()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in (1, 2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = at_once(app, lambda offset: services.sweep(now + timedelta(microseconds=offset)))
     assert sum(r["overdue"] for r in results) == 2000
     with app.app_context():
         assert _count(DeadlineAlert) == 4000

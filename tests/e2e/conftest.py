@@ -1,11 +1,22 @@
-"""Browser tests: the app served from a thread, driven by Playwright on Debian's chromium."""
+"""Browser tests: the app served from a thread, driven by Playwright on Debian's chromium.
+Every browser context is watched: a console error, an uncaught exception, a CSP violation or a
+failed request (a script, a style, the icon, an htmx call) on any page fails the test."""
 
 import threading
 
 import pytest
+from playwright.sync_api import Browser
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
+
+# Runs before the page's own scripts; CDP init scripts are not subject to the page's CSP.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+                + ` at ${e.sourceFile}:${e.lineNumber} (${e.sample})`);
+});
+"""
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +36,71 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+# Answers the app gives on purpose and shows in the page: an expired session (401 with
+# HX-Redirect), a stale edit (409), bad input (422). A page the test opens is checked by the
+# test itself (a 404 for someone else's record, say).
+DESIGNED_STATUSES = {401, 409, 422}
+
+
+class BrowserProblems:
+    """What went wrong in the watched contexts, one line each."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+        self.expected: set[tuple[str, int]] = set()
+
+    def expect(self, url_part: str, status: int):
+        """A test that provokes a failing answer on purpose names it (a 503 during an outage)."""
+        self.expected.add((url_part, status))
+
+    def watch(self, context):
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", self._on_console)
+        context.on("weberror", lambda error: self.seen.append(f"page error: {error.error}"))
+        context.on("response", self._on_response)
+        context.on("requestfailed", self._on_request_failed)
+        return context
+
+    def _on_console(self, message):
+        # Chromium also logs failed loads; _on_response judges those with their type.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.seen.append(f"console error: {message.text} ({message.location['url']})")
+
+    def _on_response(self, response):
+        kind = response.request.resource_type
+        if any(part in response.url and status == response.status
+               for part, status in self.expected):
+            return
+        if response.status >= 400 and kind != "document" and (
+                response.status not in DESIGNED_STATUSES or kind not in ("xhr", "fetch")):
+            self.seen.append(f"{kind} {response.request.method} {response.url}: "
+                             f"{response.status}")
+
+    def _on_request_failed(self, request):
+        if request.failure != "net::ERR_ABORTED":  # a page left while it was loading
+            self.seen.append(f"{request.method} {request.url} failed: {request.failure}")
+
+
+@pytest.fixture(autouse=True)
+def browser_problems(monkeypatch):
+    """Attaches to every context and page the test opens; fails the test on any problem."""
+    problems = BrowserProblems()
+    new_context, new_page = Browser.new_context, Browser.new_page
+
+    def watched_context(self, *args, **kwargs):
+        return problems.watch(new_context(self, *args, **kwargs))
+
+    def watched_page(self, *args, **kwargs):
+        page = new_page(self, *args, **kwargs)
+        problems.watch(page.context)
+        return page
+
+    monkeypatch.setattr(Browser, "new_context", watched_context)
+    monkeypatch.setattr(Browser, "new_page", watched_page)
+    yield problems
+    assert not problems.seen, "the browser reported:\n" + "\n".join(problems.seen)
 
 
 @pytest.fixture

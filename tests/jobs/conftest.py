@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+from crm import create_app
+from crm.devrun import free_port, redis_server_binary, wait_for_redis
+from crm.extensions import db
 from jobs.context import use_app
 
 ROOT = Path(__file__).parents[2]
@@ -55,3 +58,44 @@ def in_process_jobs(app):
     use_app(app)
     yield
     use_app(None)
+
+
+class OwnRedis:
+    """A redis-server of this test's own, stopped and started again (empty) on the same port."""
+
+    def __init__(self, data_dir):
+        self.port, self.dir, self.proc = free_port(), data_dir, None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
+             "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL)
+        wait_for_redis(self.url, self.proc)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
+
+
+@pytest.fixture
+def outage_app(app, own_redis):
+    """The same database, with the Redis that this test stops."""
+    config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY",
+                                         "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB")}
+    other = create_app({**config, "TESTING": True, "CRM_DEMO": False,
+                        "REDIS_URL": own_redis.url})
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()

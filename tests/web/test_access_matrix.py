@@ -8,6 +8,9 @@ from sqlalchemy import func, select
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Team, User
+from crm.base import utcnow
+from crm.deadlines import services as deadlines
+from crm.deadlines.models import CalendarDay, Deadline, WorkCalendar
 from crm.extensions import db
 from tests.sample_records import sample_records
 from tests.web.test_route_guard import PUBLIC
@@ -73,6 +76,8 @@ ACCESS = {
     "deals.edit_value": SELLERS,
     "deals.move": SELLERS,
     "deals.sign": SELLERS,
+    "deals.lose": SELLERS,
+    "deals.reopen": SELLERS,
     "deals.convert": SELLERS,
     "products.index": EVERYONE,
     "products.edit": frozenset({"product", "admin"}),
@@ -91,19 +96,47 @@ ACCESS = {
     "followups.revoke_calendar": EVERYONE,
     "jobs_admin.index": ADMIN,
     "jobs_admin.retry": ADMIN,
+    "deadlines.calendars_index": ADMIN,
+    "deadlines.edit_calendar": ADMIN,
+    "deadlines.add_day": ADMIN,
+    "deadlines.delete_day": ADMIN,
+    "deadlines.import_year": ADMIN,
+    "deadlines.load_official": ADMIN,
+    "deadlines.export_year": ADMIN,
+    "deadlines.kinds_index": ADMIN,
+    "deadlines.edit_kind": ADMIN,
+    "deadlines.countdown": EVERYONE,
+    "deadlines.pause": EVERYONE,
+    "deadlines.resume": EVERYONE,
 }
 
 # Routes of one record loaded through scopes: someone else's id is a 404, not a 403. They are
 # checked by their domain's scoped-record tests (tests/followups/test_followups.py).
-SCOPED_RECORDS = {"followups.show"}
+SCOPED_RECORDS = {"followups.show", "deadlines.countdown"}
 
 
 def _sample_args(app) -> dict:
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.username == "liuyang"))
         team_id = db.session.scalar(select(Team.id).where(Team.name == "华南销售一组"))
+        calendar_id = db.session.scalar(select(WorkCalendar.id).where(WorkCalendar.is_default))
+        day_id = db.session.scalar(select(CalendarDay.id).where(
+            CalendarDay.calendar_id == calendar_id).limit(1))
+        deadline_id = _sample_deadline()
     return {"user_id": user_id, "team_id": team_id, "field": "expected_value",
-            "notification_id": 1, "job_id": "x", "followup_id": 1, **sample_records(app)}
+            "notification_id": 1, "job_id": "x", "followup_id": 1,
+            "calendar_id": calendar_id, "day_id": day_id, "year": 2026, "kind": "followup",
+            "deadline_id": deadline_id, **sample_records(app)}
+
+
+def _sample_deadline() -> int:
+    """A clock of zhangwei's (record routes of deadlines)."""
+    owner = db.session.scalar(select(User.id).where(User.username == "zhangwei"))
+    found = db.session.scalar(select(Deadline.id).where(Deadline.owner_id == owner))
+    if found is None:
+        found = deadlines.create("followup", None, None, owner, utcnow()).id
+        db.session.commit()
+    return found
 
 
 def _urls(app, methods: set[str]):
@@ -133,9 +166,10 @@ def test_pages_open_only_for_their_roles(app, login, role):
 
 # Record routes: a rep of another team gets 404 for zhangwei's records, on GET and POST.
 SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "customers.merge",
+          "deadlines.countdown", "deadlines.pause", "deadlines.resume",
           "leads.show", "leads.edit", "leads.move", "leads.followup", "leads.release",
           "deals.show", "deals.edit", "deals.value", "deals.edit_value", "deals.move",
-          "deals.sign", "deals.convert"}
+          "deals.sign", "deals.convert", "deals.lose", "deals.reopen"}
 
 
 def test_someone_elses_records_are_404(app, login):

@@ -2,7 +2,8 @@
 
 import pytest
 
-PUBLIC = {"auth.login", "auth.set_language", "static", "health.healthz", "followups.agenda_ics"}
+PUBLIC = {"auth.login", "auth.set_language", "static", "favicon", "health.healthz",
+          "followups.agenda_ics"}
 SAMPLE_ARGS = {"int": 1, "string": "x", "path": "x", "default": "x"}
 
 
@@ -45,6 +46,6 @@ def test_json_clients_get_401(client):
     assert response.json == {"error": "login required"}
 
 
-@pytest.mark.parametrize("path", ["/login", "/healthz", "/static/css/app.css"])
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/static/css/app.css", "/favicon.ico"])
 def test_public_routes_answer_anonymous_users(client, path):
     assert client.get(path).status_code == 200
