@@ -35,6 +35,12 @@ def pinyin_key(*texts: str | None) -> str:
     return " ".join(parts)
 
 
+def search_key_of(record, *texts: str | None) -> str:
+    """The record's search key: `pinyin_key` cut to its column (the pinyin of a long name is
+    longer than the name)."""
+    return pinyin_key(*texts)[:type(record).search_key.type.length]
+
+
 def like_term(term: str) -> str:
     escaped = term.strip().lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
     return f"%{escaped}%"
