@@ -99,6 +99,7 @@ def new_user():
 def edit_user(user_id: int):
     user = get_visible_or_404(User, user_id)
     form = UserForm(obj=user)
+    del form.password  # set at creation only; a reset has its own form
     form.team_id.choices = _team_choices(_("No team"))
     status, conflicts = 200, []
     if form.validate_on_submit():
