@@ -57,7 +57,7 @@ def move_deal(deal: Deal, stage: FunnelStage, lost_reason_id: int | None = None)
         return None
     if stage.is_won:
         raise SalesError(_("A deal is signed with the signing form."), "stage_id")
-    if stage.is_lost and not lost_reason_id:
+    if stage.is_lost and not funnel.is_lost_reason(lost_reason_id):
         raise SalesError(_("Choose why the deal was lost."), "lost_reason_id")
     return _set_stage(deal, stage, lost_reason_id if stage.is_lost else None)
 

@@ -11,7 +11,6 @@ Every form of the app extends `Form`, so a new form inherits all of it:
 - `form_key` is a one-time key a create form renders (crm/web/submissions.py)."""
 
 import secrets
-import unicodedata
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -27,24 +26,13 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange
 
+from crm.web.text import clean_text
+
 TEXT_MAX = 200
 TEXTAREA_MAX = 4000
 PASSWORD_MAX = 256
 MONEY_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
 INTEGER_MAX = 2**31 - 1
-_KEPT_IN_TEXTAREAS = frozenset("\n\t")
-
-
-def clean_text(value: str, multiline: bool = False) -> str:
-    """The one cleaning rule: no control characters (newline and tab stay in text areas), a
-    value made only of blanks and invisible characters is empty, a one-line value is trimmed."""
-    if multiline:
-        value = value.replace("\r\n", "\n")
-    kept = _KEPT_IN_TEXTAREAS if multiline else frozenset()
-    value = "".join(c for c in value if c in kept or unicodedata.category(c) != "Cc")
-    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in value):
-        return ""
-    return value if multiline else value.strip()
 
 
 def _cleaned(form, formdata) -> MultiDict:

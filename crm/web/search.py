@@ -7,6 +7,8 @@ from pypinyin import lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 from sqlalchemy import or_
 
+from crm.web.text import clean_text
+
 _NON_WORD = re.compile(r"[\s\-_·.,，。()（）]+")
 
 
@@ -42,7 +44,7 @@ def search_key_of(record, *texts: str | None) -> str:
 
 
 def like_term(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    escaped = clean_text(term).lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
     return f"%{escaped}%"
 
 

@@ -113,3 +113,17 @@ def test_a_manager_cannot_assign_a_lead_to_another_regions_rep(app, login):
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(Lead, records["lead_id"]).owner_id == records["me"]
+
+
+def test_a_lost_reason_that_does_not_exist_is_refused_not_a_crash(app, login):
+    """The same class on the board's move (an id outside the choices reached the database)."""
+    from crm.sales import funnel
+
+    records = ids(app)
+    with app.app_context():
+        lost, before = funnel.stage("lost").id, db.session.get(Deal, records["deal_id"]).stage_id
+    response = login("zhangwei").post(f"/deals/{records['deal_id']}/move",
+                                      {"stage_id": lost, "lost_reason_id": 99999})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Deal, records["deal_id"]).stage_id == before

@@ -17,7 +17,7 @@ from wtforms.validators import Length
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
 from crm.sales.models import Deal, Lead, Product
-from crm.web.forms import clean_text
+from crm.web.text import clean_text
 from tests.web.form_catalogue import CHOICES_ONLY, ENTRIES, ids
 
 INVISIBLE = "\u200b\u200c\u200d\ufeff \u3000"
@@ -159,3 +159,15 @@ def test_textareas_keep_newlines_and_tabs_single_lines_do_not(app):
     assert clean_text(" 华为\t技术\n\x1b ") == "华为技术"
     assert clean_text("\u200b\ufeff\u200c\u200d \u3000") == ""
     assert clean_text("👨\u200d👩") == "👨\u200d👩"  # a joiner inside text stays
+
+
+LISTS = ["/customers", "/contacts", "/leads", "/pool", "/deals", "/products", "/admin/users"]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_search_term_with_nul_or_control_characters_is_cleaned_the_same_way(app, login, url):
+    """The same class outside forms: a NUL in a search box reached PostgreSQL (500)."""
+    ids(app)
+    admin = login("admin")
+    for term in ("%00", "a%00b", "%E2%80%8B", "%1B%5B31m"):
+        assert admin.get(f"{url}?q={term}").status_code == 200, term
