@@ -85,11 +85,8 @@ def new_user():
             return redirect(earlier, 303)
         if user := _save_user_from(form, None):
             db.session.flush()
-            target = url_for("admin.edit_user", user_id=user.id)
-            submissions.fulfil(form, target)
-            db.session.commit()
-            flash(_("User %(name)s created.", name=user.name), "success")
-            return redirect(target)
+            return submissions.created(form, url_for("admin.edit_user", user_id=user.id),
+                                       _("User %(name)s created.", name=user.name))
     status = 422 if form.is_submitted() else 200
     return render("admin/user_form.html", status=status, form=form, user=None, conflicts=[])
 

@@ -156,11 +156,9 @@ def new():
         elif earlier := submissions.claim(form):
             return redirect(earlier, 303)
         elif customer := _save_form(form, None):
-            target = url_for("customers.show", customer_id=customer.id)
-            submissions.fulfil(form, target)
-            db.session.commit()
-            flash(_("Customer %(name)s created.", name=customer.name), "success")
-            return redirect(target)
+            return submissions.created(
+                form, url_for("customers.show", customer_id=customer.id),
+                _("Customer %(name)s created.", name=customer.name))
     status = 422 if form.is_submitted() else 200
     return render("customers/form.html", status=status, form=form, customer=None,
                   conflicts=[], duplicates=duplicates)

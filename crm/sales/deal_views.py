@@ -151,11 +151,8 @@ def new():
         if earlier := submissions.claim(form):
             return redirect(earlier, 303)
         if deal := _save(form, None):
-            target = url_for("deals.show", deal_id=deal.id)
-            submissions.fulfil(form, target)
-            db.session.commit()
-            flash(_("Deal created."), "success")
-            return redirect(target)
+            return submissions.created(form, url_for("deals.show", deal_id=deal.id),
+                                       _("Deal created."))
     status = 422 if form.is_submitted() else 200
     return render("deals/form.html", status=status, form=form, deal=None, conflicts=[])
 

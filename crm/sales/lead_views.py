@@ -141,11 +141,7 @@ def new():
         except services.SalesError as error:
             form.add_error(error.field, error.message)
         else:
-            target = _after_create(lead)
-            submissions.fulfil(form, target)
-            db.session.commit()
-            flash(_("Lead created."), "success")
-            return redirect(target)
+            return submissions.created(form, _after_create(lead), _("Lead created."))
     status = 422 if form.is_submitted() else 200
     return render("sales/lead_form.html", status=status, form=form, lead=None, conflicts=[])
 

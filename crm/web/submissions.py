@@ -3,11 +3,12 @@ crm/web/forms.py), and the first submission of a key claims it in the same trans
 record it makes. A repeat, even one sent at the same moment, answers with the first result.
 
 In a view:  if earlier := claim(form): return redirect(earlier, 303)
-            ... create ...;  fulfil(form, url_of_the_record);  commit"""
+            ... create ...;  return created(form, url_of_the_record, message)
+(or fulfil(form, url) before the view's own commit)."""
 
 from datetime import datetime, timedelta
 
-from flask import request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from crm.base import UTCDateTime, utcnow
 from crm.extensions import db
 
 KEPT_FOR = timedelta(days=1)
+URL_MAX = 500
 
 
 class FormSubmission(db.Model):
@@ -25,7 +27,7 @@ class FormSubmission(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    result_url: Mapped[str | None] = mapped_column(String(500))
+    result_url: Mapped[str | None] = mapped_column(String(URL_MAX))
 
 
 def _key(form) -> str | None:
@@ -66,5 +68,13 @@ def fulfil(form, url: str) -> None:
     """Remember where the first submission led, for its repeats."""
     if key := _key(form):
         row = db.session.get(FormSubmission, (current_user.id, key))
-        if row is not None:
+        if row is not None and len(url) <= URL_MAX:
             row.result_url = url
+
+
+def created(form, target: str, message: str):
+    """The end of a create: remember where it led for repeats, commit, say so, go there."""
+    fulfil(form, target)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target)

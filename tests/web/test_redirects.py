@@ -52,3 +52,9 @@ def test_login_and_language_switch_use_the_same_judge(client, people, login, tar
     assert response.headers["Location"] == "/"
     response = login("zhangwei").post("/language", {"lang": "en", "next": target})
     assert response.headers["Location"] == "/"
+
+
+def test_a_very_long_return_path_is_followed_but_not_kept_for_repeats(login):
+    target = "/customers?q=" + "a" * 3000
+    response = login("zhangwei").post("/followups", _followup(target) | {"form_key": "k" * 22})
+    assert response.status_code == 303 and response.headers["Location"] == target
