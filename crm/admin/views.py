@@ -10,6 +10,7 @@ from crm.auth.forms import LEVEL_LABELS, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import ROLES, Team, User, UserRole
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.extensions import db
+from crm.web import submissions
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -79,10 +80,13 @@ def _save_user_from(form: UserForm, user: User | None) -> User | None:
 def new_user():
     form = UserForm()
     form.team_id.choices = _team_choices(_("No team"))
-    if form.validate_on_submit() and (user := _save_user_from(form, None)):
-        db.session.commit()
-        flash(_("User %(name)s created.", name=user.name), "success")
-        return redirect(url_for("admin.edit_user", user_id=user.id))
+    if form.validate_on_submit():
+        if earlier := submissions.claim(form):
+            return redirect(earlier, 303)
+        if user := _save_user_from(form, None):
+            db.session.flush()
+            return submissions.created(form, url_for("admin.edit_user", user_id=user.id),
+                                       _("User %(name)s created.", name=user.name))
     status = 422 if form.is_submitted() else 200
     return render("admin/user_form.html", status=status, form=form, user=None, conflicts=[])
 
@@ -92,6 +96,7 @@ def new_user():
 def edit_user(user_id: int):
     user = get_visible_or_404(User, user_id)
     form = UserForm(obj=user)
+    del form.password  # set at creation only; a reset has its own form
     form.team_id.choices = _team_choices(_("No team"))
     status, conflicts = 200, []
     if form.validate_on_submit():
@@ -200,7 +205,10 @@ def edit_team(team_id: int | None):
     if form.validate_on_submit():
         if team and is_stale(form, team):
             conflicts, status = reload_with_conflict(form, team, TEAM_FIELDS), 409
+        elif team is None and (earlier := submissions.claim(form)):
+            return redirect(earlier, 303)
         elif _save_team_from(form, team):
+            submissions.fulfil(form, url_for("admin.teams"))
             db.session.commit()
             flash(_("Team saved."), "success")
             return redirect(url_for("admin.teams"))

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import User, UserRole
-from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
+from crm.auth.scopes import get_visible_or_404, manages, visible
+from crm.base import utcnow
 from crm.customers import services
 from crm.customers.access import CUSTOMER_ROLES, EDITOR_ROLES, may_see_personal_data
 from crm.customers.forms import ContactForm, CustomerForm, MergeForm
@@ -23,6 +24,7 @@ from crm.customers.models import (
     grade_choices,
 )
 from crm.extensions import db
+from crm.web import submissions
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page, sorted_after_search
 from crm.web.render import render
@@ -122,25 +124,21 @@ def _form_values(form: CustomerForm) -> dict:
     return {key: form[key].data for key in services.CUSTOMER_FIELDS}
 
 
-def _duplicates_for(form: CustomerForm, exclude_id: int | None):
-    found = services.find_duplicates(name=form.name.data, credit_code=form.credit_code.data,
-                                     phone=form.phone.data, email=form.email.data,
-                                     exclude_id=exclude_id)
-    visible_ids = set(db.session.scalars(select(Customer.id).where(
-        Customer.id.in_([d.customer_id for d in found]), visible_filter(Customer))))
-    return found, visible_ids
+def _duplicates_for(form: CustomerForm, exclude_id: int | None) -> list:
+    """The duplicate warning for what was typed; lookups that hit customers the user may not
+    see are audited (and rate-limited) in this transaction."""
+    typed = {key: form[key].data for key in ("name", "credit_code", "phone", "email")}
+    found = services.find_duplicates(**typed, exclude_id=exclude_id, user=current_user)
+    services.audit_duplicate_lookups(found, typed, current_user.id, utcnow())
+    return found
 
 
-def _save_form(form: CustomerForm, customer: Customer | None):
-    """(customer, duplicates, visible duplicate ids): saved unless duplicates need a look."""
-    duplicates, visible_ids = _duplicates_for(form, customer.id if customer else None)
-    if duplicates and form.confirm_duplicates.data != "1" and customer is None:
-        return None, duplicates, visible_ids
+def _save_form(form: CustomerForm, customer: Customer | None) -> Customer | None:
     try:
-        return services.save_customer(customer, _form_values(form)), [], set()
+        return services.save_customer(customer, _form_values(form))
     except services.CustomerError as error:
         form.add_error(error.field, error.message)
-        return None, [], set()
+        return None
 
 
 @bp.route("/customers/new", methods=["GET", "POST"])
@@ -150,16 +148,20 @@ def new():
     form.owner_id.choices = _owner_choices()
     if request.method == "GET":
         form.owner_id.data = current_user.id
-    duplicates, visible_ids = [], set()
+    duplicates = []
     if form.validate_on_submit():
-        customer, duplicates, visible_ids = _save_form(form, None)
-        if customer:
-            db.session.commit()
-            flash(_("Customer %(name)s created.", name=customer.name), "success")
-            return redirect(url_for("customers.show", customer_id=customer.id))
+        duplicates = _duplicates_for(form, None)
+        if duplicates and form.confirm_duplicates.data != "1":
+            db.session.commit()  # only the audited lookups: nothing is saved before a look
+        elif earlier := submissions.claim(form):
+            return redirect(earlier, 303)
+        elif customer := _save_form(form, None):
+            return submissions.created(
+                form, url_for("customers.show", customer_id=customer.id),
+                _("Customer %(name)s created.", name=customer.name))
     status = 422 if form.is_submitted() else 200
     return render("customers/form.html", status=status, form=form, customer=None,
-                  conflicts=[], duplicates=duplicates, duplicate_links=visible_ids)
+                  conflicts=[], duplicates=duplicates)
 
 
 @bp.get("/customers/duplicates")
@@ -167,9 +169,10 @@ def new():
 def duplicates():
     """The duplicate warning while the form is typed in (checked again on save)."""
     form = CustomerForm(request.args, meta={"csrf": False})
-    found, visible_ids = _duplicates_for(form, request.args.get("exclude", type=int))
+    found = _duplicates_for(form, request.args.get("exclude", type=int))
+    db.session.commit()  # the audited lookups
     return render("customers/form.html", block="duplicate_check", duplicates=found,
-                  duplicate_links=visible_ids, confirmable=False)
+                  confirmable=False)
 
 
 def _editable(model, record_id: int, owner_of=lambda r: r.owner_id):
@@ -189,21 +192,20 @@ def edit(customer_id: int):
     form.owner_id.choices = _owner_choices()
     if customer.owner_id not in dict(form.owner_id.choices):
         form.owner_id.choices.append((customer.owner_id, customer.owner.name))
-    status, conflicts, duplicates, visible_ids = 200, [], [], set()
+    status, conflicts = 200, []
     if form.validate_on_submit():
         if is_stale(form, customer):
             conflicts, status = reload_with_conflict(form, customer, FORM_FIELDS), 409
+        elif _save_form(form, customer):
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("customers.show", customer_id=customer.id))
         else:
-            saved, duplicates, visible_ids = _save_form(form, customer)
-            if saved:
-                db.session.commit()
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("customers.show", customer_id=customer.id))
             status = 422
     elif form.is_submitted():
         status = 422
     return render("customers/form.html", status=status, form=form, customer=customer,
-                  conflicts=conflicts, duplicates=duplicates, duplicate_links=visible_ids)
+                  conflicts=conflicts, duplicates=[])
 
 
 @bp.get("/customers/<int:customer_id>")
@@ -214,9 +216,9 @@ def show(customer_id: int):
         .where(Customer.id == customer_id))
     if customer is None:
         abort(404)
-    duplicates = services.find_duplicates(name=customer.name, credit_code=customer.credit_code,
-                                          phone=customer.phone, email=customer.email,
-                                          exclude_id=customer.id)
+    duplicates = [d for d in services.find_duplicates(
+        name=customer.name, credit_code=customer.credit_code, phone=customer.phone,
+        email=customer.email, exclude_id=customer.id, user=current_user) if d.name is not None]
     return render("customers/show.html", customer=customer,
                   show_personal=may_see_personal_data(current_user, customer.owner_id),
                   can_edit=manages(current_user, customer.owner_id),
@@ -243,11 +245,15 @@ def contact_form(customer_id: int, contact_id: int | None):
             conflicts, status = reload_with_conflict(form, contact,
                                                      list(services.CONTACT_FIELDS)), 409
         else:
+            target = url_for("customers.show", customer_id=customer.id)
+            if contact is None and (earlier := submissions.claim(form)):
+                return redirect(earlier, 303)
             services.save_contact(contact, customer.id,
                                   {k: form[k].data for k in services.CONTACT_FIELDS})
+            submissions.fulfil(form, target)
             db.session.commit()
             flash(_("Contact saved."), "success")
-            return redirect(url_for("customers.show", customer_id=customer.id))
+            return redirect(target)
     elif form.is_submitted():
         status = 422
     return render("customers/contact_form.html", status=status, form=form, customer=customer,

@@ -22,6 +22,7 @@ from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, LoseForm
 from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Product
 from crm.sales.services import SalesError
+from crm.web import submissions
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.layout import flash_undo
 from crm.web.pagination import keyset_page
@@ -147,10 +148,12 @@ def _save(form: DealForm, deal: Deal | None) -> Deal | None:
 @roles_required(*SELLER_ROLES)
 def new():
     form = _deal_form(None)
-    if form.validate_on_submit() and (deal := _save(form, None)):
-        db.session.commit()
-        flash(_("Deal created."), "success")
-        return redirect(url_for("deals.show", deal_id=deal.id))
+    if form.validate_on_submit():
+        if earlier := submissions.claim(form):
+            return redirect(earlier, 303)
+        if deal := _save(form, None):
+            return submissions.created(form, url_for("deals.show", deal_id=deal.id),
+                                       _("Deal created."))
     status = 422 if form.is_submitted() else 200
     return render("deals/form.html", status=status, form=form, deal=None, conflicts=[])
 
@@ -276,6 +279,9 @@ def sign(deal_id: int):
     form = _sign_form(deal)
     dialog = request.headers.get("HX-Target") == "sign-dialog-body"
     if form.validate_on_submit():
+        target = url_for("deals.show", deal_id=deal.id)
+        if earlier := submissions.claim(form):
+            return _after_signing(earlier)
         try:
             services.sign_deal(deal, price=form.price.data,
                                payment_method=form.payment_method.data,
@@ -285,12 +291,10 @@ def sign(deal_id: int):
         except SalesError as error:
             form.add_error(None, error.message)
         else:
+            submissions.fulfil(form, target)
             db.session.commit()
             flash(_("Contract signed for %(title)s.", title=deal.title), "success")
-            target = url_for("deals.show", deal_id=deal.id)
-            if request.headers.get("HX-Request"):  # leave the dialog for the deal's page
-                return make_response("", 204, {"HX-Redirect": target})
-            return redirect(target, 303)
+            return _after_signing(target)
     status = 422 if form.is_submitted() else 200
     return render("deals/sign.html", status=status, deal=deal, form=form,
                   block="sign_dialog_body" if dialog else None)
@@ -351,6 +355,12 @@ def reopen(deal_id: int):
         flash(_("%(title)s is back in %(stage)s.", title=deal.title, stage=stage.label),
               "success")
     return redirect(url_for("deals.show", deal_id=deal.id), 303)
+
+
+def _after_signing(target: str):
+    if request.headers.get("HX-Request"):  # leave the dialog for the deal's page
+        return make_response("", 204, {"HX-Redirect": target})
+    return redirect(target, 303)
 
 
 def _inline_form(field: str, deal: Deal):

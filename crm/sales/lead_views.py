@@ -8,13 +8,14 @@ from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User, UserRole
-from crm.auth.scopes import get_visible_or_404, manages, visible
+from crm.auth.scopes import choosable_team_ids, get_visible_or_404, manages, visible
 from crm.customers.models import GRADES, Customer, grade_choices
 from crm.extensions import db
 from crm.sales import funnel, services
 from crm.sales.access import SELLER_ROLES
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
+from crm.web import submissions
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -40,9 +41,12 @@ def rep_choices() -> list[tuple]:
     return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
 
 
-def _team_choices() -> list[tuple]:
-    teams = db.session.scalars(select(Team).where(Team.level != "hq").order_by(Team.name))
-    return [("", "—")] + [(t.id, t.name) for t in teams]
+def _team_choices(current_id: int | None) -> list[tuple]:
+    """The teams the user may choose (a lead keeps the team it has); the form refuses others."""
+    stmt = select(Team).where(Team.level != "hq").order_by(Team.name)
+    if (allowed := choosable_team_ids(current_user)) is not None:
+        stmt = stmt.where(Team.id.in_(allowed | {current_id}))
+    return [("", "—")] + [(t.id, t.name) for t in db.session.scalars(stmt)]
 
 
 def _lead_filters() -> dict:
@@ -116,7 +120,7 @@ def customer_choices(current_id: int | None = None) -> list[tuple]:
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
     form.customer_id.choices = customer_choices(lead.customer_id if lead else None)
-    form.team_id.choices = _team_choices()
+    form.team_id.choices = _team_choices(lead.team_id if lead else None)
     form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":
         form.owner_id.data = current_user.id
@@ -129,19 +133,23 @@ def _lead_form(lead: Lead | None) -> LeadForm:
 def new():
     form = _lead_form(None)
     if form.validate_on_submit():
+        if earlier := submissions.claim(form):
+            return redirect(earlier, 303)
         try:
             lead = services.save_lead(None, {k: form[k].data for k in FORM_FIELDS},
                                       owner_id=form.owner_id.data)
         except services.SalesError as error:
             form.add_error(error.field, error.message)
         else:
-            db.session.commit()
-            flash(_("Lead created."), "success")
-            if lead.owner_id and manages(current_user, lead.owner_id):
-                return redirect(url_for("leads.show", lead_id=lead.id))
-            return redirect(url_for("leads.pool" if not lead.owner_id else "leads.index"))
+            return submissions.created(form, _after_create(lead), _("Lead created."))
     status = 422 if form.is_submitted() else 200
     return render("sales/lead_form.html", status=status, form=form, lead=None, conflicts=[])
+
+
+def _after_create(lead: Lead) -> str:
+    if lead.owner_id and manages(current_user, lead.owner_id):
+        return url_for("leads.show", lead_id=lead.id)
+    return url_for("leads.pool" if not lead.owner_id else "leads.index")
 
 
 def editable_lead(lead_id: int) -> Lead:

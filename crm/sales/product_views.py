@@ -14,6 +14,7 @@ from crm.sales.access import PRODUCT_EDITOR_ROLES
 from crm.sales.forms import ProductForm
 from crm.sales.models import PRODUCT_KINDS, BundleItem, Product
 from crm.sales.services import SalesError
+from crm.web import submissions
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -63,6 +64,8 @@ def edit(product_id: int | None):
     if form.validate_on_submit():
         if product and is_stale(form, product):
             conflicts, status = reload_with_conflict(form, product, FORM_FIELDS), 409
+        elif product is None and (earlier := submissions.claim(form)):
+            return redirect(earlier, 303)
         else:
             try:
                 saved = services.save_product(product, {k: form[k].data for k in FORM_FIELDS},
@@ -71,6 +74,7 @@ def edit(product_id: int | None):
                 form.add_error(error.field, error.message)
                 status = 422
             else:
+                submissions.fulfil(form, url_for("products.index"))
                 db.session.commit()
                 flash(_("Product %(name)s saved.", name=saved.name), "success")
                 return redirect(url_for("products.index"))
