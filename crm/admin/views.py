@@ -65,6 +65,8 @@ def users():
 
 def _user_page(user: User | None):
     form = UserForm(obj=user)
+    if user:
+        del form.password  # set at creation only; a reset has its own form
     form.team_id.choices = _team_choices(_("No team"))
     result = submit_edit(form, user, USER_FIELDS, lambda: services.save_user(
         user, username=form.username.data.strip(), name=form.name.data.strip(),

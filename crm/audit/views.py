@@ -20,7 +20,8 @@ from crm.web.render import render
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-ACTION_LABELS = {"insert": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
+ACTION_LABELS = {"insert": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
+                 "lookup": _l("Duplicate check")}
 DECISION_LABELS = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),

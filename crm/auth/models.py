@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.base import Audited, Timestamped, UTCDateTime, Versioned, utcnow
 from crm.extensions import db
-from crm.web.search import pinyin_key
+from crm.web.search import search_key_of
 
 ROLES = (
     "sales",
@@ -98,7 +98,7 @@ class User(UserMixin, Audited, Versioned, Timestamped, db.Model):
         return f"{self.id}:{self.session_nonce}"
 
     def refresh_search_key(self) -> None:
-        self.search_key = pinyin_key(self.name, self.username)
+        self.search_key = search_key_of(self, self.name, self.username)
 
 
 class UserRole(db.Model):
@@ -111,6 +111,18 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class UserSession(db.Model):
+    """One login: the session cookie names it, logging out ends it, so a copy of the cookie
+    taken before the logout opens nothing afterwards."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginFailure(db.Model):

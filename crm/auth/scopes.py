@@ -71,6 +71,16 @@ def managed_user_ids(user: User) -> Select:
     return select(User.id).where(User.team_id.in_(team_subtree_ids(user.team_id)))
 
 
+def choosable_team_ids(user: User) -> set[int] | None:
+    """Teams the user may file a record under: any (None) for directors and admins, their
+    team and the teams below it for managers, their own team for everyone else."""
+    if user.has_role("director", "admin"):
+        return None
+    if user.has_role("manager"):
+        return team_subtree_ids(user.team_id)
+    return {user.team_id} if user.team_id is not None else set()
+
+
 def owned_rule(owner_column, *, all_roles: tuple[str, ...] = ("director", "admin")) -> Rule:
     """Own rows for everyone, the team's for managers, all for `all_roles` (R-02)."""
 

@@ -1,7 +1,5 @@
 """Login, logout, own password and language."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,22 +8,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from crm.auth import services
 from crm.auth.demo import demo_logins
 from crm.auth.forms import LoginForm, PasswordChangeForm
+from crm.auth.session import end_session, start_session
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
 from crm.web.edits import saved_redirect, submit_edit
+from crm.web.redirects import safe_next
 from crm.web.render import render
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a local path may follow login; anything else goes home."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("dashboard.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,10 +35,11 @@ def login():
             lang = session.get("lang")
             session.clear()  # a fresh session at login (no fixation)
             login_user(user)
+            start_session(user)
             if user.locale is None and lang:
                 services.set_locale(user, lang)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
     demo = demo_logins() if current_app.config["CRM_DEMO"] else None
     return render("auth/login.html", status=status, form=form, demo=demo)
@@ -57,6 +49,8 @@ def login():
 @login_required
 def logout():
     lang = str(get_locale())
+    end_session()
+    db.session.commit()
     logout_user()
     session.clear()
     session["lang"] = lang  # the login page stays in the user's language
@@ -87,4 +81,4 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
             db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))

@@ -20,7 +20,7 @@ def _credit_code(_form, field):
 class CustomerForm(Form):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     credit_code = StringField(_l("Unified social credit code"),
-                              validators=[Optional(), _credit_code])
+                              validators=[Optional(), Length(max=18), _credit_code])
     industry = SelectField(_l("Industry"), choices=[("", "—"), *INDUSTRIES.items()])
     annual_revenue = DecimalField(
         _l("Annual revenue (CNY)"), places=2,

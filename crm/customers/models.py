@@ -11,7 +11,7 @@ from crm.auth.models import User
 from crm.base import Audited, Timestamped, Versioned
 from crm.customers.identity import normalise_name, normalise_phone
 from crm.extensions import db
-from crm.web.search import pinyin_key
+from crm.web.search import search_key_of
 
 MANUFACTURING = "manufacturing"
 INDUSTRIES = {
@@ -91,7 +91,7 @@ class Customer(Audited, Versioned, Timestamped, db.Model):
 
     def refresh_keys(self, target_threshold: Decimal) -> None:
         """Derived columns, recomputed on every save (R-13: the target flag)."""
-        self.search_key = pinyin_key(self.name)
+        self.search_key = search_key_of(self, self.name)
         self.normalised_name = normalise_name(self.name)
         self.phone_key = normalise_phone(self.phone) or None
         self.email = (self.email or "").strip().lower() or None
@@ -125,6 +125,6 @@ class Contact(Audited, Versioned, Timestamped, db.Model):
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
     def refresh_keys(self) -> None:
-        self.search_key = pinyin_key(self.name)
+        self.search_key = search_key_of(self, self.name)
         self.mobile_key = normalise_phone(self.mobile) or None
         self.email = (self.email or "").strip().lower() or None

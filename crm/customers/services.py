@@ -2,15 +2,16 @@
 Services never commit; the view owns the transaction."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Column, Table, or_, select, union, update
+from sqlalchemy import Column, Table, func, or_, select, true, union, update
 from sqlalchemy.orm import joinedload
 
 from crm.audit.hooks import current_actor_id
 from crm.audit.models import AuditEntry
+from crm.auth.scopes import visible_filter
 from crm.base import utcnow
 from crm.customers.identity import clean_credit_code, normalise_name, normalise_phone
 from crm.customers.models import Contact, Customer
@@ -20,6 +21,8 @@ from crm.extensions import db
 from crm.settings.services import get_setting
 
 TIMELINE_LIMIT = 50
+LOOKUP = "lookup"  # the audit action of a duplicate check that hit someone else's customer
+MIN_NAME_KEY, MIN_PHONE_KEY = 2, 7
 # Other domains register what belongs on a customer's timeline: functions
 # customer_id -> [TimelineEvent] (one query each). What a merge moves is derived instead.
 TIMELINE_SOURCES: list = []
@@ -39,10 +42,15 @@ class TimelineEvent:
 
 @dataclass
 class Duplicate:
+    """A customer that looks like the one typed. Of a customer the user may not see, only that
+    it exists and who owns it are told: `name` is None, and so is `owner_name` once the user
+    has made more such lookups within the hour than the setting allows."""
+
     customer_id: int
-    name: str
-    owner_name: str
+    name: str | None
+    owner_name: str | None
     reasons: list[str]
+    keys: list[str]  # the typed fields that matched: name, credit_code, phone, email
 
 
 def save_customer(customer: Customer | None, values: dict) -> Customer:
@@ -73,43 +81,75 @@ def save_contact(contact: Contact | None, customer_id: int, values: dict) -> Con
     return contact
 
 
-def find_duplicates(*, name: str | None, credit_code: str | None = None,
-                    phone: str | None = None, email: str | None = None,
-                    exclude_id: int | None = None) -> list[Duplicate]:
-    """Customers that look like the same company (R-14): same normalised name, credit code,
-    phone or e-mail (the company's or a contact's). Searches every customer, not only the
-    visible ones: a duplicate owned by a colleague is still a duplicate."""
-    checks = []  # (reason, the customers' ids it finds by index lookups)
-    if norm := normalise_name(name):
-        checks.append((_("same name"), [select(Customer.id).where(
+def _duplicate_checks(name, credit_code, phone, email) -> list[tuple[str, str, list]]:
+    """(typed field, reason, the customers' ids it finds by index lookups): exact matches of
+    the normalised key only, and only for keys long enough to name one company."""
+    checks = []
+    if len(norm := normalise_name(name)) >= MIN_NAME_KEY:
+        checks.append(("name", _("same name"), [select(Customer.id).where(
             Customer.normalised_name == norm)]))
     if code := clean_credit_code(credit_code):
-        checks.append((_("same credit code"), [select(Customer.id).where(
+        checks.append(("credit_code", _("same credit code"), [select(Customer.id).where(
             Customer.credit_code == code)]))
-    if phone_key := normalise_phone(phone):
-        checks.append((_("same phone"), [
+    if len(phone_key := normalise_phone(phone)) >= MIN_PHONE_KEY:
+        checks.append(("phone", _("same phone"), [
             select(Customer.id).where(Customer.phone_key == phone_key),
             select(Contact.customer_id).where(Contact.mobile_key == phone_key)]))
-    if mail := (email or "").strip().lower():
-        checks.append((_("same e-mail"), [
+    if "@" in (mail := (email or "").strip().lower()):
+        checks.append(("email", _("same e-mail"), [
             select(Customer.id).where(Customer.email == mail),
             select(Contact.customer_id).where(Contact.email == mail)]))
+    return checks
+
+
+def find_duplicates(*, name: str | None, credit_code: str | None = None,
+                    phone: str | None = None, email: str | None = None,
+                    exclude_id: int | None = None, user=None) -> list[Duplicate]:
+    """Customers that look like the same company (R-14): same normalised name, credit code,
+    phone or e-mail (the company's or a contact's). Searches every customer, not only the
+    visible ones: a duplicate owned by a colleague is still a duplicate (撞单). For `user`,
+    the customers they may not see come without their name."""
+    checks = _duplicate_checks(name, credit_code, phone, email)
     if not checks:
         return []
     # The candidates are gathered first (each lookup an index probe) and the customers joined
     # to them: an OR over the lookups would scan every customer.
-    candidates = union(*(lookup for _reason, lookups in checks for lookup in lookups)).subquery()
+    candidates = union(*(lookup for *_what, lookups in checks for lookup in lookups)).subquery()
+    seen = true() if user is None else visible_filter(Customer, user)
     columns = [Customer.id.in_(union(*lookups)).label(f"m{i}")
-               for i, (_reason, lookups) in enumerate(checks)]
-    stmt = (select(Customer, *columns).join(candidates, candidates.c.id == Customer.id)
+               for i, (*_what, lookups) in enumerate(checks)]
+    stmt = (select(Customer, seen.label("seen"), *columns)
+            .join(candidates, candidates.c.id == Customer.id)
             .options(joinedload(Customer.owner)).order_by(Customer.id).limit(20))
     if exclude_id:
         stmt = stmt.where(Customer.id != exclude_id)
     found = []
-    for customer, *hits in db.session.execute(stmt):
-        reasons = [checks[i][0] for i, hit in enumerate(hits) if hit]
-        found.append(Duplicate(customer.id, customer.name, customer.owner.name, reasons))
+    for customer, visible, *hits in db.session.execute(stmt):
+        matched = [checks[i] for i, hit in enumerate(hits) if hit]
+        found.append(Duplicate(customer.id, customer.name if visible else None,
+                               customer.owner.name, [reason for _key, reason, _lookups in matched],
+                               [key for key, _reason, _lookups in matched]))
     return found
+
+
+def audit_duplicate_lookups(found: list[Duplicate], typed: dict, user_id: int,
+                            now: datetime) -> None:
+    """R-14/R-04: a lookup that hits customers the user may not see is written to the audit
+    trail (what was typed, which customer it hit), so a manager sees who probed what; past
+    `duplicate_lookups_per_hour` such lookups in the last hour, the owner is not told."""
+    hidden = [d for d in found if d.name is None]
+    if not hidden:
+        return
+    made = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.at > now - timedelta(hours=1), AuditEntry.user_id == user_id,
+        AuditEntry.action == LOOKUP))
+    if made >= get_setting("duplicate_lookups_per_hour"):
+        for duplicate in hidden:
+            duplicate.owner_name = None
+    db.session.execute(AuditEntry.__table__.insert(), [
+        {"at": now, "user_id": user_id, "model": "customers", "record_id": d.customer_id,
+         "action": LOOKUP, "field": d.keys[0], "old": None, "new": typed.get(d.keys[0])}
+        for d in hidden])
 
 
 def merge_customers(keep: Customer, drop: Customer) -> Customer:
@@ -170,7 +210,7 @@ def _audit_events(customer: Customer) -> list[TimelineEvent]:
     field rows of one save become one event."""
     contact_ids = select(Contact.id).where(Contact.customer_id == customer.id)
     stmt = (select(AuditEntry).options(joinedload(AuditEntry.user))
-            .where(or_(
+            .where(AuditEntry.action != LOOKUP, or_(
                 (AuditEntry.model == "customers") & (AuditEntry.record_id == customer.id),
                 (AuditEntry.model == "contacts") & AuditEntry.record_id.in_(contact_ids)))
             .order_by(AuditEntry.id.desc()).limit(TIMELINE_LIMIT * 4))

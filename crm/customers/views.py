@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import User, UserRole
-from crm.auth.scopes import get_editable_or_404, manages, visible, visible_filter
+from crm.auth.scopes import get_editable_or_404, manages, visible
+from crm.base import utcnow
 from crm.customers import services
 from crm.customers.access import CUSTOMER_ROLES, EDITOR_ROLES, may_see_personal_data
 from crm.customers.forms import ContactForm, CustomerForm, MergeForm
@@ -109,13 +110,13 @@ def _form_values(form: CustomerForm) -> dict:
     return {key: form[key].data for key in services.CUSTOMER_FIELDS}
 
 
-def _duplicates_for(form: CustomerForm, exclude_id: int | None):
-    found = services.find_duplicates(name=form.name.data, credit_code=form.credit_code.data,
-                                     phone=form.phone.data, email=form.email.data,
-                                     exclude_id=exclude_id)
-    visible_ids = set(db.session.scalars(select(Customer.id).where(
-        Customer.id.in_([d.customer_id for d in found]), visible_filter(Customer))))
-    return found, visible_ids
+def _duplicates_for(form: CustomerForm, exclude_id: int | None) -> list:
+    """The duplicate warning for what was typed; lookups that hit customers the user may not
+    see are audited (and rate-limited) in this transaction."""
+    typed = {key: form[key].data for key in ("name", "credit_code", "phone", "email")}
+    found = services.find_duplicates(**typed, exclude_id=exclude_id, user=current_user)
+    services.audit_duplicate_lookups(found, typed, current_user.id, utcnow())
+    return found
 
 
 def _customer_page(customer: Customer | None):
@@ -125,14 +126,13 @@ def _customer_page(customer: Customer | None):
         form.owner_id.data = current_user.id
     if customer and customer.owner_id not in dict(form.owner_id.choices):
         form.owner_id.choices.append((customer.owner_id, customer.owner.name))
-    found = {"duplicates": [], "duplicate_links": set()}
+    found = {"duplicates": []}
 
     def save():
         """A new customer that looks like one we have waits for the user's confirmation."""
-        if customer is None and form.confirm_duplicates.data != "1":
-            duplicates, visible_ids = _duplicates_for(form, None)
-            if duplicates:
-                found.update(duplicates=duplicates, duplicate_links=visible_ids)
+        if customer is None:
+            found["duplicates"] = _duplicates_for(form, None)
+            if found["duplicates"] and form.confirm_duplicates.data != "1":
                 raise Declined
         return services.save_customer(customer, _form_values(form))
 
@@ -156,9 +156,10 @@ def new():
 def duplicates():
     """The duplicate warning while the form is typed in (checked again on save)."""
     form = CustomerForm(request.args, meta={"csrf": False})
-    found, visible_ids = _duplicates_for(form, request.args.get("exclude", type=int))
+    found = _duplicates_for(form, request.args.get("exclude", type=int))
+    db.session.commit()  # the audited lookups
     return render("customers/form.html", block="duplicate_check", duplicates=found,
-                  duplicate_links=visible_ids, confirmable=False)
+                  confirmable=False)
 
 
 @bp.route("/customers/<int:customer_id>/edit", methods=["GET", "POST"])
@@ -175,9 +176,9 @@ def show(customer_id: int):
         .where(Customer.id == customer_id))
     if customer is None:
         abort(404)
-    duplicates = services.find_duplicates(name=customer.name, credit_code=customer.credit_code,
-                                          phone=customer.phone, email=customer.email,
-                                          exclude_id=customer.id)
+    duplicates = [d for d in services.find_duplicates(
+        name=customer.name, credit_code=customer.credit_code, phone=customer.phone,
+        email=customer.email, exclude_id=customer.id, user=current_user) if d.name is not None]
     return render("customers/show.html", customer=customer,
                   show_personal=may_see_personal_data(current_user, customer.owner_id),
                   can_edit=manages(current_user, customer.owner_id),

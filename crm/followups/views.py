@@ -24,10 +24,12 @@ from crm.followups.models import FollowUp
 from crm.notifications import FLUSH_EMAIL_JOB, FLUSH_EMAIL_JOB_ID
 from crm.notifications.mailer import mail_configured
 from crm.queue import after_commit
+from crm.web import submissions
 from crm.web.conflict import is_stale
 from crm.web.formatting import moment
 from crm.web.i18n import local_time
 from crm.web.pagination import keyset_page
+from crm.web.redirects import safe_next
 from crm.web.render import render
 
 bp = Blueprint("followups", __name__)
@@ -113,6 +115,11 @@ def create():
     subject_type, subject_id = _subject_args()
     form = _add_form(subject_type, subject_id, formdata=request.form)
     if form.validate_on_submit():
+        after = safe_next(request.form.get("next"), "followups.index")
+        if earlier := submissions.claim(form):  # a repeat: the follow-up exists already
+            if not htmx:
+                return redirect(earlier, 303)
+            return _panel(subject_type, subject_id, _add_form(subject_type, subject_id))
         try:
             followup = services.add(
                 what=form.what.data, owner_id=form.owner_id.data or current_user.id,
@@ -122,11 +129,12 @@ def create():
             form.add_error(error.field, error.message)
         else:
             _email_soon(followup)
+            submissions.fulfil(form, after)
             db.session.commit()
             message = _("Follow-up added: %(what)s", what=followup.what)
             if not htmx:
                 flash(message, "success")
-                return redirect(request.form.get("next") or url_for("followups.index"), 303)
+                return redirect(after, 303)
             return _panel(subject_type, subject_id, _add_form(subject_type, subject_id),
                           **_events(message))
     return _panel(subject_type, subject_id, form, status=422)

@@ -29,6 +29,7 @@ from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
 from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, LoseForm, SignForm
 from crm.sales.lead_views import customer_choices, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Lead, Product
+from crm.web import submissions
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.layout import flash_undo
 from crm.web.lists import Column, Filter, ListSpec, render_list
@@ -266,6 +267,9 @@ def sign(deal_id: int):
     form = _sign_form(deal)
     dialog = request.headers.get("HX-Target") == "sign-dialog-body"
     if form.validate_on_submit():
+        target = url_for("deals.show", deal_id=deal.id)
+        if earlier := submissions.claim(form):
+            return _after_signing(earlier)
         try:
             services.sign_deal(deal, price=form.price.data,
                                payment_method=form.payment_method.data,
@@ -275,12 +279,10 @@ def sign(deal_id: int):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
+            submissions.fulfil(form, target)
             db.session.commit()
             flash(_("Contract signed for %(title)s.", title=deal.title), "success")
-            target = url_for("deals.show", deal_id=deal.id)
-            if request.headers.get("HX-Request"):  # leave the dialog for the deal's page
-                return make_response("", 204, {"HX-Redirect": target})
-            return redirect(target, 303)
+            return _after_signing(target)
     status = 422 if form.is_submitted() else 200
     return render("deals/sign.html", status=status, deal=deal, form=form,
                   block="sign_dialog_body" if dialog else None)
@@ -341,6 +343,12 @@ def reopen(deal_id: int):
         flash(_("%(title)s is back in %(stage)s.", title=deal.title, stage=stage.label),
               "success")
     return redirect(url_for("deals.show", deal_id=deal.id), 303)
+
+
+def _after_signing(target: str):
+    if request.headers.get("HX-Request"):  # leave the dialog for the deal's page
+        return make_response("", 204, {"HX-Redirect": target})
+    return redirect(target, 303)
 
 
 def _inline_form(field: str, deal: Deal):

@@ -18,6 +18,7 @@ from crm.extensions import db
 from crm.sales import funnel
 from crm.sales.models import Deal, DealLine, DealStageTotal, FunnelStage, Lead, StageChange
 from crm.sales.services import record_stage_change
+from crm.web.forms import MONEY_MAX
 
 DEAL_FIELDS = ("title", "customer_id", "owner_id", "expected_value", "close_date", "channel",
                "solution_spec", "delivery_cycle", "service_commitment")
@@ -35,6 +36,9 @@ def save_deal(deal: Deal | None, values: dict, lines: list[dict] | None = None) 
         raise DomainError(_("Enter a title."), "title")
     if lines is not None:
         deal.lines = [DealLine(**line) for line in lines]
+        if deal.lines_total > MONEY_MAX:
+            raise DomainError(_("The lines add up to more than %(max)s.", max=f"{MONEY_MAX:,}"),
+                             "expected_value")
     if deal.expected_value in (None, Decimal("0")) and deal.lines:
         deal.expected_value = deal.lines_total
     customer_name = db.session.scalar(select(Customer.name).where(
@@ -54,7 +58,7 @@ def move_deal(deal: Deal, stage: FunnelStage, lost_reason_id: int | None = None)
         return None
     if stage.is_won:
         raise DomainError(_("A deal is signed with the signing form."), "stage_id")
-    if stage.is_lost and not lost_reason_id:
+    if stage.is_lost and not funnel.is_lost_reason(lost_reason_id):
         raise DomainError(_("Choose why the deal was lost."), "lost_reason_id")
     return _set_stage(deal, stage, lost_reason_id if stage.is_lost else None)
 
@@ -95,11 +99,16 @@ def set_inline(deal: Deal, field: str, value) -> None:
 
 
 def convert_lead(lead: Lead) -> Deal:
-    """Turn a lead into a deal at the lead's stage (moves from then on are recorded for
+    """Turn a lead into a deal (once) at the lead's stage (moves from then on are recorded for
     both), linked to the lead's customer: the one
     already linked, else the owner's customer of the same normalised name, else a new one."""
     if lead.owner_id is None:
         raise DomainError(_("Claim the lead before making a deal of it."))
+    if made := db.session.scalar(select(Deal).where(Deal.lead_id == lead.id)
+                                 .order_by(Deal.id).limit(1)):
+        return made  # a repeated submit: the deal made the first time
+    # Writing the lead (versioned) makes a simultaneous twin fail its version check (409).
+    lead.last_followup_at = utcnow()
     customer_id = lead.customer_id or db.session.scalar(
         select(Customer.id).where(Customer.owner_id == lead.owner_id,
                                   Customer.normalised_name == normalise_name(lead.company_name))

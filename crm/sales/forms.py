@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -17,7 +19,9 @@ from crm.auth.forms import MultiCheckboxField
 from crm.contracts.models import PAYMENT_METHODS
 from crm.customers.models import GRADES
 from crm.sales.models import CHANNELS, LEAD_SOURCES, PRODUCT_KINDS
-from crm.web.forms import Form
+from crm.web.forms import MONEY_MAX, Form
+
+QUANTITY_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
 
 
 def optional_int(value):
@@ -58,9 +62,11 @@ class LineForm(WtfForm):
 
     product_id = SelectField(_l("Product"), coerce=optional_int, validate_choice=False)
     quantity = DecimalField(_l("Quantity"), places=2, validators=[
-        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+        Optional(), NumberRange(min=0, message=_l("Must not be negative.")),
+        NumberRange(max=QUANTITY_MAX, message=_l("Must be at most %(max)s."))])
     unit_price = DecimalField(_l("Unit price"), places=2, validators=[
-        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+        Optional(), NumberRange(min=0, message=_l("Must not be negative.")),
+        NumberRange(max=MONEY_MAX, message=_l("Must be at most %(max)s."))])
     discount_percent = DecimalField(_l("Discount, percent"), places=2, validators=[
         Optional(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
 

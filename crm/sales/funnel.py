@@ -62,3 +62,7 @@ def board_stages() -> list[FunnelStage]:
 
 def lost_reasons() -> list[LostReason]:
     return list(db.session.scalars(select(LostReason).order_by(LostReason.sequence)))
+
+
+def is_lost_reason(reason_id: int | None) -> bool:
+    return reason_id in {reason.id for reason in lost_reasons()}

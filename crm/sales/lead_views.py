@@ -11,7 +11,13 @@ from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User, UserRole
-from crm.auth.scopes import get_editable_or_404, get_visible_or_404, manages, visible
+from crm.auth.scopes import (
+    choosable_team_ids,
+    get_editable_or_404,
+    get_visible_or_404,
+    manages,
+    visible,
+)
 from crm.customers.models import Customer, grade_choices
 from crm.errors import DomainError
 from crm.extensions import db
@@ -43,9 +49,12 @@ def rep_choices() -> list[tuple]:
     return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
 
 
-def _team_choices() -> list[tuple]:
-    teams = db.session.scalars(select(Team).where(Team.level != "hq").order_by(Team.name))
-    return [("", "—")] + [(t.id, t.name) for t in teams]
+def _team_choices(current_id: int | None) -> list[tuple]:
+    """The teams the user may choose (a lead keeps the team it has); the form refuses others."""
+    stmt = select(Team).where(Team.level != "hq").order_by(Team.name)
+    if (allowed := choosable_team_ids(current_user)) is not None:
+        stmt = stmt.where(Team.id.in_(allowed | {current_id}))
+    return [("", "—")] + [(t.id, t.name) for t in db.session.scalars(stmt)]
 
 
 def _stage_is(code: str):
@@ -123,7 +132,7 @@ def customer_choices(current_id: int | None = None) -> list[tuple]:
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
     form.customer_id.choices = customer_choices(lead.customer_id if lead else None)
-    form.team_id.choices = _team_choices()
+    form.team_id.choices = _team_choices(lead.team_id if lead else None)
     form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":
         form.owner_id.data = current_user.id

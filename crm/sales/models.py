@@ -14,7 +14,7 @@ from crm.auth.models import User
 from crm.base import Audited, Timestamped, UTCDateTime, Versioned, index_when_set, utcnow
 from crm.customers.models import SOURCES, Customer
 from crm.extensions import db
-from crm.web.search import pinyin_key
+from crm.web.search import search_key_of
 
 LEAD_SOURCES = SOURCES  # the same list for leads and customers
 
@@ -99,7 +99,7 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
     lost_reason: Mapped[LostReason | None] = relationship()
 
     def refresh_keys(self) -> None:
-        self.search_key = pinyin_key(self.company_name, self.contact_name)
+        self.search_key = search_key_of(self, self.company_name, self.contact_name)
 
 
 PRODUCT_KINDS = {
@@ -135,7 +135,7 @@ class Product(Audited, Versioned, Timestamped, db.Model):
         order_by="BundleItem.id")
 
     def refresh_keys(self) -> None:
-        self.search_key = pinyin_key(self.name, self.category)
+        self.search_key = search_key_of(self, self.name, self.category)
 
 
 class BundleItem(db.Model):
@@ -190,7 +190,7 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         cascade="all, delete-orphan", order_by="DealLine.id", back_populates="deal")
 
     def refresh_keys(self, customer_name: str) -> None:
-        self.search_key = pinyin_key(self.title, customer_name)
+        self.search_key = search_key_of(self, self.title, customer_name)
 
     @property
     def lines_total(self) -> Decimal:

@@ -84,7 +84,7 @@ def next_rep_in_turn(team_id: int | None) -> int | None:
 def move_lead(lead: Lead, stage: FunnelStage, lost_reason_id: int | None = None) -> None:
     if stage.id == lead.stage_id:
         return
-    if stage.is_lost and not lost_reason_id:
+    if stage.is_lost and not funnel.is_lost_reason(lost_reason_id):
         raise DomainError(_("Choose why the lead was lost."), "lost_reason_id")
     record_stage_change(lead_id=lead.id, from_stage_id=lead.stage_id, to_stage_id=stage.id,
                         lost_reason_id=lost_reason_id if stage.is_lost else None)

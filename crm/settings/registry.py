@@ -33,6 +33,11 @@ DEFINITIONS: tuple[SettingDef, ...] = (
                minimum=1, maximum=1440, unit=_MINUTES),
     SettingDef("password_min_length", int, 10, _l("Minimum password length"), _G_ACCESS,
                minimum=8, maximum=128),
+    SettingDef("session_idle_minutes", int, 60, _l("Log out after inactivity of"), _G_ACCESS,
+               minimum=5, maximum=1440, unit=_MINUTES),
+    SettingDef("duplicate_lookups_per_hour", int, 30, _l("Duplicate checks per user and hour "
+               "that may name the owner of someone else's customer"), _G_ACCESS, "R-14",
+               minimum=1, maximum=1000),
     SettingDef("pool_return_days", int, 30, _l("Days without follow-up before a lead returns "
                "to the shared pool"), _G_SALES, "R-12", minimum=1, maximum=365, unit=_DAYS),
     SettingDef("pool_warning_days", int, 3, _l("Warn the owner this many days before a lead "

@@ -7,6 +7,8 @@ from pypinyin import lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 from sqlalchemy import or_
 
+from crm.web.text import clean_text
+
 _NON_WORD = re.compile(r"[\s\-_·.,，。()（）]+")
 
 
@@ -35,8 +37,14 @@ def pinyin_key(*texts: str | None) -> str:
     return " ".join(parts)
 
 
+def search_key_of(record, *texts: str | None) -> str:
+    """The record's search key: `pinyin_key` cut to its column (the pinyin of a long name is
+    longer than the name)."""
+    return pinyin_key(*texts)[:type(record).search_key.type.length]
+
+
 def like_term(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    escaped = clean_text(term).lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
     return f"%{escaped}%"
 
 

@@ -138,6 +138,36 @@
     var form = evt.target.closest && evt.target.closest("form.filters");
     if (form) countFilters(form);
   });
+  // One click, one submission: a form's submit buttons are disabled while its request is in
+  // flight (the server also de-duplicates by the form's one-time key).
+  function setBusy(form, busy) {
+    form.querySelectorAll("button:not([type]), button[type=submit], input[type=submit]")
+      .forEach(function (button) { button.disabled = busy; });
+    form.toggleAttribute("aria-busy", busy);
+  }
+  function sendingForm(evt) {
+    var config = evt.detail.requestConfig;
+    var form = evt.detail.elt.closest && evt.detail.elt.closest("form");
+    return form && config && config.verb !== "get" ? form : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var form = sendingForm(evt);
+    if (form) setBusy(form, true);
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var form = sendingForm(evt);
+    if (form) setBusy(form, false);
+  });
+  // A form htmx leaves alone posts and leaves the page; disable after the browser has read the
+  // clicked button, and enable again when the page comes back from the history cache.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (evt.defaultPrevented || form.method !== "post") return;
+    setTimeout(function () { setBusy(form, true); }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[aria-busy]").forEach(function (form) { setBusy(form, false); });
+  });
 
   document.addEventListener("DOMContentLoaded", function () { dismissFlashes(document); });
   document.addEventListener("htmx:afterSettle", function (evt) { dismissFlashes(evt.detail.elt); });

@@ -94,8 +94,9 @@ def test_duplicates_are_shown_and_can_be_saved_anyway(app, login):
     first = rep.post("/customers/new", data)
     assert first.status_code == 422
     html = first.get_data(as_text=True)
-    assert "华为技术有限公司" in html and "刘洋" in html
-    assert f'/customers/{existing}"' not in html  # someone else's record: named, not linked
+    # Someone else's record: that it exists and whose it is, not its name nor a link (issue 10).
+    assert "刘洋的客户" in html and "华为技术有限公司" not in html
+    assert f'/customers/{existing}"' not in html
     second = rep.post("/customers/new", {**data, "confirm_duplicates": "1"})
     assert second.status_code == 303
     with app.app_context():

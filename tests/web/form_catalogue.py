@@ -1,0 +1,155 @@
+"""Every form of the app that takes typed values: who posts it, where, its form class and a
+valid submission. Tests walk this list (tests/web/test_form_input.py), so a form missing here
+fails `test_every_form_route_is_catalogued`."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
+from crm.auth.models import Team, User
+from crm.base import utcnow
+from crm.customers.forms import ContactForm, CustomerForm
+from crm.customers.models import Contact, Customer
+from crm.extensions import db
+from crm.followups import services as followups
+from crm.followups.forms import CompleteForm, FollowUpForm, RescheduleForm
+from crm.followups.models import FollowUp
+from crm.sales.forms import DealForm, InlineAmountForm, LeadForm, ProductForm, SignForm
+from crm.sales.models import Deal, Lead
+from crm.settings.forms import settings_form_class
+from crm.settings.registry import DEFINITIONS
+from tests.sample_records import sample_records
+
+
+@dataclass(frozen=True)
+class Entry:
+    endpoint: str
+    username: str | None  # None: posted without logging in
+    form_class: Callable
+    url: Callable  # ids -> URL
+    data: Callable  # ids -> a valid submission (read again before every post)
+    error_mark: str = 'id="{id}-error"'  # how the page shows a field's message
+    omitted: tuple[str, ...] = ()  # fields of the class the view leaves out
+
+
+def _id(model, **where) -> int:
+    return db.session.scalar(select(model.id).filter_by(**where))
+
+
+def _version(model, record_id) -> str:
+    return str(db.session.get(model, record_id).version)
+
+
+def ids(app) -> dict:
+    """The records the forms need (zhangwei's sample records, a follow-up, people, teams)."""
+    found = sample_records(app)
+    with app.app_context():
+        me = _id(User, username="zhangwei")
+        if not db.session.scalar(select(FollowUp.id)):
+            followups.add(what="回电", owner_id=me, due=utcnow(), subject_type=None,
+                          subject_id=None, by=db.session.get(User, me))
+            db.session.commit()
+        return found | {"me": me, "team": _id(Team, name="华东销售一组"),
+                        "hq": _id(Team, name="总部"), "liuyang": _id(User, username="liuyang"),
+                        "followup_id": db.session.scalar(select(FollowUp.id))}
+
+
+def _lead(i):
+    return {"company_name": "新线索公司", "customer_id": "", "contact_name": "王五",
+            "contact_phone": "13900001111", "source": "online", "grade": "A",
+            "team_id": i["team"], "owner_id": i["me"], "note": "备注"}
+
+
+def _deal(i):
+    return {"title": "产线改造", "customer_id": i["customer_id"], "owner_id": i["me"],
+            "expected_value": "1000", "close_date": "2026-12-31", "channel": "direct",
+            "solution_spec": "方案", "delivery_cycle": "30天", "service_commitment": "三年保修"}
+
+
+def _customer(i):
+    return {"name": "新客户有限公司", "credit_code": "", "industry": "", "annual_revenue": "100",
+            "province": "", "city": "深圳", "source": "", "grade": "B", "owner_id": i["me"],
+            "phone": "", "email": "", "confirm_duplicates": "1"}
+
+
+def _contact(i):
+    return {"name": "李四", "title": "采购", "mobile": "13800001234", "phone": "",
+            "email": "li@example.cn", "wechat": "lisi"}
+
+
+def _product(_i):
+    return {"name": "新产品", "kind": "product", "category": "硬件", "price": "10",
+            "active": "y", "description": "说明"}
+
+
+def _user(_i):
+    return {"username": "newbie", "name": "新人", "email": "newbie@example.cn", "team_id": "",
+            "roles": "sales", "password": "Long#Password2026"}
+
+
+def _settings(_i):
+    return {d.key: ("y" if d.default else "") if d.kind is bool else str(d.default)
+            for d in DEFINITIONS}
+
+
+def _edit(model, key, make):
+    return lambda i: {**make(i), "version": _version(model, i[key])}
+
+
+TODAY = date.today().isoformat()
+ENTRIES = [
+    Entry("auth.login", None, LoginForm, lambda i: "/login",
+          lambda i: {"username": "zhangwei", "password": "Demo#2026crm"}),
+    Entry("auth.change_password", "zhangwei", PasswordChangeForm,
+          lambda i: "/account/password",
+          lambda i: {"old_password": "Demo#2026crm", "password": "Other#Pass2026",
+                     "confirm": "Other#Pass2026"}),
+    Entry("leads.new", "zhangwei", LeadForm, lambda i: "/leads/new", _lead),
+    Entry("leads.edit", "zhangwei", LeadForm, lambda i: f"/leads/{i['lead_id']}/edit",
+          _edit(Lead, "lead_id", _lead)),
+    Entry("deals.new", "zhangwei", DealForm, lambda i: "/deals/new", _deal),
+    Entry("deals.edit", "zhangwei", DealForm, lambda i: f"/deals/{i['deal_id']}/edit",
+          _edit(Deal, "deal_id", _deal)),
+    Entry("deals.sign", "zhangwei", SignForm, lambda i: f"/deals/{i['deal_id']}/sign",
+          lambda i: {"price": "100", "payment_method": "bank_transfer",
+                     "payment_terms": "30/70", "breach_liability": "违约金",
+                     "signed_at": TODAY}),
+    Entry("deals.edit_value", "zhangwei", InlineAmountForm,
+          lambda i: f"/deals/{i['deal_id']}/value/expected_value/edit",
+          lambda i: {"value": "5", "version": _version(Deal, i["deal_id"])},
+          error_mark='<p class="error" role="alert">'),  # the one field of the inline editor
+    Entry("customers.new", "zhangwei", CustomerForm, lambda i: "/customers/new", _customer),
+    Entry("customers.edit", "zhangwei", CustomerForm,
+          lambda i: f"/customers/{i['customer_id']}/edit", _edit(Customer, "customer_id",
+                                                                 _customer)),
+    Entry("customers.contact_form", "zhangwei", ContactForm,
+          lambda i: f"/customers/{i['customer_id']}/contacts/{i['contact_id']}",
+          _edit(Contact, "contact_id", _contact)),
+    Entry("products.edit", "hefang", ProductForm, lambda i: "/products/new", _product),
+    Entry("followups.create", "zhangwei", FollowUpForm, lambda i: "/followups",
+          lambda i: {"what": "回电", "due_date": TODAY, "due_time": "", "owner_id": i["me"]}),
+    Entry("followups.complete", "zhangwei", CompleteForm,
+          lambda i: f"/followups/{i['followup_id']}/complete",
+          lambda i: {"outcome": "已联系", "version": _version(FollowUp, i["followup_id"])}),
+    Entry("followups.reschedule", "zhangwei", RescheduleForm,
+          lambda i: f"/followups/{i['followup_id']}/reschedule",
+          lambda i: {"due_date": TODAY, "due_time": "10:00",
+                     "version": _version(FollowUp, i["followup_id"])}),
+    Entry("admin.new_user", "admin", UserForm, lambda i: "/admin/users/new", _user),
+    Entry("admin.edit_user", "admin", UserForm, lambda i: f"/admin/users/{i['liuyang']}",
+          lambda i: {**_user(i), "username": "liuyang", "version": _version(User,
+                                                                            i["liuyang"])},
+          omitted=("password",)),
+    Entry("admin.reset_password", "admin", ResetPasswordForm,
+          lambda i: f"/admin/users/{i['liuyang']}/password",
+          lambda i: {"password": "Reset#Pass2026"}),
+    Entry("admin.edit_team", "admin", TeamForm, lambda i: "/admin/teams/new",
+          lambda i: {"name": "新团队", "level": "team", "parent_id": i["hq"]}),
+    Entry("settings.index", "admin", lambda **kw: settings_form_class()(**kw),
+          lambda i: "/admin/settings", _settings),
+]
+# Forms of choices only (no typed text), covered by their domain's tests and test_chosen_ids.
+CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move"}

@@ -1,0 +1,118 @@
+"""A double submit makes one record (issue 10, defect 5): every create form carries a one-time
+key; a repeat, even one sent at the same moment, answers with the first result."""
+
+import re
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.auth.models import Team, User
+from crm.contracts.models import Contract
+from crm.customers.models import Contact, Customer
+from crm.extensions import db
+from crm.followups.models import FollowUp
+from crm.sales.models import Deal, Lead, Product
+from tests.conftest import Client
+from tests.web.form_catalogue import ENTRIES, ids
+
+FORM_KEY = re.compile(r'name="form_key" type="hidden" value="([^"]+)"')
+FORMS = {e.endpoint: e for e in ENTRIES}
+# (endpoint, the page that shows the form, the URL it posts to, what it creates)
+CREATES = [
+    ("leads.new", "/leads/new", "/leads/new", Lead),
+    ("deals.new", "/deals/new", "/deals/new", Deal),
+    ("customers.new", "/customers/new", "/customers/new", Customer),
+    ("customers.contact_form", "/customers/{customer_id}/contacts/new",
+     "/customers/{customer_id}/contacts/new", Contact),
+    ("products.edit", "/products/new", "/products/new", Product),
+    ("followups.create", "/followups", "/followups", FollowUp),
+    ("admin.new_user", "/admin/users/new", "/admin/users/new", User),
+    ("admin.edit_team", "/admin/teams/new", "/admin/teams/new", Team),
+    ("deals.sign", "/deals/{deal_id}/sign", "/deals/{deal_id}/sign", Contract),
+]
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _form_key(user: Client, page: str) -> str:
+    return FORM_KEY.search(user.get(page).get_data(as_text=True)).group(1)
+
+
+def _submission(app, endpoint: str, records: dict) -> dict:
+    with app.app_context():
+        data = FORMS[endpoint].data(records)
+    data.pop("version", None)  # a new record
+    return data
+
+
+@pytest.mark.parametrize(("endpoint", "page", "url", "model"), CREATES,
+                         ids=[c[0] for c in CREATES])
+def test_a_repeated_submission_makes_one_record_and_answers_with_the_first(
+        app, login, endpoint, page, url, model):
+    records = ids(app)
+    page, url = page.format(**records), url.format(**records)
+    user = login(FORMS[endpoint].username)
+    data = _submission(app, endpoint, records) | {"form_key": _form_key(user, page)}
+    before = _count(app, model)
+    first = user.post(url, data)
+    again = user.post(url, data)
+    assert first.status_code in (302, 303), first.get_data(as_text=True)[:3000]
+    assert again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert _count(app, model) == before + 1
+
+
+def test_each_form_page_gets_a_fresh_key(app, login):
+    rep = login("zhangwei")
+    assert _form_key(rep, "/leads/new") != _form_key(rep, "/leads/new")
+
+
+def test_a_refused_submission_does_not_use_up_its_key(app, login):
+    records = ids(app)
+    rep = login("zhangwei")
+    data = _submission(app, "leads.new", records) | {"form_key": _form_key(rep, "/leads/new")}
+    assert rep.post("/leads/new", data | {"company_name": ""}).status_code == 422
+    assert rep.post("/leads/new", data).status_code == 303
+
+
+def test_the_new_lead_form_sent_twice_at_once_makes_one_lead(app, login):
+    """The defect as found: two identical posts in flight together (a double click)."""
+    records = ids(app)
+    rep = login("zhangwei")
+    data = _submission(app, "leads.new", records) | {"form_key": _form_key(rep, "/leads/new"),
+                                                      "csrf_token": rep.csrf()}
+    twin = Client(app)  # the same browser: its cookie
+    twin.http.set_cookie("session", rep.http.get_cookie("session").value)
+    before = _count(app, Lead)
+    barrier, answers = threading.Barrier(2), []
+
+    def send(client: Client):
+        barrier.wait()
+        answers.append(client.post("/leads/new", data))
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in (rep, twin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(a.status_code for a in answers) == [303, 303]
+    assert len({a.headers["Location"] for a in answers}) == 1
+    assert _count(app, Lead) == before + 1
+
+
+def test_converting_a_lead_twice_makes_one_deal(app, login):
+    records = ids(app)
+    rep = login("zhangwei")
+    rep.post("/leads/new", _submission(app, "leads.new", records))
+    with app.app_context():
+        lead = db.session.scalar(select(Lead.id).order_by(Lead.id.desc()))
+    first = rep.post(f"/leads/{lead}/deal")
+    again = rep.post(f"/leads/{lead}/deal")
+    assert first.headers["Location"] == again.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Deal)
+                                 .where(Deal.lead_id == lead)) == 1
