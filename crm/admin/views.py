@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from crm.auth import services
 from crm.auth.access import roles_required
@@ -13,8 +14,7 @@ from crm.auth.scopes import get_visible_or_404, visible
 from crm.extensions import db
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.lists import Column, Filter, ListSpec, render_list
-from crm.web.render import render
-from crm.web.search import matches
+from crm.web.search import like_term, matches
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -120,15 +120,33 @@ def reset_password(user_id: int):
     return result.render("admin/user_form.html", form=form, user=user, reset_form=reset_form)
 
 
+TEAMS = ListSpec(
+    name="team",
+    query=lambda: visible(Team).options(joinedload(Team.parent)),
+    id_column=Team.id,
+    columns=(
+        Column("name", _l("Name"), sort=(Team.name, False)),
+        Column("level", _l("Level"), sort=(Team.level, False)),  # hq, region, team
+        Column("parent", _l("Part of")),
+        Column("managers", _l("Managers")),
+        Column("members", _l("Active members")),
+    ),
+    default_sort="level",
+    filters=(Filter("level", _l("Level"), lambda: LEVEL_LABELS, lambda v: Team.level == v,
+                    _l("All levels")),),
+    search=lambda term: Team.name.ilike(like_term(term), escape="\\"),
+    search_hint=_l("Team name"),
+    count_text=_l("%(n)s teams"),
+)
+
+
 @bp.get("/teams")
 @roles_required("admin")
 def teams():
-    all_teams = db.session.scalars(select(Team).order_by(Team.name)).all()
     counts = dict(db.session.execute(
         select(User.team_id, db.func.count()).where(User.active).group_by(User.team_id)).all())
-    managers = _managers_by_team()
-    return render("admin/teams.html", tree=_tree(all_teams), counts=counts, managers=managers,
-                  level_labels=LEVEL_LABELS)
+    return render_list("admin/teams.html", TEAMS.run(), counts=counts,
+                       managers=_managers_by_team(), level_labels=LEVEL_LABELS)
 
 
 def _managers_by_team() -> dict[int, list[str]]:
@@ -140,22 +158,6 @@ def _managers_by_team() -> dict[int, list[str]]:
     for team_id, name in rows:
         found.setdefault(team_id, []).append(name)
     return found
-
-
-def _tree(teams: list[Team]) -> list[tuple[int, Team]]:
-    """Teams in display order with their depth (headquarters, regions, teams)."""
-    children: dict[int | None, list[Team]] = {}
-    for team in teams:
-        children.setdefault(team.parent_id, []).append(team)
-    ordered: list[tuple[int, Team]] = []
-
-    def walk(parent_id, depth):
-        for team in children.get(parent_id, []):
-            ordered.append((depth, team))
-            walk(team.id, depth + 1)
-
-    walk(None, 0)
-    return ordered
 
 
 @bp.route("/teams/new", methods=["GET", "POST"], defaults={"team_id": None})

@@ -2,15 +2,18 @@
 follow-up page, and the public calendar feed /agenda.ics?token=..."""
 
 import json
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import selectinload
 
-from crm.auth.scopes import get_visible_or_404
+from crm.auth.scopes import get_visible_or_404, visible
 from crm.base import utcnow
 from crm.deadlines.kinds import kinds
 from crm.deadlines.models import Deadline
@@ -21,6 +24,7 @@ from crm.extensions import db, htmx
 from crm.followups import KIND, agenda, calendar, services
 from crm.followups.forms import CompleteForm, FollowUpForm, RescheduleForm
 from crm.followups.models import FollowUp
+from crm.followups.services import end_of_today
 from crm.notifications import FLUSH_EMAIL_JOB, FLUSH_EMAIL_JOB_ID
 from crm.notifications.mailer import mail_configured
 from crm.queue import after_commit
@@ -28,9 +32,10 @@ from crm.web import submissions
 from crm.web.conflict import is_stale
 from crm.web.formatting import moment
 from crm.web.i18n import local_time
-from crm.web.pagination import keyset_page
+from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.redirects import safe_next
 from crm.web.render import render
+from crm.web.search import like_term
 
 bp = Blueprint("followups", __name__)
 CHANGED = "followups-changed"
@@ -42,14 +47,51 @@ def _clock() -> dict:
     return {"now_utc": utcnow()}
 
 
-def _filters() -> dict:
-    view = request.args.get("view", "all")
-    whose = request.args.get("whose", "mine")
-    return {
-        "view": view if view in agenda.VIEWS else "all",
-        "kind": request.args.get("kind", "") if request.args.get("kind") in kinds() else "",
-        "whose": whose if whose == "team" and current_user.has_role("manager") else "mine",
-    }
+def _whose_choices() -> list[tuple[str, str]]:
+    """Managers may see their team's agenda; anyone else sees only their own."""
+    return [("mine", _("Mine")), ("team", _("My team's"))] \
+        if current_user.has_role("manager") else []
+
+
+def _in_view(view: str):
+    now = utcnow()
+    day_end = end_of_today(get_timezone(), now)
+    return {"overdue": Deadline.due_at < now,
+            "today": and_(Deadline.due_at >= now, Deadline.due_at < day_end),
+            "upcoming": Deadline.due_at >= day_end}.get(view)
+
+
+def _followup_says(term: str):
+    return and_(Deadline.kind == KIND, Deadline.subject_id.in_(
+        select(FollowUp.id).where(FollowUp.what.ilike(like_term(term), escape="\\"))))
+
+
+AGENDA = ListSpec(
+    name="agenda",
+    query=lambda: visible(Deadline).where(Deadline.done_at.is_(None)),
+    id_column=Deadline.id,
+    columns=(Column("due", _l("Due"), sort=(Deadline.due_at, False)),
+             Column("what", _l("What"), sort=(Deadline.kind, False)),
+             Column("about", _l("About")),
+             Column("actions", _l("Actions"))),
+    default_sort="due",
+    filters=(
+        Filter("view", _l("Show"), lambda: [
+            ("all", _("All open")), ("overdue", _("Overdue")), ("today", _("Today")),
+            ("upcoming", _("Upcoming"))], _in_view, default="all"),
+        Filter("kind", _l("Kind"), kinds, lambda v: Deadline.kind == v, _l("All kinds")),
+        Filter("whose", _l("Whose"), _whose_choices,
+               lambda v: None if v == "team" else Deadline.owner_id == current_user.id,
+               default="mine"),
+    ),
+    search=_followup_says,
+    search_hint=_l("What the follow-up says"),
+    count_text=_l("%(n)s open"),
+)
+# A manager's team view names each deadline's owner.
+TEAM_AGENDA = replace(AGENDA, query=lambda: AGENDA.query().options(
+    selectinload(Deadline.owner)), columns=(*AGENDA.columns[:3], Column("owner", _l("Owner")),
+                                            AGENDA.columns[3]))
 
 
 @bp.get("/followups")
@@ -59,15 +101,12 @@ def index():
 
 
 def _agenda_page(feed_url: str | None = None):
-    f = _filters()
-    zone = get_timezone()
-    stmt = agenda.agenda_query(current_user, zone=zone, **f)
-    page = keyset_page(stmt, Deadline.due_at, Deadline.id, request.args.get("after"),
-                       descending=False)
-    page.rows = agenda.items(page.rows, current_user, zone)
-    return render("followups/agenda.html", page=page, filters=f, kinds=kinds(),
-                  form=_add_form(None, None), has_token=calendar.has_token(current_user.id),
-                  feed_url=feed_url, returning=returning_soon(current_user.id, utcnow()))
+    team = request.args.get("whose") == "team" and current_user.has_role("manager")
+    listing = (TEAM_AGENDA if team else AGENDA).run()
+    listing.page.rows = agenda.items(listing.page.rows, current_user, get_timezone())
+    return render_list("followups/agenda.html", listing,
+                       form=_add_form(None, None), has_token=calendar.has_token(current_user.id),
+                       feed_url=feed_url, returning=returning_soon(current_user.id, utcnow()))
 
 
 def _add_form(subject_type: str | None, subject_id: int | None, formdata=None) -> FollowUpForm:
@@ -186,8 +225,9 @@ def _after_change(followup: FollowUp, message: str, form, status: int = 200):
             Deadline.subject_type == KIND, Deadline.subject_id == followup.id,
             Deadline.kind == KIND))
         item = agenda.items([deadline], current_user, get_timezone())[0]
-        response = render("followups/agenda.html", status=status, block="agenda_row",
-                          item=item, row_error=form.form_errors[0] if form.form_errors else "")
+        response = render("followups/agenda.html", status=status, block="row", row=item,
+                          listing=AGENDA,
+                          row_error=form.form_errors[0] if form.form_errors else "")
         if status == 200:  # the row shows "done" in place; the list is not reloaded under it
             response.headers.update(_events(message, list_changed=False))
         return response

@@ -1,6 +1,8 @@
 """/notifications: the list (keyset, newest first), mark read, mark all read, the bell."""
 
 from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -8,29 +10,51 @@ from crm.auth.scopes import get_visible_or_404, visible
 from crm.extensions import db, htmx
 from crm.notifications import services
 from crm.notifications.models import Notification
-from crm.web.pagination import keyset_page
+from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
+from crm.web.search import like_term
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 CHANGED = {"HX-Trigger": "notifications-changed"}
 
 
-def _list_query(show: str):
-    stmt = visible(Notification).options(selectinload(Notification.about_user))
-    if show == "unread":
-        stmt = stmt.where(Notification.read_at.is_(None))
-    return stmt
+def _kinds() -> dict:
+    return {"overdue": _("Overdue"), "escalated": _("Escalated"),
+            "pool_warning": _("Returning to the pool soon"),
+            "pool_return": _("Returned to the pool"), "message": _("Messages")}
+
+
+NOTIFICATIONS = ListSpec(
+    name="notification",
+    query=lambda: visible(Notification).options(selectinload(Notification.about_user)),
+    id_column=Notification.id,
+    columns=(
+        Column("what", _l("What")),
+        Column("kind", _l("Kind"), sort=(Notification.kind, False)),
+        Column("when", _l("When"), sort=(Notification.id, True)),
+        Column("actions", _l("Actions")),
+    ),
+    default_sort="when",
+    filters=(
+        Filter("show", _l("Show"), lambda: [("all", _("All")), ("unread", _("Unread"))],
+               lambda v: Notification.read_at.is_(None) if v == "unread" else None,
+               default="all"),
+        Filter("kind", _l("Kind"), _kinds, lambda v: Notification.kind == v, _l("All kinds")),
+    ),
+    # Messages carry their text; alerts are worded when shown, so a search finds messages.
+    search=lambda term: Notification.text.ilike(like_term(term), escape="\\"),
+    search_hint=_l("Message text"),
+    count=False,  # the sweep writes them by the hundred thousand: no total
+)
 
 
 @bp.get("")
 @login_required
 def index():
-    show = request.args.get("show", "all")
-    page = keyset_page(_list_query(show), Notification.id, Notification.id,
-                       request.args.get("after"), count=False)
-    page.rows = services.shown(page.rows)
-    return render("notifications/index.html", page=page, show=show,
-                  unread=services.unread_count(current_user.id))
+    listing = NOTIFICATIONS.run()
+    listing.page.rows = services.shown(listing.page.rows)
+    return render_list("notifications/index.html", listing, kinds=_kinds(),
+                       unread=services.unread_count(current_user.id))
 
 
 @bp.get("/bell")
@@ -48,7 +72,8 @@ def mark_read(notification_id: int):
     db.session.commit()
     if htmx:
         item = services.shown([note])[0]
-        return render("notifications/index.html", block="notification_row", item=item), CHANGED
+        return render("notifications/index.html", block="row", row=item, kinds=_kinds(),
+                      listing=NOTIFICATIONS), CHANGED
     return redirect(url_for("notifications.index"))
 
 

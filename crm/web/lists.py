@@ -3,7 +3,7 @@ page, the capped count, the active filters as removable chips and the sort links
 page renders it with templates/list.html (see "How to add a list page" in the README)."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import request, url_for
 from flask_babel import gettext as _
@@ -46,6 +46,12 @@ class ListSpec:
     count_text: object = None  # e.g. _l("%(n)s customers")
     trigram_sort: bool = False  # sort the few trigram matches of a long term (pagination.py)
     limit: int = 50
+    count: bool = True  # False: no total (a table that grows by the hundred thousand)
+
+    @property
+    def labels(self) -> dict:
+        """Column labels by key, for the cells' data-label (cards on a phone)."""
+        return {c.key: c.label for c in self.columns}
 
     def run(self, query: Select | None = None) -> "Listing":
         """The page for the current request's arguments; `query` replaces the spec's."""
@@ -68,7 +74,7 @@ class ListSpec:
         if self.trigram_sort:
             column = sorted_after_search(column, values["q"])
         page = keyset_page(stmt, column, self.id_column, request.args.get("after"),
-                           descending=descending, limit=self.limit)
+                           descending=descending, limit=self.limit, count=self.count)
         return Listing(self, page, values, options, descending)
 
 
@@ -86,10 +92,10 @@ class Listing:
     values: dict
     options: dict
     descending: bool
-    labels: dict = field(init=False)
 
-    def __post_init__(self):
-        self.labels = {c.key: c.label for c in self.spec.columns}
+    @property
+    def labels(self) -> dict:
+        return self.spec.labels
 
     @property
     def rows(self) -> list:

@@ -2,11 +2,17 @@
 that removes its filter, a sort link, the empty state with its text, cards at 390 px."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from crm.auth.models import User
+from crm.base import utcnow
 from crm.extensions import db
+from crm.followups import services as followups
+from crm.notifications.services import notify
 from crm.sales import services as sales
 from tests.sample_records import sample_records
 
@@ -19,6 +25,9 @@ LISTS = [
     ("/deals", "zhangwei", "deal", "样例精密"),
     ("/products", "hefang", "product", "样例产品"),
     ("/admin/users", "admin", "user", "张伟"),
+    ("/admin/teams", "admin", "team", "华东"),
+    ("/followups", "zhangwei", "agenda", "回访样例"),
+    ("/notifications", "zhangwei", "notification", "样例消息"),
 ]
 
 
@@ -27,6 +36,10 @@ def records(app, people):
     sample_records(app)
     with app.app_context():
         sales.save_lead(None, {"company_name": "公海里的公司", "source": "referral"})
+        rep = db.session.scalar(select(User).where(User.username == "zhangwei"))
+        followups.add(what="回访样例客户", owner_id=rep.id, due=utcnow() + timedelta(days=2),
+                      subject_type=None, subject_id=None, by=rep)
+        notify(rep.id, "样例消息：合同已归档")
         db.session.commit()
 
 
