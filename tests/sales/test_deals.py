@@ -46,8 +46,10 @@ def test_dragging_a_card_moves_it_updates_totals_and_offers_undo(app, login):
     event = json.loads(response.headers["HX-Trigger"])["deal-moved"]
     assert event["undoStage"] == _stage_id(app, "potential") and "撤销" == event["undoLabel"]
     undo = rep.post(event["undoUrl"], {"stage_id": event["undoStage"]}, htmx=True,
-                    headers={"HX-Target": "board"})
-    assert 'id="board"' in undo.get_data(as_text=True)
+                    headers={"HX-Target": f"deal-{deal_id}"})
+    assert f'id="deal-{deal_id}"' in undo.get_data(as_text=True)
+    placed = json.loads(undo.headers["HX-Trigger"])["deal-placed"]
+    assert placed == {"card": f"deal-{deal_id}", "stage": _stage_id(app, "potential")}
     with app.app_context():
         deal = db.session.get(Deal, deal_id)
         assert deal.stage.code == "potential"
@@ -62,14 +64,17 @@ def test_dragging_a_card_moves_it_updates_totals_and_offers_undo(app, login):
         assert all(m.lead_id == lead.id for m in moves)
 
 
-def test_the_keyboard_form_moves_without_javascript(app, login):
+def test_the_card_menu_moves_without_javascript(app, login):
     deal_id = make_deal(app)
     rep = login("zhangwei")
     response = rep.post(f"/deals/{deal_id}/move", {"stage_id": _stage_id(app, "intent")})
     assert response.status_code == 303 and response.headers["Location"].endswith("/deals/board")
     board = rep.get("/deals/board").get_data(as_text=True)
-    assert re.search(rf'id="move-{deal_id}".*?<option value="{_stage_id(app, "intent")}" '
-                     r'selected>', board, re.S)
+    intent_column = board.split('data-stage="intent"')[1].split('data-stage="signed"')[0]
+    card = intent_column.split(f'id="deal-{deal_id}"')[1].split("</article>")[0]
+    offered = re.findall(r'name="stage_id" value="(\d+)">移到(\w+)<', card)
+    assert offered == [(str(_stage_id(app, "potential")), "潜在客户"),
+                       (str(_stage_id(app, "signed")), "签约客户")]
 
 
 def test_moving_to_signed_asks_for_the_contract_and_signing_records_it(app, login):
@@ -92,7 +97,10 @@ def test_moving_to_signed_asks_for_the_contract_and_signing_records_it(app, logi
     assert "<html" not in invalid.get_data(as_text=True)  # only the dialog's content
     done = rep.post(f"/deals/{deal_id}/sign", {**form, "payment_terms": "签约付30%，验收付70%"},
                     htmx=True, headers={"HX-Target": "sign-dialog-body"})
-    assert done.headers["HX-Redirect"] == f"/deals/{deal_id}"
+    assert done.headers["HX-Retarget"] == f"#deal-{deal_id}"  # the rep stays on the board
+    signed_event = json.loads(done.headers["HX-Trigger"])["deal-signed"]
+    assert signed_event["href"] == f"/deals/{deal_id}#contract"
+    assert signed_event["linkLabel"] == "查看合同"
     with app.app_context():
         contract = db.session.scalar(select(Contract))
         assert (contract.deal_id, contract.price, contract.payment_method) == (
@@ -215,11 +223,11 @@ def test_board_and_list_run_a_fixed_number_of_queries(app, login):
     _bulk_deals(app, 990)
     large = counts()
     assert small == large
-    assert max(large) <= 8, large
+    assert max(large[:2]) <= 8 and max(large) <= 10, large  # + owners and teams to filter by
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Deal)) == 1001
     board = rep.get("/deals/board").get_data(as_text=True)
-    assert board.count('class="deal-card"') == 150  # 50 latest per column
+    assert board.count('<article class="deal-card') == 150  # 50 latest per column
     assert '/deals?stage=potential">全部 335 条，在列表中查看' in board
 
 
