@@ -22,6 +22,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from crm.auth.forms import MultiCheckboxField
 from crm.contracts.models import PAYMENT_METHODS
@@ -35,7 +36,10 @@ CENT = Decimal("0.01")
 
 
 class MoneyField(DecimalField):
-    """An amount in CNY as people type it: "¥1,234,567.50" and "1，234" are read as numbers."""
+    """An amount in CNY as people type it: "¥1,234,567.50" and "1，234" are read as numbers
+    (a text input: a number input would drop the commas and hide the selection)."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if valuelist:

@@ -45,6 +45,13 @@
     });
   }
 
+  // SortableJS leaves a style attribute on the dropped card; htmx copies the old element's
+  // attributes onto its replacement, and a copied style attribute breaks the CSP.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (target.classList && target.classList.contains("deal-card")) target.removeAttribute("style");
+  });
+
   document.addEventListener("DOMContentLoaded", function () { initBoard(document); });
   document.addEventListener("htmx:load", function (evt) { initBoard(evt.detail.elt.parentNode || document); });
 
@@ -110,8 +117,9 @@
   function showToast(text, action) {
     var box = document.getElementById("toasts");
     if (!box) return;
+    box.querySelectorAll(".board-toast").forEach(function (old) { old.remove(); });  // the latest only
     var el = document.createElement("div");
-    el.className = "toast toast-success";
+    el.className = "toast toast-success board-toast";
     el.setAttribute("role", "status");
     el.appendChild(document.createTextNode(text + " "));
     if (action) {
