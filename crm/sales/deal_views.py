@@ -341,7 +341,6 @@ def _sign_response(deal: Deal, form: SignForm, status: int = 200, *, dialog: boo
     if dialog:
         response.headers["HX-Retarget"] = "#sign-dialog-body"
         response.headers["HX-Reswap"] = "innerHTML settle:0ms"
-        response.headers["HX-Trigger-After-Swap"] = "sign-requested"
     return response
 
 
