@@ -11,7 +11,7 @@ CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint bench chromium translations clean
+.PHONY: install run test test-e2e-repeat lint bench chromium translations clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -30,6 +30,17 @@ run: install
 
 test: install chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests N times in a row (default 20) with a busy loop on one core, as on a loaded
+# CI machine; stops at the first failing run. Any PYTEST_ARGS narrow it (e.g. to one file).
+N ?= 20
+test-e2e-repeat: install chromium
+	@timeout 3600 sh -c 'while :; do :; done' & hog=$$!; trap "kill $$hog" EXIT; \
+	for i in $$(seq $(N)); do \
+	  start=$$(date +%s); \
+	  $(PY) -m pytest -q -p no:cacheprovider $${PYTEST_ARGS:-tests/e2e} || { echo "run $$i failed"; exit 1; }; \
+	  echo "run $$i of $(N) passed in $$(( $$(date +%s) - start )) s"; \
+	done
 
 # Benchmarks: BENCH_SIZE=small|medium|large (default medium) into DATABASE_URL (default a SQLite
 # file in bench/data); results in bench/results/.

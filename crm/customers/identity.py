@@ -52,3 +52,12 @@ def normalise_name(name: str | None) -> str:
 def normalise_phone(value: str | None) -> str:
     digits = "".join(c for c in unicodedata.normalize("NFKC", value or "") if c.isdigit())
     return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+
+
+def short_name(name: str) -> str:
+    """The name people say: '宁波舜宇光学科技有限公司' → '宁波舜宇光学科技'."""
+    name = (name or "").strip()
+    for suffix in COMPANY_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)].rstrip(" ,.（(")
+    return name

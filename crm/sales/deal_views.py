@@ -2,6 +2,7 @@
 the deal form and page (R-10, R-15, R-19)."""
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
@@ -10,25 +11,36 @@ from flask_babel import to_user_timezone
 from flask_login import current_user
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import MultiDict
 
 from crm.auth.access import roles_required
+from crm.auth.models import Team, User
 from crm.auth.scopes import (
     get_editable_or_404,
     get_visible_or_404,
     manages,
+    team_subtree_ids,
     visible,
     visible_filter,
 )
 from crm.base import utcnow
 from crm.contracts.models import PAYMENT_METHODS, Contract
 from crm.errors import DomainError
-from crm.extensions import db
+from crm.extensions import db, htmx
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
-from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, LoseForm, SignForm
+from crm.sales.forms import (
+    DealForm,
+    InlineAmountForm,
+    InlineDateForm,
+    LoseForm,
+    NewDealForm,
+    SignForm,
+)
 from crm.sales.lead_views import customer_choices, rep_choices
-from crm.sales.models import CHANNELS, Deal, DealLine, Lead, Product
+from crm.sales.models import CHANNELS, Deal, DealLine, DealStageTotal, Lead, Product
+from crm.settings.services import get_setting
 from crm.web import submissions
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.layout import flash_undo
@@ -40,6 +52,7 @@ bp = Blueprint("deals", __name__)
 
 BOARD_CARDS_PER_STAGE = 50  # the board shows the latest cards; the list has them all
 FORM_FIELDS = list(services.DEAL_FIELDS)
+NEW_DEAL_FIELDS = ("title", "expected_value", "close_date")
 INLINE_FORMS = {"expected_value": InlineAmountForm, "close_date": InlineDateForm}
 
 
@@ -48,31 +61,75 @@ def labels() -> dict:
     return {"channel_labels": CHANNELS, "payment_methods": PAYMENT_METHODS}
 
 
-def _newest_cards(columns) -> list[Deal]:
+def _newest_cards(columns, scope) -> list[Deal]:
     """Each column's newest cards: one index walk per stage (ix_deals_*_recent), not a rank
     over every visible deal."""
     newest = (Deal.updated_at.desc(), Deal.id.desc())
-    per_stage = [select(Deal.id).where(visible_filter(Deal), Deal.stage_id == stage.id)
+    per_stage = [select(Deal.id).where(visible_filter(Deal), Deal.stage_id == stage.id, *scope)
                  .order_by(*newest).limit(BOARD_CARDS_PER_STAGE).subquery()
                  for stage in columns]
     ids = union_all(*(select(column.c.id) for column in per_stage)).subquery()
     return list(db.session.scalars(
         select(Deal).join(ids, ids.c.id == Deal.id)
-        .options(joinedload(Deal.customer)).order_by(*newest)))
+        .options(joinedload(Deal.customer), joinedload(Deal.owner)).order_by(*newest)))
 
 
-def _totals_context() -> dict:
+def _oversees() -> bool:
+    """Managers and above see other people's cards: owner chips and owner/team filters."""
+    return current_user.has_role("manager", "director", "admin")
+
+
+def _team_choices() -> list[tuple]:
+    teams = select(Team.id, Team.name).where(Team.level != "hq").order_by(Team.name)
+    if not current_user.has_role("director", "admin"):
+        teams = teams.where(Team.id.in_(team_subtree_ids(current_user.team_id)))
+    return [tuple(row) for row in db.session.execute(teams)]
+
+
+def _board_args() -> MultiDict:
+    """The board's query: the request's, or for a change made on the board (an htmx POST)
+    the query of the board it was made on, so the totals it refreshes keep the filters."""
+    if request.method == "GET":
+        return request.args
+    return MultiDict(parse_qsl(urlsplit(request.headers.get("HX-Current-URL", "")).query))
+
+
+def _board_filters() -> dict:
+    """The owner and team filters of an overseer, each kept only when it is one they may
+    choose (the scopes still decide what is visible)."""
+    if not _oversees():
+        return {}
+    owners, teams, args = rep_choices(), _team_choices(), _board_args()
+    owner, team = args.get("owner", type=int), args.get("team", type=int)
+    return {"owner": owner if owner in dict(owners) else None, "owners": owners,
+            "team": team if team in dict(teams) else None, "teams": teams}
+
+
+def _owner_scope(owner_column, filters: dict) -> list:
+    scope = []
+    if filters.get("owner"):
+        scope.append(owner_column == filters["owner"])
+    if filters.get("team"):
+        scope.append(owner_column.in_(select(User.id).where(
+            User.team_id.in_(team_subtree_ids(filters["team"])))))
+    return scope
+
+
+def _totals_context(filters: dict | None = None) -> dict:
     """The columns and their totals: what a change of one card refreshes out of band."""
-    return {"columns": funnel.board_stages(), "totals": services.stage_totals(),
-            "can_move": current_user.has_role(*SELLER_ROLES)}
+    filters = _board_filters() if filters is None else filters
+    scope = _owner_scope(DealStageTotal.owner_id, filters)
+    return {"columns": funnel.board_stages(), "totals": services.stage_totals(*scope),
+            "can_move": current_user.has_role(*SELLER_ROLES), "show_owner": _oversees()}
 
 
 def _board_context() -> dict:
-    context = _totals_context()
+    filters = _board_filters()
+    context = _totals_context(filters)
     by_stage: dict[int, list[Deal]] = {s.id: [] for s in context["columns"]}
-    for deal in _newest_cards(context["columns"]):
+    for deal in _newest_cards(context["columns"], _owner_scope(Deal.owner_id, filters)):
         by_stage[deal.stage_id].append(deal)
-    return context | {"cards": by_stage}
+    return context | {"cards": by_stage, "filters": filters}
 
 
 @bp.get("/deals/board")
@@ -114,21 +171,30 @@ def index():
     return render_list("deals/index.html", DEALS.run())
 
 
-def _deal_form(deal: Deal | None) -> DealForm:
-    form = DealForm(obj=deal)
+def _product_choices() -> list[tuple]:
+    products = db.session.scalars(select(Product).where(Product.active).order_by(
+        Product.search_key))
+    return [("", "—")] + [(p.id, f"{p.name} · ¥{p.price:,.2f}") for p in products]
+
+
+def _deal_form(deal: Deal | None, form_class=DealForm):
+    form = form_class(obj=deal)
     form.customer_id.choices = customer_choices(deal.customer_id if deal else None)
     form.owner_id.choices = rep_choices()
     if deal and deal.owner_id not in dict(form.owner_id.choices):
         form.owner_id.choices.append((deal.owner_id, deal.owner.name))
-    products = db.session.scalars(select(Product).where(Product.active).order_by(
-        Product.search_key))
-    product_choices = [("", "—")] + [(p.id, f"{p.name} · ¥{p.price:,.2f}") for p in products]
+    product_choices = _product_choices()
     for line in form.lines:
         line.product_id.choices = product_choices
     if deal is None and request.method == "GET":
         form.owner_id.data = current_user.id
         form.customer_id.data = request.args.get("customer", type=int)
     return form
+
+
+def _first_invalid(form, default: str) -> str:
+    """The field to focus: the first one in error, else `default`."""
+    return next((name for name, field in form._fields.items() if field.errors), default)
 
 
 def _lines(form: DealForm) -> list[dict]:
@@ -144,25 +210,77 @@ def _lines(form: DealForm) -> list[dict]:
             for line in chosen if line.product_id.data in prices]
 
 
+def _save(form, deal: Deal | None) -> Deal | None:
+    fields = [name for name in FORM_FIELDS if name in form]
+    try:
+        return services.save_deal(deal, {k: form[k].data for k in fields}, _lines(form))
+    except DomainError as error:
+        form.add_error(error.field, error.message)
+        return None
+
+
+def _in_dialog() -> bool:
+    return htmx.target == "deal-dialog-body"
+
+
+def _new_deal_response(form, status: int, *, lead=None):
+    """The short form that starts a deal: in the dialog over the page the user came from
+    (htmx), or as a page of its own."""
+    return render("deals/new.html", status=status, form=form, lead=lead,
+                  focus=_first_invalid(form, "title"),
+                  block="deal_dialog_body" if _in_dialog() else None)
+
+
+def _on_board() -> bool:
+    return urlsplit(request.headers.get("HX-Current-URL", "")).path == url_for("deals.board")
+
+
+def _created(deal: Deal):
+    """After the dialog on the board: the new card at the top of its column, a toast with a
+    link to it; from elsewhere (or without JavaScript): the deal's page."""
+    target = url_for("deals.show", deal_id=deal.id)
+    if _in_dialog() and _on_board():
+        response = render("deals/board.html", block="card_moved", deal=deal, **_totals_context())
+        response.headers.update({
+            "HX-Retarget": f'.board-cards[data-stage-id="{deal.stage_id}"]',
+            "HX-Reswap": "afterbegin settle:0ms", "HX-Trigger": json.dumps(_done_event(
+                "deal-created", _("Deal %(title)s created.", title=deal.title), target,
+                _("Open")))})
+        return response
+    flash(_("Deal created."), "success")
+    if _in_dialog():
+        return make_response("", 204, {"HX-Redirect": target})
+    return redirect(target, 303)
+
+
+def _done_event(name: str, text: str, href: str, link_label: str) -> dict:
+    """A server event the board shows as a toast with a link (and that closes its dialog)."""
+    return {name: {"text": text, "href": href, "linkLabel": link_label}}
+
+
 @bp.route("/deals/new", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def new():
-    return _deal_page(None)
+    form = _deal_form(None, NewDealForm)
+    if form.validate_on_submit():
+        if earlier := submissions.claim(form):
+            return _leave_for(earlier)
+        if deal := _save(form, None):
+            submissions.fulfil(form, url_for("deals.show", deal_id=deal.id))
+            db.session.commit()
+            return _created(deal)
+    return _new_deal_response(form, 422 if form.is_submitted() else 200)
 
 
 @bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def edit(deal_id: int):
-    return _deal_page(get_editable_or_404(Deal, deal_id))
-
-
-def _deal_page(deal: Deal | None):
+    deal = get_editable_or_404(Deal, deal_id)
     form = _deal_form(deal)
     result = submit_edit(form, deal, FORM_FIELDS, lambda: services.save_deal(
         deal, {k: form[k].data for k in FORM_FIELDS}, _lines(form)))
     if result.done:
-        message = _("Changes saved.") if deal else _("Deal created.")
-        return saved_redirect(message, url_for("deals.show", deal_id=result.saved.id))
+        return saved_redirect(_("Changes saved."), url_for("deals.show", deal_id=deal.id))
     return result.render("deals/form.html", form=form, deal=deal)
 
 
@@ -181,24 +299,44 @@ def show(deal_id: int):
                   lost_reasons=funnel.lost_reasons(), loss_form=_lose_form())
 
 
-@bp.post("/leads/<int:lead_id>/deal")
+def _lead_deal_form(lead) -> NewDealForm:
+    """The deal dialog of a lead: customer and owner are the lead's, the title a suggestion."""
+    form = NewDealForm(data={"title": services.suggest_title(
+        lead.company_name, to_user_timezone(utcnow()).date())} if request.method == "GET"
+        else None)
+    del form.customer_id, form.owner_id
+    for line in form.lines:
+        line.product_id.choices = _product_choices()
+    return form
+
+
+@bp.route("/leads/<int:lead_id>/deal", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def convert(lead_id: int):
     lead = get_editable_or_404(Lead, lead_id)
-    try:
-        deal = services.convert_lead(lead)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("leads.show", lead_id=lead.id), 303)
-    db.session.commit()
-    flash(_("Deal created from the lead."), "success")
-    return redirect(url_for("deals.show", deal_id=deal.id), 303)
+    form = _lead_deal_form(lead)
+    if form.validate_on_submit():
+        if earlier := submissions.claim(form):
+            return _leave_for(earlier)
+        try:
+            deal = services.convert_lead(lead, {k: form[k].data for k in NEW_DEAL_FIELDS},
+                                         _lines(form))
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            submissions.fulfil(form, url_for("deals.show", deal_id=deal.id))
+            db.session.commit()
+            return _created(deal)
+    return _new_deal_response(form, 422 if form.is_submitted() else 200, lead=lead)
 
 
 def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
-    """The signing form: what was posted, or (`blank`, or on GET) the deal's defaults."""
+    """The signing form: what was posted, or (`blank`, or on GET) the deal's defaults and
+    the terms templates of the settings, to be edited."""
     today = to_user_timezone(utcnow()).date()  # the user's day, not the server's
-    defaults = {"price": deal.lines_total or deal.expected_value, "signed_at": today}
+    defaults = {"price": deal.lines_total or deal.expected_value, "signed_at": today,
+                "payment_terms": str(get_setting("payment_terms_template")),
+                "breach_liability": str(get_setting("breach_liability_template"))}
     if blank:
         return SignForm(formdata=None, data=defaults)
     form = SignForm()
@@ -209,83 +347,93 @@ def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
 
 def _sign_response(deal: Deal, form: SignForm, status: int = 200, *, dialog: bool = False):
     response = render("deals/sign.html", status=status, deal=deal, form=form,
+                      focus=_first_invalid(form, "price"),
                       block="sign_dialog_body" if dialog else None)
     if dialog:
         response.headers["HX-Retarget"] = "#sign-dialog-body"
-        response.headers["HX-Reswap"] = "innerHTML"
-        response.headers["HX-Trigger-After-Swap"] = "sign-requested"
+        response.headers["HX-Reswap"] = "innerHTML settle:0ms"
     return response
 
 
 @bp.post("/deals/<int:deal_id>/move")
 @roles_required(*SELLER_ROLES)
 def move(deal_id: int):
+    """A drag, a keyboard move, the card's menu or an Undo: the moved card and the column
+    totals (htmx), or back to the board. Into the signed stage only through the signing
+    form (R-15)."""
     deal = get_editable_or_404(Deal, deal_id)
     stage = next((s for s in funnel.stages() if s.id == request.form.get("stage_id", type=int)),
                  None)
     if stage is None:
         abort(422)
-    if stage.is_won:  # signing needs the contract terms first (R-15)
-        if request.headers.get("HX-Request"):
+    if stage.is_won and not deal.stage.is_won:
+        if htmx:
             return _sign_response(deal, _sign_form(deal, blank=True), dialog=True)
         return redirect(url_for("deals.sign", deal_id=deal.id), 303)
     try:
         previous = services.move_deal(deal, stage, request.form.get("lost_reason_id", type=int))
     except DomainError as error:
+        if htmx:  # the card goes back where it was, with the reason
+            return _card_response(deal, {"toast": {"text": error.message, "kind": "error"}})
         flash(error.message, "error")
         return redirect(url_for("deals.board"), 303)
     db.session.commit()
     if stage.is_lost:
         flash(_("Deal marked as lost."), "success")
         return redirect(url_for("deals.show", deal_id=deal.id), 303)
-    if not request.headers.get("HX-Request"):
+    if not htmx:
         return redirect(url_for("deals.board"), 303)
-    block = _move_block()
-    context = _board_context() if block == "board" else _totals_context()
-    response = render("deals/board.html", block=block, deal=deal, **context)
-    if previous is not None:
-        response.headers["HX-Trigger"] = _moved_event(deal, stage, previous)
+    return _card_response(deal, _moved_event(deal, stage, previous) if previous else None)
+
+
+def _card_response(deal: Deal, event: dict | None):
+    """The card, focused, and every column total out of band; the card goes back to its
+    column wherever the browser had put it."""
+    response = render("deals/board.html", block="card_moved", deal=deal, **_totals_context())
+    response.headers["HX-Trigger"] = json.dumps(
+        {"deal-placed": {"card": f"deal-{deal.id}", "stage": deal.stage_id}, **(event or {})})
     return response
 
 
-def _move_block() -> str:
-    """A drag swaps the card and the totals; the keyboard form and Undo redraw the board."""
-    return "board" if request.headers.get("HX-Target") == "board" else "card_moved"
-
-
-def _moved_event(deal: Deal, stage, previous: int) -> str:
-    return json.dumps({"deal-moved": {
+def _moved_event(deal: Deal, stage, previous: int) -> dict:
+    return {"deal-moved": {
         "text": _("%(title)s moved to %(stage)s.", title=deal.title, stage=stage.label),
         "undoUrl": url_for("deals.move", deal_id=deal.id), "undoStage": previous,
-        "undoLabel": _("Undo")}})
+        "card": f"deal-{deal.id}", "undoLabel": _("Undo")}}
 
 
 @bp.route("/deals/<int:deal_id>/sign", methods=["GET", "POST"])
 @roles_required(*SELLER_ROLES)
 def sign(deal_id: int):
+    """The one way into the signed stage: the contract's terms, then the deal moves (R-15).
+    From the board's dialog the rep stays on the board with the card in its new column."""
     deal = get_editable_or_404(Deal, deal_id)
     form = _sign_form(deal)
-    dialog = request.headers.get("HX-Target") == "sign-dialog-body"
+    dialog = htmx.target == "sign-dialog-body"
     if form.validate_on_submit():
-        target = url_for("deals.show", deal_id=deal.id)
+        target = url_for("deals.show", deal_id=deal.id, _anchor="contract")
         if earlier := submissions.claim(form):
-            return _after_signing(earlier)
+            return _leave_for(earlier)
         try:
-            services.sign_deal(deal, price=form.price.data,
-                               payment_method=form.payment_method.data,
-                               payment_terms=form.payment_terms.data,
-                               breach_liability=form.breach_liability.data,
-                               signed_at=form.signed_at.data)
+            services.sign_deal(
+                deal, price=form.price.data, payment_method=form.payment_method.data,
+                payment_terms=form.payment_terms.data,
+                breach_liability=form.breach_liability.data, signed_at=form.signed_at.data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             submissions.fulfil(form, target)
             db.session.commit()
-            flash(_("Contract signed for %(title)s.", title=deal.title), "success")
-            return _after_signing(target)
-    status = 422 if form.is_submitted() else 200
-    return render("deals/sign.html", status=status, deal=deal, form=form,
-                  block="sign_dialog_body" if dialog else None)
+            text = _("Contract signed for %(title)s.", title=deal.title)
+            if dialog:
+                response = _card_response(deal, _done_event(
+                    "deal-signed", text, target, _("View the contract")))
+                response.headers.update({"HX-Retarget": f"#deal-{deal.id}",
+                                         "HX-Reswap": "outerHTML settle:0ms"})
+                return response
+            flash(text, "success")
+            return redirect(target, 303)
+    return _sign_response(deal, form, 422 if form.is_submitted() else 200, dialog=dialog)
 
 
 def _lose_form() -> LoseForm:
@@ -345,8 +493,9 @@ def reopen(deal_id: int):
     return redirect(url_for("deals.show", deal_id=deal.id), 303)
 
 
-def _after_signing(target: str):
-    if request.headers.get("HX-Request"):  # leave the dialog for the deal's page
+def _leave_for(target: str):
+    """Where a repeated submission goes: the first one's result, out of any dialog."""
+    if htmx:
         return make_response("", 204, {"HX-Redirect": target})
     return redirect(target, 303)
 
@@ -354,18 +503,25 @@ def _after_signing(target: str):
 def _inline_form(field: str, deal: Deal):
     if field not in INLINE_FORMS:
         abort(404)
-    form = INLINE_FORMS[field](data={"value": getattr(deal, field), "version": deal.version}
+    return INLINE_FORMS[field](data={"value": getattr(deal, field), "version": deal.version}
                                if request.method == "GET" else None)
-    return form
+
+
+def _fragment(name: str) -> str | None:
+    """Inline edits answer a fragment to htmx, a whole page otherwise (a keypress that beat
+    htmx to a fresh editor posts the form natively: it must not land on a bare fragment)."""
+    return name if htmx and not htmx.boosted else None
 
 
 @bp.get("/deals/<int:deal_id>/value/<field>")
 @roles_required(*DEAL_READER_ROLES)
 def value(deal_id: int, field: str):
+    """The amount or date as shown on the card (after Esc: focused again)."""
     deal = get_visible_or_404(Deal, deal_id)
     if field not in INLINE_FORMS:
         abort(404)
-    return render("deals/_inline.html", block="display", deal=deal, field=field,
+    return render("deals/_inline.html", block=_fragment("display"), deal=deal, field=field,
+                  focus=True,
                   can_move=manages(current_user, deal.owner_id))
 
 
@@ -382,11 +538,13 @@ def edit_value(deal_id: int, field: str):
         else:
             services.set_inline(deal, field, form.value.data)
             db.session.commit()
+            if not _fragment("display"):
+                return redirect(url_for("deals.board"), 303)
             response = render("deals/_inline.html", block="display", deal=deal, field=field,
-                              oob_totals=True, **_totals_context())
+                              oob_totals=True, focus=True, **_totals_context())
             response.headers["HX-Trigger"] = "deal-changed"
             return response
     elif form.is_submitted():
         status = 422
-    return render("deals/_inline.html", block="editor", status=status, deal=deal, field=field,
-                  form=form, current=current)
+    return render("deals/_inline.html", block=_fragment("editor"), status=status, deal=deal,
+                  field=field, form=form, current=current)

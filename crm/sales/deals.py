@@ -4,6 +4,7 @@ and turning a lead into a deal. No commits here."""
 from datetime import date
 from decimal import Decimal
 
+from flask import has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from crm.auth.scopes import visible_filter
 from crm.base import utcnow
 from crm.contracts.models import Contract
 from crm.customers import services as customers
-from crm.customers.identity import normalise_name
+from crm.customers.identity import normalise_name, short_name
 from crm.customers.models import Customer
 from crm.errors import DomainError
 from crm.extensions import db
@@ -25,9 +26,12 @@ DEAL_FIELDS = ("title", "customer_id", "owner_id", "expected_value", "close_date
 INLINE_FIELDS = ("expected_value", "close_date")
 
 
-def save_deal(deal: Deal | None, values: dict, lines: list[dict] | None = None) -> Deal:
-    is_new = deal is None
+def save_deal(deal: Deal | None, values: dict, lines: list[dict] | None = None, *,
+              record_start: bool = True) -> Deal:
+    """Create (deal None, or a new Deal not yet added) or edit a deal. A new deal's first stage
+    is recorded unless it continues its lead's history (`record_start=False`)."""
     deal = deal or Deal(stage_id=funnel.stage("potential").id)
+    is_new = deal.id is None
     for key in DEAL_FIELDS:
         if key in values:
             value = values[key]
@@ -46,18 +50,21 @@ def save_deal(deal: Deal | None, values: dict, lines: list[dict] | None = None) 
     deal.refresh_keys(customer_name or "")
     db.session.add(deal)
     db.session.flush()
-    if is_new:
+    if is_new and record_start:
         record_stage_change(deal_id=deal.id, from_stage_id=None, to_stage_id=deal.stage_id)
     return deal
 
 
 def move_deal(deal: Deal, stage: FunnelStage, lost_reason_id: int | None = None) -> int | None:
     """Move a deal (and the lead it came from) to an open or lost stage; returns the stage it
-    left, or None when nothing moved. Winning goes through `sign_deal`."""
+    left, or None when nothing moved. Winning goes through `sign_deal`; a signed deal keeps
+    its contract and stays signed."""
     if stage.id == deal.stage_id:
         return None
     if stage.is_won:
         raise DomainError(_("A deal is signed with the signing form."), "stage_id")
+    if deal.stage.is_won:
+        raise DomainError(_("A signed deal stays signed: its contract is on record."), "stage_id")
     if stage.is_lost and not funnel.is_lost_reason(lost_reason_id):
         raise DomainError(_("Choose why the deal was lost."), "lost_reason_id")
     return _set_stage(deal, stage, lost_reason_id if stage.is_lost else None)
@@ -98,18 +105,37 @@ def set_inline(deal: Deal, field: str, value) -> None:
     db.session.flush()
 
 
-def convert_lead(lead: Lead) -> Deal:
-    """Turn a lead into a deal (once) at the lead's stage (moves from then on are recorded for
-    both), linked to the lead's customer: the one
-    already linked, else the owner's customer of the same normalised name, else a new one."""
+def suggest_title(company_name: str, today: date) -> str:
+    """A deal's title says more than the customer's name (the card shows that already);
+    outside a request (seeds, scripts) without words to translate."""
+    company, month = short_name(company_name), today.strftime("%Y-%m")
+    if not has_request_context():
+        return f"{company} · {month}"
+    return _("%(company)s deal %(month)s", company=company, month=month)
+
+
+def convert_lead(lead: Lead, values: dict | None = None, lines: list[dict] | None = None,
+                 today: date | None = None) -> Deal:
+    """Turn a lead into a deal linked to the lead's customer: the one already linked, else the
+    owner's customer of the same normalised name, else a new one. The deal starts at the
+    lead's stage while that is open, else at the first stage: it is signed only through the
+    signing form (R-15) and moves from then on are recorded for both."""
     if lead.owner_id is None:
         raise DomainError(_("Claim the lead before making a deal of it."))
-    if made := db.session.scalar(select(Deal).where(Deal.lead_id == lead.id)
-                                 .order_by(Deal.id).limit(1)):
-        return made  # a repeated submit: the deal made the first time
-    # Writing the lead (versioned) makes a simultaneous twin fail its version check (409).
-    lead.last_followup_at = utcnow()
-    customer_id = lead.customer_id or db.session.scalar(
+    lead.customer_id = lead.customer_id or _lead_customer(lead)
+    start = lead.stage if lead.stage.is_open else funnel.stage("potential")
+    values = {"title": suggest_title(lead.company_name, today or date.today()),
+              "customer_id": lead.customer_id, "owner_id": lead.owner_id,
+              "channel": "dealer" if lead.source == "dealer" else "direct", **(values or {})}
+    deal = Deal(lead_id=lead.id, stage_id=start.id)
+    if start.id != lead.stage_id:  # a closed lead reopens with its new deal
+        record_stage_change(lead_id=lead.id, from_stage_id=lead.stage_id, to_stage_id=start.id)
+        lead.stage_id, lead.lost_reason_id = start.id, None
+    return save_deal(deal, values, lines, record_start=False)
+
+
+def _lead_customer(lead: Lead) -> int:
+    customer_id = db.session.scalar(
         select(Customer.id).where(Customer.owner_id == lead.owner_id,
                                   Customer.normalised_name == normalise_name(lead.company_name))
         .order_by(Customer.id).limit(1))
@@ -120,14 +146,7 @@ def convert_lead(lead: Lead) -> Deal:
         if lead.contact_name:
             customers.save_contact(None, customer_id, {"name": lead.contact_name,
                                                        "mobile": lead.contact_phone})
-    lead.customer_id = customer_id
-    deal = Deal(title=lead.company_name, customer_id=customer_id, lead_id=lead.id,
-                owner_id=lead.owner_id, stage_id=lead.stage_id,
-                channel="dealer" if lead.source == "dealer" else "direct")
-    deal.refresh_keys(lead.company_name)
-    db.session.add(deal)
-    db.session.flush()  # no stage change: the deal continues the lead's history
-    return deal
+    return customer_id
 
 
 def deal_history(deal: Deal) -> list[StageChange]:
@@ -138,11 +157,12 @@ def deal_history(deal: Deal) -> list[StageChange]:
     return list(db.session.scalars(select(StageChange).where(clause).order_by(StageChange.id)))
 
 
-def stage_totals() -> dict[int, tuple[int, Decimal]]:
-    """Per stage: number and expected value of the deals the user may see, summed over the
-    per-owner totals the database keeps (one grouped query over owners × stages)."""
+def stage_totals(*scope) -> dict[int, tuple[int, Decimal]]:
+    """Per stage: number and expected value of the deals the user may see (narrowed by
+    `scope`, conditions on the owner), summed over the per-owner totals the database keeps
+    (one grouped query over owners × stages)."""
     rows = db.session.execute(
         select(DealStageTotal.stage_id, func.sum(DealStageTotal.deals),
                func.coalesce(func.sum(DealStageTotal.amount), 0))
-        .where(visible_filter(DealStageTotal)).group_by(DealStageTotal.stage_id))
+        .where(visible_filter(DealStageTotal), *scope).group_by(DealStageTotal.stage_id))
     return {stage_id: (int(n), Decimal(total)) for stage_id, n, total in rows}

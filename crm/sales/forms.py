@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -13,15 +14,56 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import Form as WtfForm
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import TextInput
 
 from crm.auth.forms import MultiCheckboxField
 from crm.contracts.models import PAYMENT_METHODS
 from crm.customers.models import GRADES
 from crm.sales.models import CHANNELS, LEAD_SOURCES, PRODUCT_KINDS
+from crm.settings.services import get_setting
+from crm.web.formatting import money
 from crm.web.forms import MONEY_MAX, Form
 
 QUANTITY_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
+
+
+
+class MoneyField(DecimalField):
+    """An amount in CNY as people type it: "¥1,234,567.50" and "1，234" are read as numbers
+    (a text input: a number input would drop the commas and hide the selection)."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].replace(",", "").replace("，", "").replace("¥", "")
+                         .replace("￥", "").strip()]
+        super().process_formdata(valuelist)
+
+
+def plausible_amount(form, field) -> None:
+    """Refuse what nobody means (R-15): not a number, negative, more than two decimals, or
+    above the ceiling in settings (a slip such as 150000135280 for 150000)."""
+    value = field.data
+    if value is None:
+        return
+    if not value.is_finite():
+        raise ValidationError(_("Enter an amount in yuan, e.g. 150000."))
+    if value < 0:
+        raise ValidationError(_("Must not be negative."))
+    ceiling = get_setting("deal_amount_ceiling")
+    if value > ceiling:
+        raise ValidationError(_("At most %(ceiling)s: check the amount.", ceiling=money(ceiling)))
+    if value.normalize().as_tuple().exponent < -2:
+        raise ValidationError(_("At most two decimals (fen)."))
 
 
 def optional_int(value):
@@ -64,21 +106,27 @@ class LineForm(WtfForm):
     quantity = DecimalField(_l("Quantity"), places=2, validators=[
         Optional(), NumberRange(min=0, message=_l("Must not be negative.")),
         NumberRange(max=QUANTITY_MAX, message=_l("Must be at most %(max)s."))])
-    unit_price = DecimalField(_l("Unit price"), places=2, validators=[
-        Optional(), NumberRange(min=0, message=_l("Must not be negative.")),
+    unit_price = MoneyField(_l("Unit price"), places=2, validators=[
+        Optional(), plausible_amount,
         NumberRange(max=MONEY_MAX, message=_l("Must be at most %(max)s."))])
     discount_percent = DecimalField(_l("Discount, percent"), places=2, validators=[
         Optional(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
 
 
-class DealForm(Form):
+class NewDealForm(Form):
+    """The short dialog that starts a deal: what it is, for whom, how much, by when."""
+
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     customer_id = SelectField(_l("Customer"), coerce=optional_int, validators=[DataRequired()])
     owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
-    expected_value = DecimalField(_l("Expected value (CNY)"), places=2, validators=[
-        Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
+    expected_value = MoneyField(_l("Expected value (CNY)"), places=2,
+                                validators=[Optional(), plausible_amount])
     close_date = DateField(_l("Expected close date"), format="%Y-%m-%d",
                            validators=[Optional()])
+    lines = FieldList(FormField(LineForm), min_entries=2)
+
+
+class DealForm(NewDealForm):
     channel = SelectField(_l("Sales channel"), choices=list(CHANNELS.items()))
     solution_spec = TextAreaField(_l("Product specification"), validators=[Optional()])
     delivery_cycle = StringField(_l("Delivery cycle"), validators=[Optional(), Length(max=100)])
@@ -88,8 +136,8 @@ class DealForm(Form):
 
 
 class SignForm(Form):
-    price = DecimalField(_l("Contract price (CNY)"), places=2, validators=[
-        InputRequired(), NumberRange(min=0, message=_l("Must not be negative."))])
+    price = MoneyField(_l("Contract price (CNY)"), places=2,
+                       validators=[InputRequired(), plausible_amount])
     payment_method = SelectField(_l("Payment method"), choices=list(PAYMENT_METHODS.items()))
     payment_terms = TextAreaField(_l("Payment terms"), validators=[DataRequired()])
     breach_liability = TextAreaField(_l("Liability for breach"), validators=[DataRequired()])
@@ -97,8 +145,8 @@ class SignForm(Form):
 
 
 class InlineAmountForm(Form):
-    value = DecimalField(_l("Expected value (CNY)"), places=2, validators=[
-        InputRequired(), NumberRange(min=0, message=_l("Must not be negative."))])
+    value = MoneyField(_l("Expected value (CNY)"), places=2,
+                       validators=[InputRequired(), plausible_amount])
     version = HiddenField()
 
 

@@ -171,7 +171,8 @@ def edit(lead_id: int):
 
 def _stage_form(lead: Lead) -> StageForm:
     form = StageForm(data={"stage_id": lead.stage_id, "lost_reason_id": lead.lost_reason_id})
-    form.stage_id.choices = [(s.id, s.label) for s in funnel.stages()]
+    form.stage_id.choices = [(s.id, s.label) for s in funnel.stages()
+                             if not s.is_won or s.id == lead.stage_id]
     form.lost_reason_id.choices = [("", "—")] + [(r.id, r.label) for r in funnel.lost_reasons()]
     return form
 

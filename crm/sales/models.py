@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.audit.models import BigId
 from crm.auth.models import User
 from crm.base import Audited, Timestamped, UTCDateTime, Versioned, index_when_set, utcnow
+from crm.customers.identity import short_name
 from crm.customers.models import SOURCES, Customer
 from crm.extensions import db
 from crm.web.search import search_key_of
@@ -195,6 +196,11 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
     @property
     def lines_total(self) -> Decimal:
         return sum((line.total for line in self.lines), Decimal("0"))
+
+    @property
+    def title_names_customer(self) -> bool:
+        """The title already says whose deal it is (the card then skips the customer line)."""
+        return short_name(self.customer.name) in self.title
 
 
 class LeadSearchKey(db.Model):

@@ -82,8 +82,12 @@ def next_rep_in_turn(team_id: int | None) -> int | None:
 
 
 def move_lead(lead: Lead, stage: FunnelStage, lost_reason_id: int | None = None) -> None:
+    """Move a lead to an open or lost stage. It is signed by signing its deal's contract
+    (R-15), never here."""
     if stage.id == lead.stage_id:
         return
+    if stage.is_won:
+        raise DomainError(_("A lead is signed by signing the contract of its deal."), "stage_id")
     if stage.is_lost and not funnel.is_lost_reason(lost_reason_id):
         raise DomainError(_("Choose why the lead was lost."), "lost_reason_id")
     record_stage_change(lead_id=lead.id, from_stage_id=lead.stage_id, to_stage_id=stage.id,

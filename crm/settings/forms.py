@@ -1,8 +1,8 @@
 """The settings form is built from the registry: one typed, bounded field per setting."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, DecimalField, IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from crm.settings.registry import DEFINITIONS, SettingDef
 from crm.web.forms import Form
@@ -17,6 +17,8 @@ def _bounds_message(d: SettingDef):
 def _field(d: SettingDef):
     if d.kind is bool:
         return BooleanField(d.label)
+    if d.kind is str:
+        return TextAreaField(d.label, validators=[InputRequired(), Length(max=d.maximum)])
     validators = [InputRequired(), NumberRange(d.minimum, d.maximum, _bounds_message(d))]
     if d.kind is int:
         return IntegerField(d.label, validators=validators)

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.base import Audited, Timestamped
@@ -15,4 +15,4 @@ class Setting(Audited, Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
-    value: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 @dataclass(frozen=True)
 class SettingDef:
     key: str
-    kind: type  # int | Decimal | bool
-    default: int | Decimal | bool
+    kind: type  # int | Decimal | bool | str (a text template)
+    default: object
     label: object
     group: object
     rule: str = ""
@@ -23,6 +23,12 @@ _DAYS, _HOURS, _MINUTES = _l("days"), _l("hours"), _l("minutes")
 _G_ACCESS, _G_SALES, _G_MONEY = _l("Login and security"), _l("Sales funnel"), _l("Receivables")
 _G_SERVICE, _G_CAMPAIGN, _G_CHANNEL = _l("Customer service"), _l("Campaigns"), _l("Channel")
 _G_ALERTS = _l("Alerts")
+TEMPLATE_MAX = 1000  # characters of a text template
+# The signing form's suggested terms: the company's own contract text, kept as entered.
+PAYMENT_TERMS = ("签约后付合同总价的30%，发货前付60%，验收合格后付10%；"
+                 "各期款项于收到发票后15日内支付。")
+BREACH_LIABILITY = ("逾期付款的，每日按应付未付金额的万分之五支付违约金；"
+                    "逾期交货的，每日按合同总价的万分之五支付违约金，累计不超过合同总价的10%。")
 
 DEFINITIONS: tuple[SettingDef, ...] = (
     SettingDef("login_max_failures", int, 5, _l("Failed logins before an account is locked"),
@@ -49,6 +55,15 @@ DEFINITIONS: tuple[SettingDef, ...] = (
     SettingDef("target_revenue_threshold", Decimal, Decimal("50000000"),
                _l("Annual revenue above which a manufacturer is a target customer (CNY)"),
                _G_SALES, "R-13"),
+    SettingDef("deal_amount_ceiling", Decimal, Decimal("1000000000"),
+               _l("Largest amount a deal or contract may have (CNY): a typing slip above it is "
+                  "refused"), _G_SALES, "R-15", minimum=1, maximum=Decimal("999999999999")),
+    SettingDef("payment_terms_template", str, PAYMENT_TERMS,
+               _l("Payment terms suggested when a contract is signed"), _G_SALES, "R-15",
+               minimum=None, maximum=TEMPLATE_MAX),
+    SettingDef("breach_liability_template", str, BREACH_LIABILITY,
+               _l("Liability for breach suggested when a contract is signed"), _G_SALES, "R-15",
+               minimum=None, maximum=TEMPLATE_MAX),
     SettingDef("delivery_exception_hours", int, 24, _l("Report a delivery exception to the "
                "customer within"), _G_SALES, "R-16", minimum=1, maximum=720, unit=_HOURS),
     SettingDef("collection_letter_days", int, 7, _l("Written collection letter within"),

@@ -46,8 +46,10 @@ def test_dragging_a_card_moves_it_updates_totals_and_offers_undo(app, login):
     event = json.loads(response.headers["HX-Trigger"])["deal-moved"]
     assert event["undoStage"] == _stage_id(app, "potential") and "撤销" == event["undoLabel"]
     undo = rep.post(event["undoUrl"], {"stage_id": event["undoStage"]}, htmx=True,
-                    headers={"HX-Target": "board"})
-    assert 'id="board"' in undo.get_data(as_text=True)
+                    headers={"HX-Target": f"deal-{deal_id}"})
+    assert f'id="deal-{deal_id}"' in undo.get_data(as_text=True)
+    placed = json.loads(undo.headers["HX-Trigger"])["deal-placed"]
+    assert placed == {"card": f"deal-{deal_id}", "stage": _stage_id(app, "potential")}
     with app.app_context():
         deal = db.session.get(Deal, deal_id)
         assert deal.stage.code == "potential"
@@ -62,14 +64,17 @@ def test_dragging_a_card_moves_it_updates_totals_and_offers_undo(app, login):
         assert all(m.lead_id == lead.id for m in moves)
 
 
-def test_the_keyboard_form_moves_without_javascript(app, login):
+def test_the_card_menu_moves_without_javascript(app, login):
     deal_id = make_deal(app)
     rep = login("zhangwei")
     response = rep.post(f"/deals/{deal_id}/move", {"stage_id": _stage_id(app, "intent")})
     assert response.status_code == 303 and response.headers["Location"].endswith("/deals/board")
     board = rep.get("/deals/board").get_data(as_text=True)
-    assert re.search(rf'id="move-{deal_id}".*?<option value="{_stage_id(app, "intent")}" '
-                     r'selected>', board, re.S)
+    intent_column = board.split('data-stage="intent"')[1].split('data-stage="signed"')[0]
+    card = intent_column.split(f'id="deal-{deal_id}"')[1].split("</article>")[0]
+    offered = re.findall(r'name="stage_id" value="(\d+)">移到(\w+)<', card)
+    assert offered == [(str(_stage_id(app, "potential")), "潜在客户"),
+                       (str(_stage_id(app, "signed")), "签约客户")]
 
 
 def test_moving_to_signed_asks_for_the_contract_and_signing_records_it(app, login):
@@ -79,7 +84,6 @@ def test_moving_to_signed_asks_for_the_contract_and_signing_records_it(app, logi
     asked = rep.post(f"/deals/{deal_id}/move", {"stage_id": signed}, htmx=True,
                      headers={"HX-Target": f"deal-{deal_id}"})
     assert asked.headers["HX-Retarget"] == "#sign-dialog-body"
-    assert asked.headers["HX-Trigger-After-Swap"] == "sign-requested"
     assert "违约责任" in asked.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Deal, deal_id).stage_id != signed
@@ -92,7 +96,10 @@ def test_moving_to_signed_asks_for_the_contract_and_signing_records_it(app, logi
     assert "<html" not in invalid.get_data(as_text=True)  # only the dialog's content
     done = rep.post(f"/deals/{deal_id}/sign", {**form, "payment_terms": "签约付30%，验收付70%"},
                     htmx=True, headers={"HX-Target": "sign-dialog-body"})
-    assert done.headers["HX-Redirect"] == f"/deals/{deal_id}"
+    assert done.headers["HX-Retarget"] == f"#deal-{deal_id}"  # the rep stays on the board
+    signed_event = json.loads(done.headers["HX-Trigger"])["deal-signed"]
+    assert signed_event["href"] == f"/deals/{deal_id}#contract"
+    assert signed_event["linkLabel"] == "查看合同"
     with app.app_context():
         contract = db.session.scalar(select(Contract))
         assert (contract.deal_id, contract.price, contract.payment_method) == (
@@ -215,11 +222,11 @@ def test_board_and_list_run_a_fixed_number_of_queries(app, login):
     _bulk_deals(app, 990)
     large = counts()
     assert small == large
-    assert max(large) <= 8, large
+    assert max(large[:2]) <= 8 and max(large) <= 10, large  # + owners and teams to filter by
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Deal)) == 1001
     board = rep.get("/deals/board").get_data(as_text=True)
-    assert board.count('class="deal-card"') == 150  # 50 latest per column
+    assert board.count('<article class="deal-card') == 150  # 50 latest per column
     assert '/deals?stage=potential">全部 335 条，在列表中查看' in board
 
 
@@ -273,3 +280,169 @@ def test_board_totals_follow_every_kind_of_write_and_each_viewers_scope(app, log
     assert _board_totals(rep)[potential] == "1 个商机 · ¥1,234.50"  # ids[0] moved on
     assert _board_totals(manager)[potential] == "1 个商机 · ¥1,234.50"  # ids[2] left the team
     assert _board_totals(director)[potential] == "2 个商机 · ¥1,234.50"
+
+
+# Issue 11, defect 1: the inline amount editor must not corrupt amounts.
+def _edit_amount(rep, deal_id, value, version="1"):
+    return rep.post(f"/deals/{deal_id}/value/expected_value/edit",
+                    {"value": value, "version": version}, htmx=True)
+
+
+def test_implausible_amounts_are_refused_beside_the_field_and_typed_ones_read(app, login):
+    deal_id = make_deal(app)
+    rep, admin = login("zhangwei"), login("admin")
+    editor = rep.get(f"/deals/{deal_id}/value/expected_value/edit", htmx=True).get_data(
+        as_text=True)
+    assert 'type="text"' in editor and "<kbd>Enter</kbd> 保存" in editor
+    for typed, message in (("-1", "不能为负数"), ("150000.125", "最多两位小数"),
+                           ("150000135280", "不能超过 ¥1,000,000,000.00"),
+                           ("NaN", "请输入以元为单位的金额"), ("12万", "")):
+        refused = _edit_amount(rep, deal_id, typed)
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422, typed
+        assert f'id="inline-{deal_id}-expected_value-error"' in html and message in html
+        assert 'aria-invalid="true"' in html and f'value="{typed}"' in html  # typed, kept
+    assert _edit_amount(rep, deal_id, "¥150,000.50").status_code == 200
+    with app.app_context():
+        assert db.session.get(Deal, deal_id).expected_value == Decimal("150000.50")
+    settings = admin.get("/admin/settings").get_data(as_text=True)
+    assert 'name="deal_amount_ceiling"' in settings
+    form = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', settings))
+    form.update(dict(re.findall(r'name="(\w+)"[^>]*>([^<]*)</textarea>', settings)))
+    form["deal_amount_ceiling"] = "100000"
+    assert admin.post("/admin/settings", form).status_code == 303
+    over = _edit_amount(rep, deal_id, "150000", version="2")
+    assert over.status_code == 422 and "不能超过 ¥100,000.00" in over.get_data(as_text=True)
+
+
+def test_an_inline_edit_posted_without_htmx_lands_on_the_board(app, login):
+    """Issue 19: a key that beats htmx to a fresh editor posts it natively; the answer must be
+    a page, never the bare fragment."""
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    saved = rep.post(f"/deals/{deal_id}/value/expected_value/edit",
+                     {"value": "360000", "version": "1"})
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("/deals/board")
+    refused = rep.post(f"/deals/{deal_id}/value/expected_value/edit",
+                       {"value": "-3", "version": "2"})
+    assert refused.status_code == 422 and "<html" in refused.get_data(as_text=True)
+
+
+# Issue 11, defect 2: signed only through the signing form, whatever the path.
+def test_every_path_into_the_signed_stage_goes_through_the_signing_form(app, login):
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    signed, intent = _stage_id(app, "signed"), _stage_id(app, "intent")
+    with app.app_context():
+        lead_id = db.session.get(Deal, deal_id).lead_id
+    lead_page = rep.get(f"/leads/{lead_id}").get_data(as_text=True)
+    stage_select = lead_page.split('name="stage_id"')[1].split("</select>")[0]
+    assert "签约客户" not in stage_select  # not offered on the lead
+    refused = rep.post(f"/leads/{lead_id}/stage", {"stage_id": signed})
+    assert refused.status_code == 422
+    no_js = rep.post(f"/deals/{deal_id}/move", {"stage_id": signed})
+    assert no_js.status_code == 303 and no_js.headers["Location"].endswith(f"/deals/{deal_id}/sign")
+    asked = rep.post(f"/deals/{deal_id}/move", {"stage_id": signed}, htmx=True,
+                     headers={"HX-Target": f"deal-{deal_id}"})
+    assert asked.headers["HX-Retarget"] == "#sign-dialog-body"
+    with app.app_context():  # a lead at 签约 (from older data): its new deal starts open
+        db.session.get(Lead, lead_id).stage_id = signed
+        db.session.commit()
+    created = rep.post(f"/leads/{lead_id}/deal", {"title": "二期改造", "expected_value": ""})
+    assert created.status_code == 303
+    with app.app_context():
+        second = db.session.scalar(select(Deal).where(Deal.title == "二期改造"))
+        assert second.stage.code == "potential"
+        assert db.session.get(Lead, lead_id).stage.code == "potential"
+        unsigned = db.session.scalar(select(func.count()).select_from(Deal).where(
+            Deal.stage_id == signed, ~Deal.id.in_(select(Contract.deal_id))))
+        assert unsigned == 0
+    _sign(rep, deal_id)
+    back = rep.post(f"/deals/{deal_id}/move", {"stage_id": intent}, htmx=True,
+                    headers={"HX-Target": f"deal-{deal_id}"})
+    event = json.loads(back.headers["HX-Trigger"])
+    assert event["deal-placed"]["stage"] == signed and "已签约的商机" in event["toast"]["text"]
+    with app.app_context():
+        assert db.session.get(Deal, deal_id).stage_id == signed
+
+
+def _sign(rep, deal_id, **values):
+    form = {"price": "1280000", "payment_method": "installments",
+            "payment_terms": "签约付30%，验收付70%", "breach_liability": "按日万分之五",
+            "signed_at": "2026-11-23", **values}
+    return rep.post(f"/deals/{deal_id}/sign", form, htmx=True,
+                    headers={"HX-Target": "sign-dialog-body"})
+
+
+# Issue 11, defect 9: the signing dialog.
+def test_the_signing_dialog_suggests_the_terms_and_focuses_the_first_field_in_error(app, login):
+    deal_id = make_deal(app)
+    rep = login("zhangwei")
+    asked = rep.post(f"/deals/{deal_id}/move", {"stage_id": _stage_id(app, "signed")},
+                     htmx=True, headers={"HX-Target": f"deal-{deal_id}"}).get_data(as_text=True)
+    assert "签约后付合同总价的30%" in asked and "逾期付款的，每日按应付未付金额的万分之五" in asked
+    assert re.search(r'<input[^>]*autofocus[^>]*id="price"|id="price"[^>]*autofocus', asked)
+    invalid = _sign(rep, deal_id, price="-1", breach_liability="").get_data(as_text=True)
+    assert re.search(r'id="price"[^>]*autofocus|autofocus[^>]*id="price"', invalid)
+    assert not re.search(r'id="breach_liability"[^>]*autofocus', invalid)
+    later = _sign(rep, deal_id, breach_liability="").get_data(as_text=True)
+    assert re.search(r'autofocus[^>]*id="breach_liability"|id="breach_liability"[^>]*autofocus',
+                     later)
+
+
+# Issue 11, defect 4: a deal starts in a short dialog with a title, an amount and a date.
+def test_a_deal_starts_in_a_dialog_with_a_suggested_title_amount_and_date(app, login):
+    rep = login("zhangwei")
+    with app.test_request_context():
+        lead = services.save_lead(None, {"company_name": "宁波舜宇光学科技有限公司",
+                                         "source": "trade_show"}, owner_id=_user_id("zhangwei"))
+        product = Product(name="工业网关 G200", category="硬件", price=Decimal("8800"))
+        db.session.add(product)
+        db.session.commit()
+        lead_id, product_id = lead.id, product.id
+    dialog = rep.get(f"/leads/{lead_id}/deal", htmx=True, target="deal-dialog-body")
+    html = dialog.get_data(as_text=True)
+    assert "<html" not in html and 'id="deal-dialog-title"' in html
+    title = re.search(r'id="title"[^>]*value="([^"]+)"', html).group(1)
+    assert title.startswith("宁波舜宇光学科技 ") and title.endswith(" 商机")
+    assert 'name="customer_id"' not in html  # the lead's customer
+    invalid = rep.post(f"/leads/{lead_id}/deal", {"title": title, "expected_value": "-5"},
+                       htmx=True, headers={"HX-Target": "deal-dialog-body"})
+    assert invalid.status_code == 422
+    assert re.search(r'autofocus[^>]*id="expected_value"|id="expected_value"[^>]*autofocus',
+                     invalid.get_data(as_text=True))
+    done = rep.post(f"/leads/{lead_id}/deal", {
+        "title": title, "expected_value": "", "close_date": "2026-12-31",
+        "lines-0-product_id": product_id, "lines-0-quantity": "3"},
+        htmx=True, headers={"HX-Target": "deal-dialog-body"})
+    with app.app_context():
+        deal = db.session.scalar(select(Deal))
+        assert (deal.title, deal.expected_value, str(deal.close_date)) == (
+            title, Decimal("26400.00"), "2026-12-31")
+    assert done.headers["HX-Redirect"] == f"/deals/{deal.id}"
+    with app.app_context():
+        me = _user_id("zhangwei")
+    from_board = rep.post("/deals/new", {
+        "title": "二期", "customer_id": deal.customer_id, "owner_id": me,
+        "expected_value": "50000"}, htmx=True,
+        headers={"HX-Target": "deal-dialog-body", "HX-Current-URL": "http://x/deals/board"})
+    assert from_board.headers["HX-Reswap"].startswith("afterbegin")
+    assert "deal-created" in json.loads(from_board.headers["HX-Trigger"])
+    assert "¥50,000.00" in from_board.get_data(as_text=True)
+
+
+# Issue 11, defect 8: owners and filters for those who oversee others.
+def test_overseers_see_owners_and_filter_the_board_by_owner_and_team(app, login):
+    mine, theirs = make_deal(app, "舜宇光学", "zhangwei"), make_deal(app, "海康威视", "chenjing")
+    rep, director = login("zhangwei"), login("zhaomin")
+    rep_board = rep.get("/deals/board").get_data(as_text=True)
+    assert "owner-chip" not in rep_board and 'name="owner"' not in rep_board
+    everyone = director.get("/deals/board").get_data(as_text=True)
+    assert 'class="owner-chip" title="张伟"' in everyone and f'id="deal-{theirs}"' in everyone
+    with app.app_context():
+        me, team = _user_id("zhangwei"), db.session.get(User, _user_id("chenjing")).team_id
+    narrowed = director.get(f"/deals/board?owner={me}").get_data(as_text=True)
+    assert f'id="deal-{mine}"' in narrowed and f'id="deal-{theirs}"' not in narrowed
+    assert re.search(r'class="stage-total"\s*>1 个商机', narrowed)
+    by_team = director.get(f"/deals/board?team={team}").get_data(as_text=True)
+    assert f'id="deal-{theirs}"' in by_team and f'id="deal-{mine}"' not in by_team

@@ -13,11 +13,21 @@ from crm.auth.models import Team, User
 from crm.base import utcnow
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
+from crm.deadlines.calendars import default_calendar_id
+from crm.deadlines.forms import CalendarForm, DayForm, ImportForm, KindForm
 from crm.extensions import db
+from crm.followups import KIND as FOLLOWUP_KIND
 from crm.followups import services as followups
 from crm.followups.forms import CompleteForm, FollowUpForm, RescheduleForm
 from crm.followups.models import FollowUp
-from crm.sales.forms import DealForm, InlineAmountForm, LeadForm, ProductForm, SignForm
+from crm.sales.forms import (
+    DealForm,
+    InlineAmountForm,
+    LeadForm,
+    NewDealForm,
+    ProductForm,
+    SignForm,
+)
 from crm.sales.models import Deal, Lead
 from crm.settings.forms import settings_form_class
 from crm.settings.registry import DEFINITIONS
@@ -54,7 +64,8 @@ def ids(app) -> dict:
             db.session.commit()
         return found | {"me": me, "team": _id(Team, name="华东销售一组"),
                         "hq": _id(Team, name="总部"), "liuyang": _id(User, username="liuyang"),
-                        "followup_id": db.session.scalar(select(FollowUp.id))}
+                        "followup_id": db.session.scalar(select(FollowUp.id)),
+                        "calendar_id": default_calendar_id()}
 
 
 def _lead(i):
@@ -110,7 +121,10 @@ ENTRIES = [
     Entry("leads.new", "zhangwei", LeadForm, lambda i: "/leads/new", _lead),
     Entry("leads.edit", "zhangwei", LeadForm, lambda i: f"/leads/{i['lead_id']}/edit",
           _edit(Lead, "lead_id", _lead)),
-    Entry("deals.new", "zhangwei", DealForm, lambda i: "/deals/new", _deal),
+    Entry("deals.new", "zhangwei", NewDealForm, lambda i: "/deals/new", _deal),
+    Entry("deals.convert", "zhangwei", NewDealForm, lambda i: f"/leads/{i['lead_id']}/deal",
+          lambda i: {"title": "改造一期", "expected_value": "1000", "close_date": "2026-12-31"},
+          omitted=("customer_id", "owner_id")),
     Entry("deals.edit", "zhangwei", DealForm, lambda i: f"/deals/{i['deal_id']}/edit",
           _edit(Deal, "deal_id", _deal)),
     Entry("deals.sign", "zhangwei", SignForm, lambda i: f"/deals/{i['deal_id']}/sign",
@@ -120,7 +134,7 @@ ENTRIES = [
     Entry("deals.edit_value", "zhangwei", InlineAmountForm,
           lambda i: f"/deals/{i['deal_id']}/value/expected_value/edit",
           lambda i: {"value": "5", "version": _version(Deal, i["deal_id"])},
-          error_mark='<p class="error" role="alert">'),  # the one field of the inline editor
+          error_mark='<p class="error" id="'),  # the one field of the inline editor
     Entry("customers.new", "zhangwei", CustomerForm, lambda i: "/customers/new", _customer),
     Entry("customers.edit", "zhangwei", CustomerForm,
           lambda i: f"/customers/{i['customer_id']}/edit", _edit(Customer, "customer_id",
@@ -148,8 +162,21 @@ ENTRIES = [
           lambda i: {"password": "Reset#Pass2026"}),
     Entry("admin.edit_team", "admin", TeamForm, lambda i: "/admin/teams/new",
           lambda i: {"name": "新团队", "level": "team", "parent_id": i["hq"]}),
+    Entry("deadlines.edit_calendar", "admin", CalendarForm, lambda i: "/admin/calendars/new",
+          lambda i: {"name": "两班倒", "timezone": "Asia/Shanghai", "hours_mon": "08:00-20:00"}),
+    Entry("deadlines.add_day", "admin", lambda **kw: DayForm(prefix="newday", **kw),
+          lambda i: f"/admin/calendars/{i['calendar_id']}/days",
+          lambda i: {"newday-day": "2027-02-05", "newday-kind": "holiday",
+                     "newday-hours": "09:00-12:00", "newday-name": "除夕半天"}),
+    Entry("deadlines.edit_kind", "admin", KindForm,
+          lambda i: f"/admin/deadline-kinds/{FOLLOWUP_KIND}",
+          lambda i: {"basis": "calendar"},
+          omitted=("duration_minutes",)),  # a follow-up's due time is chosen each time
     Entry("settings.index", "admin", lambda **kw: settings_form_class()(**kw),
           lambda i: "/admin/settings", _settings),
 ]
 # Forms of choices only (no typed text), covered by their domain's tests and test_chosen_ids.
-CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move"}
+CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "deals.lose",
+                "deadlines.load_official"}  # a year picked from the published ones
+# Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
+UPLOADS = {"deadlines.import_year": ImportForm}

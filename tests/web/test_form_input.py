@@ -18,7 +18,7 @@ from crm.customers.models import Contact, Customer
 from crm.extensions import db
 from crm.sales.models import Deal, Lead, Product
 from crm.web.text import clean_text
-from tests.web.form_catalogue import CHOICES_ONLY, ENTRIES, ids
+from tests.web.form_catalogue import CHOICES_ONLY, ENTRIES, UPLOADS, ids
 
 INVISIBLE = "\u200b\u200c\u200d\ufeff \u3000"
 NOT_TYPED = {"subject_id"}  # carried by the page, not typed: checked by its own tests
@@ -117,7 +117,7 @@ def test_nul_and_invisible_characters_never_reach_the_database(app, people, logi
 
 def test_every_form_route_is_catalogued(app):
     """A new route that takes a form joins the walk (or says it takes choices only)."""
-    covered = {e.endpoint for e in ENTRIES} | CHOICES_ONLY
+    covered = {e.endpoint for e in ENTRIES} | CHOICES_ONLY | set(UPLOADS)
     with app.test_request_context():
         posting = {rule.endpoint for rule in app.url_map.iter_rules()
                    if "POST" in rule.methods and _has_form(app, rule.endpoint)}
