@@ -11,9 +11,11 @@ from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
-from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
+from crm.auth.models import User
+from crm.auth.scopes import get_visible_or_404, manages, record_name, visible, visible_filter
 from crm.base import utcnow
 from crm.contracts.models import PAYMENT_METHODS, Contract
+from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales import deals as services
 from crm.sales import funnel
@@ -22,7 +24,9 @@ from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
 from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Product
 from crm.sales.services import SalesError
+from crm.web.chips import filter_chips
 from crm.web.conflict import is_stale, reload_with_conflict
+from crm.web.i18n import this_month
 from crm.web.pagination import keyset_page
 from crm.web.render import render
 from crm.web.search import matches
@@ -84,24 +88,54 @@ def board():
 def _deal_filters() -> dict:
     return {"q": request.args.get("q", "").strip(), "stage": request.args.get("stage", ""),
             "channel": request.args.get("channel", ""),
-            "sort": request.args.get("sort", "updated")}
+            "sort": request.args.get("sort", "updated"),
+            # links from the home page and the customer page
+            "owner": request.args.get("owner", type=int),
+            "customer": request.args.get("customer", type=int),
+            "closing": request.args.get("closing") == "month" and "month"}
+
+
+def _stage_ids(code: str) -> list[int]:
+    """The stages a stage filter means: one stage, or every open one ("open")."""
+    return [s.id for s in funnel.stages() if s.code == code or (code == "open" and s.is_open)]
+
+
+def _filtered_deals(f: dict):
+    stmt = visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner))
+    if f["q"]:
+        stmt = stmt.where(matches(f["q"], Deal.search_key))
+    if f["stage"]:
+        stmt = stmt.where(Deal.stage_id.in_(_stage_ids(f["stage"])))
+    if f["channel"] in CHANNELS:
+        stmt = stmt.where(Deal.channel == f["channel"])
+    if f["owner"]:
+        stmt = stmt.where(Deal.owner_id == f["owner"])
+    if f["customer"]:
+        stmt = stmt.where(Deal.customer_id == f["customer"])
+    if f["closing"]:
+        first, last = this_month()
+        stmt = stmt.where(Deal.close_date.between(first, last))
+    return stmt
+
+
+def _deal_chips(f: dict) -> list[tuple[str, str]]:
+    return filter_chips(f, {
+        "owner": lambda v: _("Owner: %(name)s", name=record_name(User, v)),
+        "customer": lambda v: _("Customer: %(name)s", name=record_name(Customer, v)),
+        "closing": lambda v: _("Closing this month"),
+    })
 
 
 @bp.get("/deals")
 @roles_required(*DEAL_READER_ROLES)
 def index():
     f = _deal_filters()
-    stmt = visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner))
-    if f["q"]:
-        stmt = stmt.where(matches(f["q"], Deal.search_key))
-    if f["stage"]:
-        stmt = stmt.where(Deal.stage_id.in_([s.id for s in funnel.stages()
-                                             if s.code == f["stage"]]))
-    if f["channel"] in CHANNELS:
-        stmt = stmt.where(Deal.channel == f["channel"])
     sort_col, descending = DEAL_SORTS.get(f["sort"], DEAL_SORTS["updated"])
-    page = keyset_page(stmt, sort_col, Deal.id, request.args.get("after"), descending=descending)
-    return render("deals/index.html", page=page, filters=f, stages=funnel.stage_choices())
+    page = keyset_page(_filtered_deals(f), sort_col, Deal.id, request.args.get("after"),
+                       descending=descending)
+    stages = [("open", _("Open (not signed or lost)")), *funnel.stage_choices()]
+    return render("deals/index.html", page=page, filters=f, stages=stages,
+                  chips=_deal_chips(f))
 
 
 def _deal_form(deal: Deal | None) -> DealForm:

@@ -99,10 +99,7 @@ def convert_lead(lead: Lead) -> Deal:
     already linked, else the owner's customer of the same normalised name, else a new one."""
     if lead.owner_id is None:
         raise SalesError(_("Claim the lead before making a deal of it."))
-    customer_id = lead.customer_id or db.session.scalar(
-        select(Customer.id).where(Customer.owner_id == lead.owner_id,
-                                  Customer.normalised_name == normalise_name(lead.company_name))
-        .order_by(Customer.id).limit(1))
+    customer_id = lead.customer_id or owners_customer_named(lead.owner_id, lead.company_name)
     if customer_id is None:
         customer_id = customers.save_customer(None, {
             "name": lead.company_name, "source": lead.source, "grade": lead.grade,
@@ -118,6 +115,15 @@ def convert_lead(lead: Lead) -> Deal:
     db.session.add(deal)
     db.session.flush()  # no stage change: the deal continues the lead's history
     return deal
+
+
+def owners_customer_named(owner_id: int, company_name: str) -> int | None:
+    """The owner's customer whose name normalises like `company_name`: the one a lead of
+    that company joins when it becomes a deal."""
+    return db.session.scalar(
+        select(Customer.id).where(Customer.owner_id == owner_id,
+                                  Customer.normalised_name == normalise_name(company_name))
+        .order_by(Customer.id).limit(1))
 
 
 def deal_history(deal: Deal) -> list[StageChange]:

@@ -65,6 +65,7 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
         "last_followup_at": _l("Last follow-up"), "assigned_at": _l("Assigned"),
         "note": _l("Note"),
     }
+    __field_choices__ = {"source": LEAD_SOURCES}
     __audit_mask__ = frozenset({"contact_phone"})
     __table_args__ = (
         # newest first: the pool and team lists walk this, a rep's list the owner's one
@@ -120,6 +121,7 @@ class Product(Audited, Versioned, Timestamped, db.Model):
     __field_labels__ = {"name": _l("Name"), "kind": _l("Kind"), "category": _l("Category"),
                         "price": _l("Price"), "active": _l("Active"),
                         "description": _l("Description")}
+    __field_choices__ = {"kind": PRODUCT_KINDS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -162,6 +164,7 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         "channel": _l("Sales channel"), "solution_spec": _l("Product specification"),
         "delivery_cycle": _l("Delivery cycle"), "service_commitment": _l("Service commitment"),
     }
+    __field_choices__ = {"channel": CHANNELS}
     __table_args__ = (
         # the board's columns, newest card first: a rep's own, and everyone's (team, director)
         Index("ix_deals_owner_stage_recent", "owner_id", "stage_id", "updated_at", "id"),

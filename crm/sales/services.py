@@ -129,16 +129,30 @@ def assign_lead(lead: Lead, owner_id: int) -> None:
     db.session.flush()
 
 
+def last_touch():
+    """When the lead was last worked on: followed up, else assigned, else created (R-12)."""
+    return func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
+
+
+def _owned_open_untouched_since(cutoff: datetime) -> tuple:
+    open_stages = select(FunnelStage.id).where(~FunnelStage.is_won, ~FunnelStage.is_lost)
+    return Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stages), last_touch() < cutoff
+
+
+def returning_soon(now: datetime) -> tuple:
+    """WHERE clauses of the owned leads that go back to the pool within `pool_warning_days`
+    unless someone follows them up (R-12)."""
+    days_left = get_setting("pool_return_days") - get_setting("pool_warning_days")
+    return _owned_open_untouched_since(now - timedelta(days=max(days_left, 0)))
+
+
 def return_stale_leads_to_pool(now: datetime) -> list[tuple[int, int]]:
     """R-12: an open lead with no follow-up for `pool_return_days` goes back to the pool.
     One set-based UPDATE (the former owner is kept in the row, which also lets SQLite's
     RETURNING name it); returns (lead id, former owner id) for the alerts."""
-    cutoff = now - timedelta(days=get_setting("pool_return_days"))
-    last_touch = func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
-    open_stages = select(FunnelStage.id).where(~FunnelStage.is_won, ~FunnelStage.is_lost)
     stmt = (update(Lead)
-            .where(Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stages),
-                   last_touch < cutoff)
+            .where(*_owned_open_untouched_since(now - timedelta(
+                days=get_setting("pool_return_days"))))
             .values(former_owner_id=Lead.owner_id, owner_id=None, assigned_at=None,
                     version=Lead.version + 1)
             .returning(Lead.id, Lead.former_owner_id))
