@@ -15,7 +15,7 @@ from crm.base import UTCDateTime
 from crm.extensions import db
 from crm.web.formatting import moment, money
 
-NAME_COLUMNS = ("name", "title", "company_name", "what")
+NAME_COLUMNS = ("name", "title", "company_name", "what", "key")
 
 
 @cache
@@ -79,8 +79,9 @@ def record_names(table: str, ids: set[int]) -> dict[int, str]:
     column = _name_column(model)
     if column is None:
         return {}
+    labels = getattr(model, "__name_labels__", {})  # codes as names: say them in words
     rows = db.session.execute(select(model.id, column).where(model.id.in_(ids)))
-    return {row_id: name for row_id, name in rows}
+    return {row_id: str(labels.get(name, name)) for row_id, name in rows}
 
 
 class AuditValues:
