@@ -86,13 +86,15 @@ def _team_line_ids(team_id: int | None) -> set[int]:
     return found
 
 
-def assignable_owners(user: User) -> list[User]:
+def assignable_owners(user: User) -> list:
     """Who `user` may give a lead, customer or deal to: themselves, and the active sales reps
-    they can see (their team's for a manager, every rep for a director) (R-02, R-12)."""
+    they can see (their team's for a manager, every rep for a director) (R-02, R-12). Rows of
+    `id` and `name`: a director's list holds every rep."""
     reps = select(UserRole.user_id).where(UserRole.role == "sales")
-    stmt = (visible(User, user).where(User.active, or_(User.id == user.id, User.id.in_(reps)))
+    stmt = (visible(User, user).with_only_columns(User.id, User.name)
+            .where(User.active, or_(User.id == user.id, User.id.in_(reps)))
             .order_by(User.search_key))
-    return list(db.session.scalars(stmt))
+    return list(db.session.execute(stmt))
 
 
 def assignable_teams(user: User) -> list[Team]:
@@ -125,6 +127,18 @@ def owned_rule(owner_column, *, all_roles: tuple[str, ...] = ("director", "admin
         return owner_column == user.id
 
     return rule
+
+
+def owners_seen(user: User) -> list[int] | None:
+    """The owners whose records `owned_rule` shows the user, as a list (None: everyone's).
+    Figures summed per owner filter on this list: a database plans a literal list like any
+    other condition, while the subquery of `owned_rule` makes SQLite walk the owner index
+    (a team's every row) instead of a narrower one."""
+    if user.has_role("director", "admin"):
+        return None
+    if user.has_role("manager"):
+        return list(db.session.scalars(managed_user_ids(user)))
+    return [user.id]
 
 
 def manages(user: User, owner_id: int | None) -> bool:

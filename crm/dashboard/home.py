@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import joinedload
 
 from crm.auth.models import User
-from crm.auth.scopes import assignable_owners, visible, visible_filter
+from crm.auth.scopes import assignable_owners, owners_seen, visible, visible_filter
 from crm.base import utcnow
 from crm.deadlines.models import Deadline
 from crm.extensions import db
@@ -20,8 +20,8 @@ from crm.notifications import services as notifications
 from crm.notifications.models import Notification
 from crm.sales import funnel
 from crm.sales.access import SELLER_ROLES
-from crm.sales.models import Deal, DealStageTotal, Lead
-from crm.sales.services import last_touch, returning_soon
+from crm.sales.models import Deal, DealStageTotal, Lead, lead_last_touch
+from crm.sales.services import returning_soon
 from crm.settings.services import get_setting
 from crm.web.i18n import this_month
 
@@ -77,18 +77,23 @@ class Home:
     unread: int
 
 
-def _agenda_by_owner(user: User, zone, now: datetime, team: bool) -> dict[int, Figures]:
+def _seen(column, owners: list[int] | None):
+    """Rows of the owners the user sees (see `scopes.owners_seen`)."""
+    return true() if owners is None else column.in_(owners)
+
+
+def _agenda_by_owner(owners, zone, now: datetime) -> dict[int, Figures]:
     """Open deadlines overdue and due later today, per owner."""
     stmt = (select(Deadline.owner_id, func.sum(case((Deadline.due_at < now, 1), else_=0)),
                    func.sum(case((Deadline.due_at >= now, 1), else_=0)))
-            .where(visible_filter(Deadline, user) if team else Deadline.owner_id == user.id,
-                   Deadline.done_at.is_(None), Deadline.due_at < end_of_today(zone, now))
+            .where(_seen(Deadline.owner_id, owners), Deadline.done_at.is_(None),
+                   Deadline.due_at < end_of_today(zone, now))
             .group_by(Deadline.owner_id))
     return {owner_id: Figures(overdue=int(overdue), today=int(today))
             for owner_id, overdue, today in db.session.execute(stmt)}
 
 
-def _sales_by_owner(user: User, now: datetime, figures: dict[int, Figures]) -> None:
+def _sales_by_owner(owners, now: datetime, figures: dict[int, Figures]) -> None:
     """Open deals per stage, deals closing this month, leads returning soon, per owner."""
 
     def of(owner_id: int) -> Figures:
@@ -98,43 +103,51 @@ def _sales_by_owner(user: User, now: datetime, figures: dict[int, Figures]) -> N
     for owner_id, stage_id, n, amount in db.session.execute(
             select(DealStageTotal.owner_id, DealStageTotal.stage_id, DealStageTotal.deals,
                    DealStageTotal.amount)
-            .where(visible_filter(DealStageTotal, user), DealStageTotal.stage_id.in_(open_ids))):
+            .where(_seen(DealStageTotal.owner_id, owners), DealStageTotal.stage_id.in_(open_ids))):
         of(owner_id).stages[stage_id] = [int(n), Decimal(amount or 0)]
     first, last = this_month()
     for owner_id, n, amount in db.session.execute(
             select(Deal.owner_id, func.count(), func.coalesce(func.sum(Deal.expected_value), 0))
-            .where(visible_filter(Deal, user), Deal.stage_id.in_(open_ids),
+            .where(_seen(Deal.owner_id, owners), Deal.stage_id.in_(open_ids),
                    Deal.close_date.between(first, last))
             .group_by(Deal.owner_id)):
         of(owner_id).closing = [int(n), Decimal(amount)]
     for owner_id, n in db.session.execute(
             select(Lead.owner_id, func.count())
-            .where(visible_filter(Lead, user), *returning_soon(now)).group_by(Lead.owner_id)):
+            .where(_seen(Lead.owner_id, owners), *returning_soon(now)).group_by(Lead.owner_id)):
         of(owner_id).returning = int(n)
+
+
+def _first(model, user: User, clauses, order_by: list, options) -> list:
+    """The first LIST_LENGTH visible rows: their ids picked on the table alone (a join under
+    the sort makes the database sort joined rows), then the rows loaded with `options`."""
+    ids = (select(model.id).where(visible_filter(model, user), *clauses).order_by(*order_by)
+           .limit(LIST_LENGTH).subquery())
+    return list(db.session.scalars(select(model).join(ids, ids.c.id == model.id)
+                                   .options(*options).order_by(*order_by)))
 
 
 def _closing(user: User) -> list[Deal]:
     first, last = this_month()
     open_ids = [s.id for s in funnel.board_stages() if s.is_open]
-    return list(db.session.scalars(
-        visible(Deal, user).options(joinedload(Deal.customer), joinedload(Deal.owner))
-        .where(Deal.stage_id.in_(open_ids), Deal.close_date.between(first, last))
-        .order_by(Deal.close_date, Deal.expected_value.desc(), Deal.id).limit(LIST_LENGTH)))
+    return _first(Deal, user, [Deal.stage_id.in_(open_ids), Deal.close_date.between(first, last)],
+                  [Deal.close_date, Deal.id],
+                  [joinedload(Deal.customer), joinedload(Deal.owner)])
 
 
 def _returning(user: User, now: datetime) -> list[Lead]:
-    return list(db.session.scalars(
-        visible(Lead, user).options(joinedload(Lead.owner)).where(*returning_soon(now))
-        .order_by(last_touch(), Lead.id).limit(LIST_LENGTH)))
+    return _first(Lead, user, returning_soon(now), [lead_last_touch(), Lead.id],
+                  [joinedload(Lead.owner)])
 
 
 def build_home(user: User, zone) -> Home:
     now = utcnow()
     sells = user.has_role(*SELLER_ROLES)
     team = user.has_role("manager", "director", "admin")
-    figures = _agenda_by_owner(user, zone, now, team)
+    owners = owners_seen(user)
+    figures = _agenda_by_owner(owners, zone, now)
     if sells:
-        _sales_by_owner(user, now, figures)
+        _sales_by_owner(owners, now, figures)
     total = Figures()
     for numbers in figures.values():
         total.add(numbers)

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import BigId
@@ -103,6 +103,17 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
         self.search_key = pinyin_key(self.company_name, self.contact_name)
 
 
+def lead_last_touch():
+    """When a lead was last worked on: followed up, else assigned, else created (R-12)."""
+    return func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
+
+
+# The owned leads by their last touch, oldest first: the ones about to return to the pool
+# (home page), without reading every lead of a team (migration 0008).
+Index("ix_leads_owned_last_touch", lead_last_touch(), postgresql_where=Lead.owner_id.is_not(None),
+      sqlite_where=Lead.owner_id.is_not(None))
+
+
 PRODUCT_KINDS = {
     "product": _l("Product"),
     "software_service": _l("Software value-added service"),
@@ -169,6 +180,8 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         # the board's columns, newest card first: a rep's own, and everyone's (team, director)
         Index("ix_deals_owner_stage_recent", "owner_id", "stage_id", "updated_at", "id"),
         Index("ix_deals_stage_recent", "stage_id", "updated_at", "id"),
+        # deals closing this month (home page): their count and sum read from the index alone
+        Index("ix_deals_closing", "close_date", "stage_id", "owner_id", "expected_value", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from crm.auth.scopes import team_subtree_ids
 from crm.base import utcnow
 from crm.extensions import db
 from crm.sales import funnel
-from crm.sales.models import FunnelStage, Lead, StageChange
+from crm.sales.models import FunnelStage, Lead, StageChange, lead_last_touch
 from crm.settings.services import get_setting
 
 LEAD_FIELDS = ("company_name", "customer_id", "contact_name", "contact_phone", "source",
@@ -129,14 +129,9 @@ def assign_lead(lead: Lead, owner_id: int) -> None:
     db.session.flush()
 
 
-def last_touch():
-    """When the lead was last worked on: followed up, else assigned, else created (R-12)."""
-    return func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
-
-
 def _owned_open_untouched_since(cutoff: datetime) -> tuple:
     open_stages = select(FunnelStage.id).where(~FunnelStage.is_won, ~FunnelStage.is_lost)
-    return Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stages), last_touch() < cutoff
+    return Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stages), lead_last_touch() < cutoff
 
 
 def returning_soon(now: datetime) -> tuple:
