@@ -56,21 +56,20 @@ def _contract_events(customer_id: int) -> list[TimelineEvent]:
 RELATED_LIMIT = 20
 
 
-def _more(rows: list, endpoint: str, customer_id: int) -> str | None:
-    """The full list's URL when the page shows only the first RELATED_LIMIT."""
-    if len(rows) <= RELATED_LIMIT:
-        return None
-    del rows[RELATED_LIMIT:]
-    return url_for(endpoint, customer=customer_id)
+def _latest(model, customer_id: int, endpoint: str) -> tuple[list, str | None]:
+    """The customer's latest visible records of `model` (with their owner), and the full
+    list's URL when there are more than RELATED_LIMIT."""
+    found = list(db.session.scalars(
+        visible(model).options(joinedload(model.owner)).where(model.customer_id == customer_id)
+        .order_by(model.id.desc()).limit(RELATED_LIMIT + 1)))
+    more = url_for(endpoint, customer=customer_id) if len(found) > RELATED_LIMIT else None
+    return found[:RELATED_LIMIT], more
 
 
 def _related_leads(customer_id: int) -> RelatedList | None:
     if not current_user.has_role(*SELLER_ROLES):
         return None
-    leads = list(db.session.scalars(
-        visible(Lead).options(joinedload(Lead.owner)).where(Lead.customer_id == customer_id)
-        .order_by(Lead.id.desc()).limit(RELATED_LIMIT + 1)))
-    more = _more(leads, "leads.index", customer_id)
+    leads, more = _latest(Lead, customer_id, "leads.index")
     rows = [RelatedRow(lead.company_name, url_for("leads.show", lead_id=lead.id),
                        lead.stage.label, None, lead.created_at,
                        lead.owner.name if lead.owner else _("Shared pool")) for lead in leads]
@@ -80,10 +79,7 @@ def _related_leads(customer_id: int) -> RelatedList | None:
 def _related_deals(customer_id: int) -> RelatedList | None:
     if not current_user.has_role(*DEAL_READER_ROLES):
         return None
-    found = list(db.session.scalars(
-        visible(Deal).options(joinedload(Deal.owner)).where(Deal.customer_id == customer_id)
-        .order_by(Deal.id.desc()).limit(RELATED_LIMIT + 1)))
-    more = _more(found, "deals.index", customer_id)
+    found, more = _latest(Deal, customer_id, "deals.index")
     rows = [RelatedRow(d.title, url_for("deals.show", deal_id=d.id), d.stage.label,
                        d.expected_value, d.close_date, d.owner.name) for d in found]
     return RelatedList(_("Deals"), _("Expected close date"), rows, more)

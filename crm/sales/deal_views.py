@@ -11,20 +11,17 @@ from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
-from crm.auth.models import User
-from crm.auth.scopes import get_visible_or_404, manages, record_name, visible, visible_filter
+from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
 from crm.base import utcnow
 from crm.contracts.models import PAYMENT_METHODS, Contract
-from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
 from crm.sales.forms import DealForm, InlineAmountForm, InlineDateForm, SignForm
-from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
+from crm.sales.lead_views import customer_choices, editable_lead, link_chips, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, Product
 from crm.sales.services import SalesError
-from crm.web.chips import filter_chips
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.i18n import this_month
 from crm.web.pagination import keyset_page
@@ -118,14 +115,6 @@ def _filtered_deals(f: dict):
     return stmt
 
 
-def _deal_chips(f: dict) -> list[tuple[str, str]]:
-    return filter_chips(f, {
-        "owner": lambda v: _("Owner: %(name)s", name=record_name(User, v)),
-        "customer": lambda v: _("Customer: %(name)s", name=record_name(Customer, v)),
-        "closing": lambda v: _("Closing this month"),
-    })
-
-
 @bp.get("/deals")
 @roles_required(*DEAL_READER_ROLES)
 def index():
@@ -135,7 +124,7 @@ def index():
                        descending=descending)
     stages = [("open", _("Open (not signed or lost)")), *funnel.stage_choices()]
     return render("deals/index.html", page=page, filters=f, stages=stages,
-                  chips=_deal_chips(f))
+                  chips=link_chips(f, closing=lambda v: _("Closing this month")))
 
 
 def _deal_form(deal: Deal | None) -> DealForm:

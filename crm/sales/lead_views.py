@@ -90,11 +90,12 @@ def _page(stmt, f: dict):
                        descending=descending)
 
 
-def _lead_chips(f: dict) -> list[tuple[str, str]]:
+def link_chips(f: dict, **more) -> list[tuple[str, str]]:
+    """Chips of the filters the home and customer pages link with (owner, customer, `more`)."""
     return filter_chips(f, {
         "owner": lambda v: _("Owner: %(name)s", name=record_name(User, v)),
         "customer": lambda v: _("Customer: %(name)s", name=record_name(Customer, v)),
-        "returning": lambda v: _("Back to the pool soon"),
+        **more,
     })
 
 
@@ -104,7 +105,8 @@ def index():
     f = _lead_filters()
     page = _page(visible(Lead).options(joinedload(Lead.owner)), f)
     return render("sales/leads.html", page=page, filters=f, stages=funnel.stage_choices(),
-                  grades=grade_choices(), chips=_lead_chips(f))
+                  grades=grade_choices(),
+                  chips=link_chips(f, returning=lambda v: _("Back to the pool soon")))
 
 
 @bp.get("/pool")
