@@ -25,6 +25,7 @@ from crm.customers.models import (
 )
 from crm.extensions import db
 from crm.web import submissions
+from crm.web.chips import filter_chips
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page, sorted_after_search
 from crm.web.render import render
@@ -40,7 +41,7 @@ FORM_FIELDS = list(services.CUSTOMER_FIELDS)
 
 @bp.context_processor
 def labels() -> dict:
-    return {"industry_labels": INDUSTRIES, "source_labels": SOURCES}
+    return {"industry_labels": INDUSTRIES, "source_labels": SOURCES, "province_labels": PROVINCES}
 
 
 def _owner_choices() -> list[tuple]:
@@ -91,19 +92,12 @@ def _customer_query(f: dict):
 
 
 def _chips(f: dict, owners: dict) -> list[tuple[str, str]]:
-    """The active filters as (label, url without that filter) pairs."""
-    labels = {
+    return filter_chips(f, {
         "grade": lambda v: _("Grade %(g)s", g=v),
-        "province": lambda v: v,
+        "province": lambda v: PROVINCES.get(v, v),
         "owner": lambda v: owners.get(v, str(v)),
         "target": lambda v: _("Target customers") if v == "1" else _("Not target customers"),
-    }
-    chips = []
-    for key, label in labels.items():
-        if f[key]:
-            args = {k: v for k, v in request.args.items() if k not in (key, "after")}
-            chips.append((label(f[key]), url_for(request.endpoint, **args)))
-    return chips
+    })
 
 
 @bp.get("/customers")
@@ -222,7 +216,8 @@ def show(customer_id: int):
     return render("customers/show.html", customer=customer,
                   show_personal=may_see_personal_data(current_user, customer.owner_id),
                   can_edit=manages(current_user, customer.owner_id),
-                  timeline=services.timeline(customer), duplicates=duplicates)
+                  timeline=services.timeline(customer), duplicates=duplicates,
+                  related=services.related(customer.id))
 
 
 @bp.route("/customers/<int:customer_id>/contacts/new", methods=["GET", "POST"],

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from crm.auth.scopes import get_visible_or_404
+from crm.auth.models import User
+from crm.auth.scopes import get_visible_or_404, visible
 from crm.base import utcnow
 from crm.deadlines.kinds import kinds
 from crm.deadlines.models import Deadline
@@ -32,6 +33,7 @@ from crm.web.render import render
 
 bp = Blueprint("followups", __name__)
 CHANGED = "followups-changed"
+TEAM_VIEWERS = ("manager", "director")  # who may see their team's agenda
 _FORM_ARG = {CompleteForm: "complete_form", RescheduleForm: "reschedule_form"}
 
 
@@ -43,10 +45,12 @@ def _clock() -> dict:
 def _filters() -> dict:
     view = request.args.get("view", "all")
     whose = request.args.get("whose", "mine")
+    team = whose == "team" and current_user.has_role(*TEAM_VIEWERS)
     return {
         "view": view if view in agenda.VIEWS else "all",
         "kind": request.args.get("kind", "") if request.args.get("kind") in kinds() else "",
-        "whose": whose if whose == "team" and current_user.has_role("manager") else "mine",
+        "whose": "team" if team else "mine",
+        "owner": request.args.get("owner", type=int) if team else None,
     }
 
 
@@ -63,7 +67,8 @@ def _agenda_page(feed_url: str | None = None):
     page = keyset_page(stmt, Deadline.due_at, Deadline.id, request.args.get("after"),
                        descending=False)
     page.rows = agenda.items(page.rows, current_user, zone)
-    return render("followups/agenda.html", page=page, filters=f, kinds=kinds(),
+    owner = f["owner"] and db.session.scalar(visible(User).where(User.id == f["owner"]))
+    return render("followups/agenda.html", page=page, filters=f, kinds=kinds(), owner=owner,
                   form=_add_form(None, None), has_token=calendar.has_token(current_user.id),
                   feed_url=feed_url, returning=returning_soon(current_user.id, utcnow()))
 

@@ -35,12 +35,13 @@ from crm.sales.forms import (
     NewDealForm,
     SignForm,
 )
-from crm.sales.lead_views import customer_choices, editable_lead, rep_choices
+from crm.sales.lead_views import customer_choices, editable_lead, link_chips, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, DealStageTotal, Product
 from crm.sales.services import SalesError
 from crm.settings.services import get_setting
 from crm.web import submissions
 from crm.web.conflict import is_stale, reload_with_conflict
+from crm.web.i18n import this_month
 from crm.web.layout import flash_undo
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -148,24 +149,46 @@ def board():
 def _deal_filters() -> dict:
     return {"q": request.args.get("q", "").strip(), "stage": request.args.get("stage", ""),
             "channel": request.args.get("channel", ""),
-            "sort": request.args.get("sort", "updated")}
+            "sort": request.args.get("sort", "updated"),
+            # links from the home page and the customer page
+            "owner": request.args.get("owner", type=int),
+            "customer": request.args.get("customer", type=int),
+            "closing": request.args.get("closing") == "month" and "month"}
+
+
+def _stage_ids(code: str) -> list[int]:
+    """The stages a stage filter means: one stage, or every open one ("open")."""
+    return [s.id for s in funnel.stages() if s.code == code or (code == "open" and s.is_open)]
+
+
+def _filtered_deals(f: dict):
+    stmt = visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner))
+    if f["q"]:
+        stmt = stmt.where(matches(f["q"], Deal.search_key))
+    if f["stage"]:
+        stmt = stmt.where(Deal.stage_id.in_(_stage_ids(f["stage"])))
+    if f["channel"] in CHANNELS:
+        stmt = stmt.where(Deal.channel == f["channel"])
+    if f["owner"]:
+        stmt = stmt.where(Deal.owner_id == f["owner"])
+    if f["customer"]:
+        stmt = stmt.where(Deal.customer_id == f["customer"])
+    if f["closing"]:
+        first, last = this_month()
+        stmt = stmt.where(Deal.close_date.between(first, last))
+    return stmt
 
 
 @bp.get("/deals")
 @roles_required(*DEAL_READER_ROLES)
 def index():
     f = _deal_filters()
-    stmt = visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner))
-    if f["q"]:
-        stmt = stmt.where(matches(f["q"], Deal.search_key))
-    if f["stage"]:
-        stmt = stmt.where(Deal.stage_id.in_([s.id for s in funnel.stages()
-                                             if s.code == f["stage"]]))
-    if f["channel"] in CHANNELS:
-        stmt = stmt.where(Deal.channel == f["channel"])
     sort_col, descending = DEAL_SORTS.get(f["sort"], DEAL_SORTS["updated"])
-    page = keyset_page(stmt, sort_col, Deal.id, request.args.get("after"), descending=descending)
-    return render("deals/index.html", page=page, filters=f, stages=funnel.stage_choices())
+    page = keyset_page(_filtered_deals(f), sort_col, Deal.id, request.args.get("after"),
+                       descending=descending)
+    stages = [("open", _("Open (not signed or lost)")), *funnel.stage_choices()]
+    return render("deals/index.html", page=page, filters=f, stages=stages,
+                  chips=link_chips(f, closing=lambda v: _("Closing this month")))
 
 
 def _product_choices() -> list[tuple]:

@@ -3,19 +3,28 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
-from crm.auth.models import Team, User, UserRole
-from crm.auth.scopes import choosable_team_ids, get_visible_or_404, manages, visible
+from crm.auth.models import Team, User
+from crm.auth.scopes import (
+    assignable_owners,
+    assignable_teams,
+    get_visible_or_404,
+    manages,
+    record_name,
+    visible,
+)
+from crm.base import utcnow
 from crm.customers.models import GRADES, Customer, grade_choices
 from crm.extensions import db
-from crm.sales import funnel, services
+from crm.sales import deals, funnel, services
 from crm.sales.access import SELLER_ROLES
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web import submissions
+from crm.web.chips import filter_chips
 from crm.web.conflict import is_stale, reload_with_conflict
 from crm.web.pagination import keyset_page
 from crm.web.render import render
@@ -35,24 +44,25 @@ def labels() -> dict:
 
 def rep_choices() -> list[tuple]:
     """Reps the current user may give a record to: themselves, or the reps they manage."""
-    reps = select(UserRole.user_id).where(UserRole.role == "sales")
-    stmt = (visible(User).where(User.active, or_(User.id == current_user.id, User.id.in_(reps)))
-            .order_by(User.search_key))
-    return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
+    return [(user.id, user.name) for user in assignable_owners(current_user)]
 
 
-def _team_choices(current_id: int | None) -> list[tuple]:
-    """The teams the user may choose (a lead keeps the team it has); the form refuses others."""
-    stmt = select(Team).where(Team.level != "hq").order_by(Team.name)
-    if (allowed := choosable_team_ids(current_user)) is not None:
-        stmt = stmt.where(Team.id.in_(allowed | {current_id}))
-    return [("", "—")] + [(t.id, t.name) for t in db.session.scalars(stmt)]
+def _team_choices(current_id: int | None = None) -> list[tuple]:
+    """The user's sales teams; a lead's current team stays listed so an edit keeps it."""
+    choices = [("", "—")] + [(t.id, t.name) for t in assignable_teams(current_user)]
+    if current_id and current_id not in dict(choices):
+        choices.append((current_id, db.session.get(Team, current_id).name))
+    return choices
 
 
 def _lead_filters() -> dict:
     return {"q": request.args.get("q", "").strip(), "stage": request.args.get("stage", ""),
             "grade": request.args.get("grade", ""), "source": request.args.get("source", ""),
-            "sort": request.args.get("sort", "created")}
+            "sort": request.args.get("sort", "created"),
+            # links from the home page and the customer page
+            "owner": request.args.get("owner", type=int),
+            "customer": request.args.get("customer", type=int),
+            "returning": request.args.get("returning") == "soon" and "soon"}
 
 
 def _filtered(stmt, f: dict):
@@ -66,6 +76,12 @@ def _filtered(stmt, f: dict):
         stmt = stmt.where(Lead.grade == f["grade"])
     if f["source"] in LEAD_SOURCES:
         stmt = stmt.where(Lead.source == f["source"])
+    if f["owner"]:
+        stmt = stmt.where(Lead.owner_id == f["owner"])
+    if f["customer"]:
+        stmt = stmt.where(Lead.customer_id == f["customer"])
+    if f["returning"]:
+        stmt = stmt.where(*services.returning_soon(utcnow()))
     return stmt
 
 
@@ -75,13 +91,23 @@ def _page(stmt, f: dict):
                        descending=descending)
 
 
+def link_chips(f: dict, **more) -> list[tuple[str, str]]:
+    """Chips of the filters the home and customer pages link with (owner, customer, `more`)."""
+    return filter_chips(f, {
+        "owner": lambda v: _("Owner: %(name)s", name=record_name(User, v)),
+        "customer": lambda v: _("Customer: %(name)s", name=record_name(Customer, v)),
+        **more,
+    })
+
+
 @bp.get("/leads")
 @roles_required(*SELLER_ROLES)
 def index():
     f = _lead_filters()
     page = _page(visible(Lead).options(joinedload(Lead.owner)), f)
     return render("sales/leads.html", page=page, filters=f, stages=funnel.stage_choices(),
-                  grades=grade_choices())
+                  grades=grade_choices(),
+                  chips=link_chips(f, returning=lambda v: _("Back to the pool soon")))
 
 
 @bp.get("/pool")
@@ -117,6 +143,40 @@ def customer_choices(current_id: int | None = None) -> list[tuple]:
     return choices
 
 
+def _customer_hint(company_name: str, customer_id: int | None, owner_id: int | None) -> dict:
+    """Which customer the lead's deal will be about: the chosen one, the owner's customer of
+    that name, or a new one (as `deals.convert_lead` decides)."""
+    name = (company_name or "").strip()
+    if customer_id:
+        return {"kind": "chosen", "customer": db.session.scalar(
+            visible(Customer).where(Customer.id == customer_id))}
+    if not name:
+        return {"kind": None}
+    if owner_id is None:
+        return {"kind": "pool", "name": name}
+    found = deals.owners_customer_named(owner_id, name)
+    customer = found and db.session.scalar(visible(Customer).where(Customer.id == found))
+    return {"kind": "existing", "customer": customer} if customer else {"kind": "new",
+                                                                            "name": name}
+
+
+def _form_hint(form: LeadForm, lead: Lead | None) -> dict:
+    owner_id = lead.owner_id if lead else form.owner_id.data
+    return _customer_hint(form.company_name.data, form.customer_id.data, owner_id)
+
+
+@bp.get("/leads/customer-hint")
+@roles_required(*SELLER_ROLES)
+def customer_hint():
+    """The hint under the company field, as it is typed."""
+    owner_id = request.args.get("owner_id", type=int)
+    if owner_id not in {user.id for user in assignable_owners(current_user)}:
+        owner_id = None
+    hint = _customer_hint(request.args.get("company_name", ""),
+                          request.args.get("customer_id", type=int), owner_id)
+    return render("sales/lead_form.html", block="customer_hint", hint=hint)
+
+
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
     form.customer_id.choices = customer_choices(lead.customer_id if lead else None)
@@ -143,7 +203,8 @@ def new():
         else:
             return submissions.created(form, _after_create(lead), _("Lead created."))
     status = 422 if form.is_submitted() else 200
-    return render("sales/lead_form.html", status=status, form=form, lead=None, conflicts=[])
+    return render("sales/lead_form.html", status=status, form=form, lead=None, conflicts=[],
+                  hint=_form_hint(form, None))
 
 
 def _after_create(lead: Lead) -> str:
@@ -182,7 +243,7 @@ def edit(lead_id: int):
     elif form.is_submitted():
         status = 422
     return render("sales/lead_form.html", status=status, form=form, lead=lead,
-                  conflicts=conflicts)
+                  conflicts=conflicts, hint=_form_hint(form, lead))
 
 
 def _stage_form(lead: Lead) -> StageForm:
