@@ -1,5 +1,6 @@
 # make run   – install, migrate, seed demo data, start web + RQ worker (see crm/devrun.py)
 # make test  – install, ruff, the whole pytest suite including browser tests
+# make test-e2e-repeat N=20 – the browser tests N times under CPU load
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,8 +11,9 @@ LOCALES := zh
 CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PYTEST_ARGS ?=
+N ?= 20
 
-.PHONY: install run test lint bench chromium translations clean
+.PHONY: install run test test-e2e-repeat lint bench chromium translations clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -30,6 +32,10 @@ run: install
 
 test: install chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests N times in a row with a bounded busy loop on the other core (issue 19).
+test-e2e-repeat: install chromium
+	$(PY) -m tests.e2e.repeat --runs $(N) -- $(PYTEST_ARGS)
 
 # Benchmarks: BENCH_SIZE=small|medium|large (default medium) into DATABASE_URL (default a SQLite
 # file in bench/data); results in bench/results/.
