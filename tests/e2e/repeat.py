@@ -31,7 +31,7 @@ def run_once(index: int, runs: int, pytest_args: list[str], logs: Path) -> bool:
     log = logs / f"run-{index:02d}.log"
     started = time.monotonic()
     with log.open("w") as out:
-        code = subprocess.call([sys.executable, "-m", "pytest", "tests/e2e", "-p", "no:logging",
+        code = subprocess.call([sys.executable, "-m", "pytest", "tests/e2e",
                                 *pytest_args], stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
     print(f"run {index}/{runs}: {'passed' if code == 0 else 'FAILED'} in {seconds:.1f} s "
