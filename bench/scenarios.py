@@ -58,6 +58,8 @@ def move_deal(session: Session, ids: dict) -> dict:
 
 SCENARIOS: list[Scenario] = [
     Scenario("home", "rep", "/", first_load=True),
+    Scenario("home (manager)", "manager", "/"),
+    Scenario("home (director)", "director", "/"),
     Scenario("customer list", "rep", "/customers", first_load=True),
     Scenario("customer list (manager)", "manager", "/customers"),
     Scenario("customer list (director)", "director", "/customers"),

@@ -35,6 +35,7 @@ class Audited:
     )
     __audit_mask__: frozenset[str] = frozenset()
     __field_labels__: dict[str, object] = {}  # column -> readable label for the audit page
+    __field_choices__: dict[str, dict] = {}  # column -> {code: label} of a coded column
 
 
 class Versioned:

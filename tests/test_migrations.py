@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -11,6 +12,10 @@ def _not_a_trigram_index(obj, name, type_, _reflected, _compare_to) -> bool:
     return not (type_ == "index" and (name or "").startswith("ix_trgm_"))
 
 
+# SQLite's reflection cannot read an index on an expression (leads' last touch, migration
+# 0008); SQLAlchemy says so and compares the rest.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from crm.audit.display import AuditValues, field_label, model_label
 from crm.audit.models import Approval, AuditEntry
 from crm.auth.access import roles_required
 from crm.auth.models import User
@@ -37,24 +38,6 @@ def audited_tables() -> list[str]:
         for mapper in db.Model.registry.mappers
         if issubclass(mapper.class_, Audited)
     )
-
-
-@cache
-def _model_class(table: str):
-    for mapper in db.Model.registry.mappers:
-        if getattr(mapper.class_, "__tablename__", None) == table:
-            return mapper.class_
-    return None
-
-
-def model_label(table: str) -> str:
-    """The readable name of a table's model (its `__label__`), else the table name."""
-    return str(getattr(_model_class(table), "__label__", table))
-
-
-def field_label(table: str, field: str | None) -> str:
-    labels = getattr(_model_class(table), "__field_labels__", {})
-    return str(labels.get(field, field or ""))
 
 
 @bp.context_processor
@@ -107,6 +90,7 @@ def index():
     users = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
     models = audited_tables()
     return render("audit/index.html", page=page, filters=f, users=users,
+                  values=AuditValues(page.rows),
                   models=[(m, model_label(m)) for m in models])
 
 

@@ -59,6 +59,7 @@ class UserForm(Form):
 
 
 class ResetPasswordForm(Form):
+    id_prefix = "reset"  # on the user page, beside the user form
     password = PasswordField(_l("New password"), validators=[DataRequired()])
 
 

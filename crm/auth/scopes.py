@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
-from crm.auth.models import Team, User
+from crm.auth.models import Team, User, UserRole
 from crm.extensions import db
 
 Rule = Callable[[User], ColumnElement[bool] | None]
@@ -50,14 +50,27 @@ def get_editable_or_404(model: type, record_id: int, owner_of=lambda record: rec
     return record
 
 
-def team_subtree_ids(team_id: int | None) -> set[int]:
-    """The team and every team below it (headquarters > region > team)."""
-    if team_id is None:
-        return set()
+def _team_children() -> dict[int | None, list[int]]:
+    """Each team's children, read once per request."""
     cache = g.setdefault("crm_team_children", {})
     if not cache:
         for tid, parent in db.session.execute(select(Team.id, Team.parent_id)):
             cache.setdefault(parent, []).append(tid)
+    return cache
+
+
+def record_name(model: type, record_id: int, column: str = "name") -> str:
+    """A visible record's name (for a filter chip), or its id when it is not visible."""
+    name = db.session.scalar(visible(model).with_only_columns(getattr(model, column))
+                             .where(model.id == record_id))
+    return name or f"#{record_id}"
+
+
+def team_subtree_ids(team_id: int | None) -> set[int]:
+    """The team and every team below it (headquarters > region > team)."""
+    if team_id is None:
+        return set()
+    cache = _team_children()
     found, todo = set(), [team_id]
     while todo:
         tid = todo.pop()
@@ -71,14 +84,53 @@ def managed_user_ids(user: User) -> Select:
     return select(User.id).where(User.team_id.in_(team_subtree_ids(user.team_id)))
 
 
+def _team_line_ids(team_id: int | None) -> set[int]:
+    """The team and the teams above it, up to the headquarters."""
+    parents = {child: parent for parent, children in _team_children().items()
+               for child in children}
+    found = set()
+    while team_id is not None and team_id not in found:
+        found.add(team_id)
+        team_id = parents.get(team_id)
+    return found
+
+
+def assignable_owners(user: User) -> list:
+    """Who `user` may give a lead, customer or deal to: themselves, and the active sales reps
+    they can see (their team's for a manager, every rep for a director) (R-02, R-12). Rows of
+    `id` and `name`: a director's list holds every rep."""
+    reps = select(UserRole.user_id).where(UserRole.role == "sales")
+    stmt = (visible(User, user).with_only_columns(User.id, User.name)
+            .where(User.active, or_(User.id == user.id, User.id.in_(reps)))
+            .order_by(User.search_key))
+    return list(db.session.execute(stmt))
+
+
+def assignable_teams(user: User) -> list[Team]:
+    """The sales teams a record of `user` may belong to: a rep's own team, a
+    manager's teams (their own and below), for directors and admins every team that holds
+    sales reps. Never the headquarters nor a support department (法务部, 财务部)."""
+    with_reps = set(db.session.scalars(
+        select(User.team_id).join(UserRole, UserRole.user_id == User.id)
+        .where(User.active, UserRole.role == "sales", User.team_id.is_not(None)).distinct()))
+    selling = set().union(*(_team_line_ids(team_id) for team_id in with_reps))
+    if user.has_role("director", "admin"):
+        allowed = selling
+    elif user.has_role("manager"):
+        allowed = team_subtree_ids(user.team_id) & selling
+    else:
+        allowed = {user.team_id} & selling
+    teams = db.session.scalars(select(Team).where(Team.id.in_(allowed), Team.level != "hq")
+                               .order_by(Team.level, Team.name))
+    return list(teams)
+
+
 def choosable_team_ids(user: User) -> set[int] | None:
-    """Teams the user may file a record under: any (None) for directors and admins, their
-    team and the teams below it for managers, their own team for everyone else."""
+    """Teams the user may file a record under (the server's rule behind the choices of
+    `assignable_teams`): any (None) for directors and admins."""
     if user.has_role("director", "admin"):
         return None
-    if user.has_role("manager"):
-        return team_subtree_ids(user.team_id)
-    return {user.team_id} if user.team_id is not None else set()
+    return {team.id for team in assignable_teams(user)}
 
 
 def owned_rule(owner_column, *, all_roles: tuple[str, ...] = ("director", "admin")) -> Rule:
@@ -92,6 +144,18 @@ def owned_rule(owner_column, *, all_roles: tuple[str, ...] = ("director", "admin
         return owner_column == user.id
 
     return rule
+
+
+def owners_seen(user: User) -> list[int] | None:
+    """The owners whose records `owned_rule` shows the user, as a list (None: everyone's).
+    Figures summed per owner filter on this list: a database plans a literal list like any
+    other condition, while the subquery of `owned_rule` makes SQLite walk the owner index
+    (a team's every row) instead of a narrower one."""
+    if user.has_role("director", "admin"):
+        return None
+    if user.has_role("manager"):
+        return list(db.session.scalars(managed_user_ids(user)))
+    return [user.id]
 
 
 def manages(user: User, owner_id: int | None) -> bool:

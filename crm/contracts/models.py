@@ -29,6 +29,7 @@ class Contract(Audited, Versioned, Timestamped, db.Model):
         "payment_terms": _l("Payment terms"), "breach_liability": _l("Liability for breach"),
         "signed_at": _l("Signed on"),
     }
+    __field_choices__ = {"payment_method": PAYMENT_METHODS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)

@@ -25,7 +25,7 @@ class CustomerForm(Form):
     annual_revenue = DecimalField(
         _l("Annual revenue (CNY)"), places=2,
         validators=[Optional(), NumberRange(min=0, message=_l("Must not be negative."))])
-    province = SelectField(_l("Province"), choices=[("", "—")] + [(p, p) for p in PROVINCES])
+    province = SelectField(_l("Province"), choices=[("", "—")] + list(PROVINCES.items()))
     city = StringField(_l("City"), validators=[Optional(), Length(max=50)])
     source = SelectField(_l("Source"), choices=[("", "—"), *SOURCES.items()])
     grade = SelectField(_l("Grade"), choices=[(g, g) for g in GRADES], default="B")

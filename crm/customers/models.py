@@ -41,12 +41,19 @@ GRADES = ("A", "B", "C")
 def grade_choices() -> list[tuple[str, str]]:
     """(grade, "A 级") pairs for dropdowns."""
     return [(g, gettext("Grade %(g)s", g=g)) for g in GRADES]
-PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
-    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
-    "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港",
-    "澳门",
-)
+# Stored as the Chinese name (what people type and import); shown in the user's language.
+PROVINCES = {
+    "北京": _l("Beijing"), "天津": _l("Tianjin"), "上海": _l("Shanghai"),
+    "重庆": _l("Chongqing"), "河北": _l("Hebei"), "山西": _l("Shanxi"), "辽宁": _l("Liaoning"),
+    "吉林": _l("Jilin"), "黑龙江": _l("Heilongjiang"), "江苏": _l("Jiangsu"),
+    "浙江": _l("Zhejiang"), "安徽": _l("Anhui"), "福建": _l("Fujian"), "江西": _l("Jiangxi"),
+    "山东": _l("Shandong"), "河南": _l("Henan"), "湖北": _l("Hubei"), "湖南": _l("Hunan"),
+    "广东": _l("Guangdong"), "海南": _l("Hainan"), "四川": _l("Sichuan"),
+    "贵州": _l("Guizhou"), "云南": _l("Yunnan"), "陕西": _l("Shaanxi"), "甘肃": _l("Gansu"),
+    "青海": _l("Qinghai"), "台湾": _l("Taiwan"), "内蒙古": _l("Inner Mongolia"),
+    "广西": _l("Guangxi"), "西藏": _l("Tibet"), "宁夏": _l("Ningxia"), "新疆": _l("Xinjiang"),
+    "香港": _l("Hong Kong"), "澳门": _l("Macao"),
+}
 PERSONAL_FIELDS = frozenset({"mobile", "phone", "email", "wechat"})
 
 
@@ -61,6 +68,7 @@ class Customer(Audited, Versioned, Timestamped, db.Model):
         "is_government_tender": _l("Government tender project"),
         "is_target": _l("Target customer"), "phone": _l("Phone"), "email": _l("E-mail"),
     }
+    __field_choices__ = {"industry": INDUSTRIES, "source": SOURCES, "province": PROVINCES}
     __audit_exclude__ = Audited.__audit_exclude__ | {"normalised_name", "phone_key"}
     __table_args__ = (
         Index("ix_customers_owner_search", "owner_id", "search_key"),

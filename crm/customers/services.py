@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Column, Table, func, or_, select, true, union, update
 from sqlalchemy.orm import joinedload
 
+from crm.audit.display import AuditValues
 from crm.audit.hooks import current_actor_id
 from crm.audit.models import AuditEntry
 from crm.auth.scopes import visible_filter
@@ -26,6 +27,9 @@ MIN_NAME_KEY, MIN_PHONE_KEY = 2, 7
 # Other domains register what belongs on a customer's timeline: functions
 # customer_id -> [TimelineEvent] (one query each). What a merge moves is derived instead.
 TIMELINE_SOURCES: list = []
+# ... and the records listed on its page: functions customer_id -> RelatedList, or None when
+# the user may not open such records (one query each).
+RELATED_SOURCES: list = []
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
                    "source", "grade", "owner_id", "is_government_tender", "phone", "email")
 CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email", "wechat")
@@ -38,6 +42,26 @@ class TimelineEvent:
     text: str
     user: str | None = None
     url: str | None = None
+
+
+@dataclass
+class RelatedRow:
+    title: str
+    url: str
+    stage: str | None = None
+    amount: Decimal | None = None
+    on: object = None  # a date or a time
+    owner: str | None = None
+
+
+@dataclass
+class RelatedList:
+    """Records of one kind that are about the customer (its leads, deals, contracts)."""
+
+    title: str
+    date_label: str
+    rows: list[RelatedRow]
+    more_url: str | None = None  # the full list, when there are more than shown
 
 
 @dataclass
@@ -206,8 +230,8 @@ def _repoint(table: Table, where, values: dict) -> None:
 
 
 def _audit_events(customer: Customer) -> list[TimelineEvent]:
-    """The latest audited changes of the customer and its contacts: one bounded query; the
-    field rows of one save become one event."""
+    """The latest audited changes of the customer and its contacts: one bounded query (and
+    one per table the values name); the field rows of one save become one event."""
     contact_ids = select(Contact.id).where(Contact.customer_id == customer.id)
     stmt = (select(AuditEntry).options(joinedload(AuditEntry.user))
             .where(AuditEntry.action != LOOKUP, or_(
@@ -217,24 +241,35 @@ def _audit_events(customer: Customer) -> list[TimelineEvent]:
     saves: dict[tuple, list[AuditEntry]] = {}
     for entry in db.session.scalars(stmt):
         saves.setdefault((entry.at, entry.model, entry.record_id, entry.action), []).append(entry)
-    return [TimelineEvent(rows[0].at, "audit", _audit_text(rows),
+    values = AuditValues([entry for rows in saves.values() for entry in rows])
+    return [TimelineEvent(rows[0].at, "audit", _audit_text(rows, values),
                           rows[0].user.name if rows[0].user else None)
             for rows in saves.values()]
 
 
-def _audit_text(rows: list[AuditEntry]) -> str:
+def _audit_text(rows: list[AuditEntry], values: AuditValues) -> str:
+    """新建联系人 王芳 · 联系人 王芳 · 职务: 采购经理 → 总经理 · 客户 · 行业: 制造业 → 零售"""
     first = rows[0]
     model = Customer if first.model == "customers" else Contact
     what = str(model.__label__)
     if first.field == "merged_from":
         return _("Merged with %(name)s", name=first.new)
+    named = {e.field: e for e in rows}.get("name")
+    name = (named.new or named.old if named else None) or values.name_of(first) or ""
     if first.action == "insert":
-        return _("%(what)s created", what=what)
+        return _("%(what)s %(name)s created", what=what, name=name)
     if first.action == "delete":
-        return _("%(what)s deleted", what=what)
-    changes = "; ".join(f"{model.__field_labels__.get(e.field, e.field)}: {e.old or '—'} → "
-                        f"{e.new or '—'}" for e in reversed(rows))
-    return f"{what} · {changes}"
+        return _("%(what)s %(name)s deleted", what=what, name=name)
+    changes = "; ".join(f"{model.__field_labels__.get(e.field, e.field)}: "
+                        f"{values.value(e, e.old) or '—'} → {values.value(e, e.new) or '—'}"
+                        for e in reversed(rows))
+    about = what if model is Customer else f"{what} {name}"
+    return f"{about} · {changes}"
+
+
+def related(customer_id: int) -> list[RelatedList]:
+    """The customer's leads, deals, contracts... as the domains register them."""
+    return [found for source in RELATED_SOURCES if (found := source(customer_id))]
 
 
 def timeline(customer: Customer) -> list[TimelineEvent]:

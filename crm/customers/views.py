@@ -36,7 +36,7 @@ FORM_FIELDS = list(services.CUSTOMER_FIELDS)
 
 @bp.context_processor
 def labels() -> dict:
-    return {"industry_labels": INDUSTRIES, "source_labels": SOURCES}
+    return {"industry_labels": INDUSTRIES, "source_labels": SOURCES, "province_labels": PROVINCES}
 
 
 def _owner_choices() -> list[tuple]:
@@ -182,7 +182,8 @@ def show(customer_id: int):
     return render("customers/show.html", customer=customer,
                   show_personal=may_see_personal_data(current_user, customer.owner_id),
                   can_edit=manages(current_user, customer.owner_id),
-                  timeline=services.timeline(customer), duplicates=duplicates)
+                  timeline=services.timeline(customer), duplicates=duplicates,
+                  related=services.related(customer.id))
 
 
 @bp.route("/customers/<int:customer_id>/contacts/new", methods=["GET", "POST"],

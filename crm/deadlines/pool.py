@@ -13,8 +13,8 @@ from crm.deadlines.models import PoolWarning
 from crm.deadlines.services import dialect_insert, rows_inserted
 from crm.extensions import db
 from crm.notifications.models import Notification
-from crm.sales.models import Lead
-from crm.sales.services import last_touch, open_stage_ids
+from crm.sales.models import Lead, lead_last_touch
+from crm.sales.services import open_stage_ids
 from crm.settings.services import get_setting
 
 KIND = "pool_warning"
@@ -29,9 +29,9 @@ def _warn_before(now: datetime) -> datetime | None:
 
 
 def _returning(before: datetime):
-    return (select(Lead.id, last_touch().label("touched_at"), Lead.owner_id)
+    return (select(Lead.id, lead_last_touch().label("touched_at"), Lead.owner_id)
             .where(Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stage_ids()),
-                   last_touch() < before))
+                   lead_last_touch() < before))
 
 
 def warn_returning_leads(now: datetime) -> int:
@@ -67,7 +67,7 @@ def returning_soon(owner_id: int, now: datetime, limit: int = 10) -> list[Return
     if before is None:
         return []
     return_after = timedelta(days=get_setting("pool_return_days"))
-    touched = last_touch()
+    touched = lead_last_touch()
     rows = db.session.execute(
         select(Lead.id, Lead.company_name, touched)
         .where(Lead.owner_id == owner_id, Lead.stage_id.in_(open_stage_ids()), touched < before)

@@ -35,11 +35,15 @@ class AgendaItem:
 
 
 def agenda_query(user: User, *, view: str = "all", kind: str = "", whose: str = "mine",
-                 zone=None, now: datetime | None = None):
+                 owner: int | None = None, zone=None, now: datetime | None = None):
+    """Open deadlines: the user's, or (`whose="team"`) every one they may see, or one team
+    member's (`owner`)."""
     now = now or utcnow()
     stmt = visible(Deadline, user).where(Deadline.done_at.is_(None))
     if whose == "team":
         stmt = stmt.options(selectinload(Deadline.owner))
+        if owner:
+            stmt = stmt.where(Deadline.owner_id == owner)
     else:
         stmt = stmt.where(Deadline.owner_id == user.id)
     if kind:

@@ -9,6 +9,7 @@ from crm.web.forms import Form
 
 
 class FollowUpForm(Form):
+    id_prefix = "followup"  # on every record page, beside the record's own forms
     what = StringField(_l("What to do"), validators=[DataRequired(), Length(max=200)])
     due_date = DateField(_l("By"), validators=[DataRequired()])
     due_time = TimeField(_l("Time"), validators=[Optional()])
@@ -18,11 +19,13 @@ class FollowUpForm(Form):
 
 
 class CompleteForm(Form):
+    id_prefix = "complete"
     outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
 
 
 class RescheduleForm(Form):
+    id_prefix = "reschedule"
     due_date = DateField(_l("New date"), validators=[DataRequired()])
     due_time = TimeField(_l("Time"), validators=[Optional()])
     version = HiddenField()

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
+from crm.auth.models import User
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.base import utcnow
 from crm.deadlines.kinds import kinds
@@ -39,6 +40,7 @@ from crm.web.search import like_term
 
 bp = Blueprint("followups", __name__)
 CHANGED = "followups-changed"
+TEAM_VIEWERS = ("manager", "director")  # who may see their team's agenda
 _FORM_ARG = {CompleteForm: "complete_form", RescheduleForm: "reschedule_form"}
 
 
@@ -48,9 +50,14 @@ def _clock() -> dict:
 
 
 def _whose_choices() -> list[tuple[str, str]]:
-    """Managers may see their team's agenda; anyone else sees only their own."""
+    """Managers and directors may see their team's agenda; anyone else sees only their own."""
     return [("mine", _("Mine")), ("team", _("My team's"))] \
-        if current_user.has_role("manager") else []
+        if current_user.has_role(*TEAM_VIEWERS) else []
+
+
+def _team_members() -> list[tuple[int, str]]:
+    return [(u.id, u.name) for u in db.session.scalars(
+        visible(User).where(User.active).order_by(User.name))]
 
 
 def _in_view(view: str):
@@ -88,10 +95,12 @@ AGENDA = ListSpec(
     search_hint=_l("What the follow-up says"),
     count_text=_l("%(n)s open"),
 )
-# A manager's team view names each deadline's owner.
-TEAM_AGENDA = replace(AGENDA, query=lambda: AGENDA.query().options(
-    selectinload(Deadline.owner)), columns=(*AGENDA.columns[:3], Column("owner", _l("Owner")),
-                                            AGENDA.columns[3]))
+# The team view names each deadline's owner and may show one member's.
+TEAM_AGENDA = replace(
+    AGENDA, query=lambda: AGENDA.query().options(selectinload(Deadline.owner)),
+    columns=(*AGENDA.columns[:3], Column("owner", _l("Owner")), AGENDA.columns[3]),
+    filters=(*AGENDA.filters, Filter("owner", _l("Owner"), _team_members,
+                                     lambda v: Deadline.owner_id == int(v), _l("Everyone"))))
 
 
 @bp.get("/followups")
@@ -101,7 +110,7 @@ def index():
 
 
 def _agenda_page(feed_url: str | None = None):
-    team = request.args.get("whose") == "team" and current_user.has_role("manager")
+    team = request.args.get("whose") == "team" and current_user.has_role(*TEAM_VIEWERS)
     listing = (TEAM_AGENDA if team else AGENDA).run()
     listing.page.rows = agenda.items(listing.page.rows, current_user, get_timezone())
     return render_list("followups/agenda.html", listing,

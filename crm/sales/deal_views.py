@@ -38,13 +38,14 @@ from crm.sales.forms import (
     NewDealForm,
     SignForm,
 )
-from crm.sales.lead_views import customer_choices, rep_choices
+from crm.sales.lead_views import customer_choices, customer_link, owner_link, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, DealStageTotal, Lead, Product
 from crm.settings.services import get_setting
 from crm.web import submissions
 from crm.web.edits import saved_redirect, submit_edit
+from crm.web.i18n import this_month
 from crm.web.layout import flash_undo
-from crm.web.lists import Column, Filter, ListSpec, render_list
+from crm.web.lists import Column, Filter, Link, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
 
@@ -138,6 +139,17 @@ def board():
     return render("deals/board.html", **_board_context())
 
 
+def _stage_ids(code: str) -> list[int]:
+    """The stages a stage filter means: one stage, or every open one ("open")."""
+    return [s.id for s in funnel.stages() if s.code == code or (code == "open" and s.is_open)]
+
+
+def _closing(value: str):
+    if value != "month":
+        raise ValueError(value)
+    return Deal.close_date.between(*this_month())
+
+
 DEALS = ListSpec(
     name="deal",
     query=lambda: visible(Deal).options(joinedload(Deal.customer), joinedload(Deal.owner)),
@@ -154,11 +166,15 @@ DEALS = ListSpec(
     ),
     default_sort="updated",
     filters=(
-        Filter("stage", _l("Stage"), funnel.stage_choices, lambda v: Deal.stage_id.in_(
-            [s.id for s in funnel.stages() if s.code == v]), _l("All stages")),
+        Filter("stage", _l("Stage"), lambda: [
+            ("open", _("Open (not signed or lost)")), *funnel.stage_choices()],
+            lambda v: Deal.stage_id.in_(_stage_ids(v)), _l("All stages")),
         Filter("channel", _l("Sales channel"), lambda: CHANNELS, lambda v: Deal.channel == v,
                _l("All channels")),
     ),
+    # links from the home page and the customer page
+    links=(owner_link(Deal), customer_link(Deal),
+           Link("closing", lambda v: _("Closing this month"), _closing)),
     search=lambda term: matches(term, Deal.search_key),
     search_hint=_l("Title or customer, pinyin or initials"),
     count_text=_l("%(n)s deals"),

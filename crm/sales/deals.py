@@ -135,10 +135,7 @@ def convert_lead(lead: Lead, values: dict | None = None, lines: list[dict] | Non
 
 
 def _lead_customer(lead: Lead) -> int:
-    customer_id = db.session.scalar(
-        select(Customer.id).where(Customer.owner_id == lead.owner_id,
-                                  Customer.normalised_name == normalise_name(lead.company_name))
-        .order_by(Customer.id).limit(1))
+    customer_id = owners_customer_named(lead.owner_id, lead.company_name)
     if customer_id is None:
         customer_id = customers.save_customer(None, {
             "name": lead.company_name, "source": lead.source, "grade": lead.grade,
@@ -147,6 +144,15 @@ def _lead_customer(lead: Lead) -> int:
             customers.save_contact(None, customer_id, {"name": lead.contact_name,
                                                        "mobile": lead.contact_phone})
     return customer_id
+
+
+def owners_customer_named(owner_id: int, company_name: str) -> int | None:
+    """The owner's customer whose name normalises like `company_name`: the one a lead of
+    that company joins when it becomes a deal."""
+    return db.session.scalar(
+        select(Customer.id).where(Customer.owner_id == owner_id,
+                                  Customer.normalised_name == normalise_name(company_name))
+        .order_by(Customer.id).limit(1))
 
 
 def deal_history(deal: Deal) -> list[StageChange]:

@@ -84,11 +84,13 @@ class LeadForm(Form):
 
 
 class StageForm(Form):
+    id_prefix = "stage"  # on the lead page, beside the assign and follow-up forms
     stage_id = SelectField(_l("Stage"), coerce=optional_int, validators=[DataRequired()])
     lost_reason_id = SelectField(_l("Lost reason"), coerce=optional_int)
 
 
 class AssignForm(Form):
+    id_prefix = "assign"
     owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
 
 

@@ -6,27 +6,30 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
-from crm.auth.models import Team, User, UserRole
+from crm.auth.models import Team, User
 from crm.auth.scopes import (
-    choosable_team_ids,
+    assignable_owners,
+    assignable_teams,
     get_editable_or_404,
     get_visible_or_404,
     manages,
+    record_name,
     visible,
 )
+from crm.base import utcnow
 from crm.customers.models import Customer, grade_choices
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.sales import funnel, services
+from crm.sales import deals, funnel, services
 from crm.sales.access import SELLER_ROLES
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web.edits import saved_redirect, submit_edit
-from crm.web.lists import Column, Filter, ListSpec, render_list
+from crm.web.lists import Column, Filter, Link, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
 
@@ -43,18 +46,15 @@ def labels() -> dict:
 
 def rep_choices() -> list[tuple]:
     """Reps the current user may give a record to: themselves, or the reps they manage."""
-    reps = select(UserRole.user_id).where(UserRole.role == "sales")
-    stmt = (visible(User).where(User.active, or_(User.id == current_user.id, User.id.in_(reps)))
-            .order_by(User.search_key))
-    return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
+    return [(user.id, user.name) for user in assignable_owners(current_user)]
 
 
-def _team_choices(current_id: int | None) -> list[tuple]:
-    """The teams the user may choose (a lead keeps the team it has); the form refuses others."""
-    stmt = select(Team).where(Team.level != "hq").order_by(Team.name)
-    if (allowed := choosable_team_ids(current_user)) is not None:
-        stmt = stmt.where(Team.id.in_(allowed | {current_id}))
-    return [("", "—")] + [(t.id, t.name) for t in db.session.scalars(stmt)]
+def _team_choices(current_id: int | None = None) -> list[tuple]:
+    """The user's sales teams; a lead's current team stays listed so an edit keeps it."""
+    choices = [("", "—")] + [(t.id, t.name) for t in assignable_teams(current_user)]
+    if current_id and current_id not in dict(choices):
+        choices.append((current_id, db.session.get(Team, current_id).name))
+    return choices
 
 
 def _stage_is(code: str):
@@ -71,6 +71,22 @@ COMPANY = Column("company", _l("Company"), sort=(Lead.search_key, False))
 STAGE, GRADE, SOURCE = Column("stage", _l("Stage")), Column("grade", _l("Grade")), \
     Column("source", _l("Source"))
 CREATED = Column("created", _l("Created"), sort=(Lead.created_at, True))
+def owner_link(model) -> Link:
+    return Link("owner", lambda v: _("Owner: %(name)s", name=record_name(User, int(v))),
+                lambda v: model.owner_id == int(v))
+
+
+def customer_link(model) -> Link:
+    return Link("customer", lambda v: _("Customer: %(name)s", name=record_name(Customer, int(v))),
+                lambda v: model.customer_id == int(v))
+
+
+def _returning(value: str):
+    if value != "soon":
+        raise ValueError(value)
+    return and_(*services.returning_soon(utcnow()))
+
+
 LEADS = ListSpec(
     name="lead",
     query=lambda: visible(Lead).options(joinedload(Lead.owner)),
@@ -85,6 +101,9 @@ LEADS = ListSpec(
         Filter("source", _l("Source"), lambda: LEAD_SOURCES, lambda v: Lead.source == v,
                _l("All sources")),
     ),
+    # links from the home page and the customer page
+    links=(owner_link(Lead), customer_link(Lead),
+           Link("returning", lambda v: _("Back to the pool soon"), _returning)),
     search=lead_search,
     search_hint=_l("Company or contact, pinyin or initials"),
     count_text=_l("%(n)s leads"),
@@ -129,6 +148,40 @@ def customer_choices(current_id: int | None = None) -> list[tuple]:
     return choices
 
 
+def _customer_hint(company_name: str, customer_id: int | None, owner_id: int | None) -> dict:
+    """Which customer the lead's deal will be about: the chosen one, the owner's customer of
+    that name, or a new one (as `deals.convert_lead` decides)."""
+    name = (company_name or "").strip()
+    if customer_id:
+        return {"kind": "chosen", "customer": db.session.scalar(
+            visible(Customer).where(Customer.id == customer_id))}
+    if not name:
+        return {"kind": None}
+    if owner_id is None:
+        return {"kind": "pool", "name": name}
+    found = deals.owners_customer_named(owner_id, name)
+    customer = found and db.session.scalar(visible(Customer).where(Customer.id == found))
+    return {"kind": "existing", "customer": customer} if customer else {"kind": "new",
+                                                                            "name": name}
+
+
+def _form_hint(form: LeadForm, lead: Lead | None) -> dict:
+    owner_id = lead.owner_id if lead else form.owner_id.data
+    return _customer_hint(form.company_name.data, form.customer_id.data, owner_id)
+
+
+@bp.get("/leads/customer-hint")
+@roles_required(*SELLER_ROLES)
+def customer_hint():
+    """The hint under the company field, as it is typed."""
+    owner_id = request.args.get("owner_id", type=int)
+    if owner_id not in {user.id for user in assignable_owners(current_user)}:
+        owner_id = None
+    hint = _customer_hint(request.args.get("company_name", ""),
+                          request.args.get("customer_id", type=int), owner_id)
+    return render("sales/lead_form.html", block="customer_hint", hint=hint)
+
+
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
     form.customer_id.choices = customer_choices(lead.customer_id if lead else None)
@@ -153,7 +206,8 @@ def new():
         else:
             target = url_for("leads.pool" if not lead.owner_id else "leads.index")
         return saved_redirect(_("Lead created."), target)
-    return result.render("sales/lead_form.html", form=form, lead=None)
+    return result.render("sales/lead_form.html", form=form, lead=None,
+                         hint=_form_hint(form, None))
 
 
 @bp.route("/leads/<int:lead_id>/edit", methods=["GET", "POST"])
@@ -166,7 +220,8 @@ def edit(lead_id: int):
         lead, {k: form[k].data for k in FORM_FIELDS}))
     if result.done:
         return saved_redirect(_("Changes saved."), url_for("leads.show", lead_id=lead.id))
-    return result.render("sales/lead_form.html", form=form, lead=lead)
+    return result.render("sales/lead_form.html", form=form, lead=lead,
+                         hint=_form_hint(form, lead))
 
 
 def _stage_form(lead: Lead) -> StageForm:

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import BigId
@@ -66,6 +66,7 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
         "last_followup_at": _l("Last follow-up"), "assigned_at": _l("Assigned"),
         "note": _l("Note"),
     }
+    __field_choices__ = {"source": LEAD_SOURCES}
     __audit_mask__ = frozenset({"contact_phone"})
     __table_args__ = (
         # newest first: the pool and team lists walk this, a rep's list the owner's one
@@ -103,6 +104,17 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
         self.search_key = search_key_of(self, self.company_name, self.contact_name)
 
 
+def lead_last_touch():
+    """When a lead was last worked on: followed up, else assigned, else created (R-12)."""
+    return func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
+
+
+# The owned leads by their last touch, oldest first: the ones about to return to the pool
+# (home page), without reading every lead of a team (migration 0008).
+Index("ix_leads_owned_last_touch", lead_last_touch(), postgresql_where=Lead.owner_id.is_not(None),
+      sqlite_where=Lead.owner_id.is_not(None))
+
+
 PRODUCT_KINDS = {
     "product": _l("Product"),
     "software_service": _l("Software value-added service"),
@@ -121,6 +133,7 @@ class Product(Audited, Versioned, Timestamped, db.Model):
     __field_labels__ = {"name": _l("Name"), "kind": _l("Kind"), "category": _l("Category"),
                         "price": _l("Price"), "active": _l("Active"),
                         "description": _l("Description")}
+    __field_choices__ = {"kind": PRODUCT_KINDS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -163,10 +176,13 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         "channel": _l("Sales channel"), "solution_spec": _l("Product specification"),
         "delivery_cycle": _l("Delivery cycle"), "service_commitment": _l("Service commitment"),
     }
+    __field_choices__ = {"channel": CHANNELS}
     __table_args__ = (
         # the board's columns, newest card first: a rep's own, and everyone's (team, director)
         Index("ix_deals_owner_stage_recent", "owner_id", "stage_id", "updated_at", "id"),
         Index("ix_deals_stage_recent", "stage_id", "updated_at", "id"),
+        # deals closing this month (home page): their count and sum read from the index alone
+        Index("ix_deals_closing", "close_date", "stage_id", "owner_id", "expected_value", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from crm.base import utcnow
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel
-from crm.sales.models import FunnelStage, Lead, StageChange
+from crm.sales.models import FunnelStage, Lead, StageChange, lead_last_touch
 from crm.settings.services import get_setting
 
 LEAD_FIELDS = ("company_name", "customer_id", "contact_name", "contact_phone", "source",
@@ -128,23 +128,29 @@ def assign_lead(lead: Lead, owner_id: int) -> None:
     db.session.flush()
 
 
-def last_touch():
-    """When the lead's pool clock (R-12) last started: its last follow-up, else assignment."""
-    return func.coalesce(Lead.last_followup_at, Lead.assigned_at, Lead.created_at)
-
-
 def open_stage_ids():
     return select(FunnelStage.id).where(~FunnelStage.is_won, ~FunnelStage.is_lost)
+
+
+def _owned_open_untouched_since(cutoff: datetime) -> tuple:
+    return (Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stage_ids()),
+            lead_last_touch() < cutoff)
+
+
+def returning_soon(now: datetime) -> tuple:
+    """WHERE clauses of the owned leads that go back to the pool within `pool_warning_days`
+    unless someone follows them up (R-12)."""
+    days_left = get_setting("pool_return_days") - get_setting("pool_warning_days")
+    return _owned_open_untouched_since(now - timedelta(days=max(days_left, 0)))
 
 
 def return_stale_leads_to_pool(now: datetime) -> list[tuple[int, int]]:
     """R-12: an open lead with no follow-up for `pool_return_days` goes back to the pool.
     One set-based UPDATE (the former owner is kept in the row, which also lets SQLite's
     RETURNING name it); returns (lead id, former owner id) for the alerts."""
-    cutoff = now - timedelta(days=get_setting("pool_return_days"))
     stmt = (update(Lead)
-            .where(Lead.owner_id.is_not(None), Lead.stage_id.in_(open_stage_ids()),
-                   last_touch() < cutoff)
+            .where(*_owned_open_untouched_since(now - timedelta(
+                days=get_setting("pool_return_days"))))
             .values(former_owner_id=Lead.owner_id, owner_id=None, assigned_at=None,
                     version=Lead.version + 1)
             .returning(Lead.id, Lead.former_owner_id))

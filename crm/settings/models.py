@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.base import Audited, Timestamped
 from crm.extensions import db
+from crm.settings.registry import DEFINITIONS
 
 
 class Setting(Audited, Timestamped, db.Model):
@@ -12,6 +13,7 @@ class Setting(Audited, Timestamped, db.Model):
     __tablename__ = "settings"
     __label__ = _l("Setting")
     __field_labels__ = {"key": _l("Setting"), "value": _l("Value")}
+    __name_labels__ = {d.key: d.label for d in DEFINITIONS}  # the audit page names the setting
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)

@@ -19,7 +19,11 @@ class SettingDef:
     unit: object = ""
 
 
+# Each label is the sentence the number completes ("... within [30] minutes"); the rule id (R-xx)
+# is shown beside it as a reference to the company regulations.
 _DAYS, _HOURS, _MINUTES = _l("days"), _l("hours"), _l("minutes")
+_TIMES, _YEARS, _QUARTERS = _l("times"), _l("years"), _l("quarters")
+_CNY, _PERCENT, _CHARACTERS = _l("CNY"), _l("%"), _l("characters")
 _G_ACCESS, _G_SALES, _G_MONEY = _l("Login and security"), _l("Sales funnel"), _l("Receivables")
 _G_SERVICE, _G_CAMPAIGN, _G_CHANNEL = _l("Customer service"), _l("Campaigns"), _l("Channel")
 _G_ALERTS = _l("Alerts")
@@ -31,82 +35,88 @@ BREACH_LIABILITY = ("逾期付款的，每日按应付未付金额的万分之�
                     "逾期交货的，每日按合同总价的万分之五支付违约金，累计不超过合同总价的10%。")
 
 DEFINITIONS: tuple[SettingDef, ...] = (
-    SettingDef("login_max_failures", int, 5, _l("Failed logins before an account is locked"),
-               _G_ACCESS, minimum=1, maximum=100),
-    SettingDef("login_ip_max_failures", int, 20, _l("Failed logins before an IP is locked"),
-               _G_ACCESS, minimum=1, maximum=10000),
-    SettingDef("login_window_minutes", int, 15, _l("Lockout window"), _G_ACCESS,
-               minimum=1, maximum=1440, unit=_MINUTES),
-    SettingDef("password_min_length", int, 10, _l("Minimum password length"), _G_ACCESS,
-               minimum=8, maximum=128),
+    SettingDef("login_max_failures", int, 5, _l("Lock an account after failed logins in a "
+               "row"), _G_ACCESS, minimum=1, maximum=100, unit=_TIMES),
+    SettingDef("login_ip_max_failures", int, 20, _l("Block an IP address after failed "
+               "logins"), _G_ACCESS, minimum=1, maximum=10000, unit=_TIMES),
+    SettingDef("login_window_minutes", int, 15, _l("Count failed logins, and keep a lock, "
+               "for"), _G_ACCESS, minimum=1, maximum=1440, unit=_MINUTES),
+    SettingDef("password_min_length", int, 10, _l("Passwords are at least"), _G_ACCESS,
+               minimum=8, maximum=128, unit=_CHARACTERS),
     SettingDef("session_idle_minutes", int, 60, _l("Log out after inactivity of"), _G_ACCESS,
                minimum=5, maximum=1440, unit=_MINUTES),
     SettingDef("duplicate_lookups_per_hour", int, 30, _l("Duplicate checks per user and hour "
                "that may name the owner of someone else's customer"), _G_ACCESS, "R-14",
                minimum=1, maximum=1000),
-    SettingDef("pool_return_days", int, 30, _l("Days without follow-up before a lead returns "
-               "to the shared pool"), _G_SALES, "R-12", minimum=1, maximum=365, unit=_DAYS),
-    SettingDef("pool_warning_days", int, 3, _l("Warn the owner this many days before a lead "
-               "returns to the shared pool (0: no warning)"), _G_SALES, "R-12", minimum=0,
-               maximum=60, unit=_DAYS),
+    SettingDef("pool_return_days", int, 30, _l("A lead nobody follows up goes back to the "
+               "shared pool after"), _G_SALES, "R-12", minimum=1, maximum=365, unit=_DAYS),
+    SettingDef("pool_warning_days", int, 3, _l("The owner is alerted, and the home page warns, "
+               "about such a lead before it goes back (0: no warning)"), _G_SALES, "R-12",
+               minimum=0, maximum=60, unit=_DAYS),
     SettingDef("lead_round_robin", bool, False, _l("Give new unassigned leads to the reps of "
                "their team in turn (round-robin) instead of the shared pool"), _G_SALES, "R-12",
                minimum=None),
     SettingDef("target_revenue_threshold", Decimal, Decimal("50000000"),
-               _l("Annual revenue above which a manufacturer is a target customer (CNY)"),
-               _G_SALES, "R-13"),
+               _l("A manufacturer is a target customer with an annual revenue above"),
+               _G_SALES, "R-13", unit=_CNY),
     SettingDef("deal_amount_ceiling", Decimal, Decimal("1000000000"),
-               _l("Largest amount a deal or contract may have (CNY): a typing slip above it is "
-                  "refused"), _G_SALES, "R-15", minimum=1, maximum=Decimal("999999999999")),
+               _l("Largest amount a deal or contract may have: a typing slip above it is "
+                  "refused"), _G_SALES, "R-15", minimum=1, maximum=Decimal("999999999999"),
+               unit=_CNY),
     SettingDef("payment_terms_template", str, PAYMENT_TERMS,
                _l("Payment terms suggested when a contract is signed"), _G_SALES, "R-15",
                minimum=None, maximum=TEMPLATE_MAX),
     SettingDef("breach_liability_template", str, BREACH_LIABILITY,
                _l("Liability for breach suggested when a contract is signed"), _G_SALES, "R-15",
                minimum=None, maximum=TEMPLATE_MAX),
-    SettingDef("delivery_exception_hours", int, 24, _l("Report a delivery exception to the "
-               "customer within"), _G_SALES, "R-16", minimum=1, maximum=720, unit=_HOURS),
-    SettingDef("collection_letter_days", int, 7, _l("Written collection letter within"),
-               _G_MONEY, "R-21", minimum=1, maximum=365, unit=_DAYS),
-    SettingDef("director_visit_days", int, 15, _l("Visit led by the sales director within"),
-               _G_MONEY, "R-21", minimum=1, maximum=365, unit=_DAYS),
-    SettingDef("legal_action_days", int, 30, _l("Legal proceedings after overdue for"),
-               _G_MONEY, "R-21", minimum=1, maximum=730, unit=_DAYS),
-    SettingDef("archive_hours", int, 24, _l("Service archive completed within"), _G_SERVICE,
-               "R-30", minimum=1, maximum=720, unit=_HOURS),
-    SettingDef("first_revisit_days", int, 7, _l("First revisit after delivery within"),
+    SettingDef("delivery_exception_hours", int, 24, _l("Tell the customer about a delivery "
+               "problem within"), _G_SALES, "R-16", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("collection_letter_days", int, 7, _l("Send a written collection letter when "
+               "a payment is overdue by"), _G_MONEY, "R-21", minimum=1, maximum=365, unit=_DAYS),
+    SettingDef("director_visit_days", int, 15, _l("The sales director visits the customer "
+               "when a payment is overdue by"), _G_MONEY, "R-21", minimum=1, maximum=365,
+               unit=_DAYS),
+    SettingDef("legal_action_days", int, 30, _l("Start legal proceedings when a payment is "
+               "overdue by"), _G_MONEY, "R-21", minimum=1, maximum=730, unit=_DAYS),
+    SettingDef("archive_hours", int, 24, _l("Complete the service archive after a delivery "
+               "within"), _G_SERVICE, "R-30", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("first_revisit_days", int, 7, _l("First revisit after a delivery within"),
                _G_SERVICE, "R-31", minimum=1, maximum=90, unit=_DAYS),
     SettingDef("routine_revisit_days", int, 30, _l("Routine revisit every"), _G_SERVICE, "R-31",
                minimum=1, maximum=365, unit=_DAYS),
-    SettingDef("deep_interview_days", int, 90, _l("Deep interview every"), _G_SERVICE, "R-31",
-               minimum=1, maximum=730, unit=_DAYS),
+    SettingDef("deep_interview_days", int, 90, _l("In-depth customer interview every"),
+               _G_SERVICE, "R-31", minimum=1, maximum=730, unit=_DAYS),
     SettingDef("complaint_response_minutes", int, 30, _l("Respond to a complaint within"),
                _G_SERVICE, "R-33", minimum=1, maximum=1440, unit=_MINUTES),
-    SettingDef("complaint_solution_hours", int, 24, _l("Initial solution within"), _G_SERVICE,
-               "R-33", minimum=1, maximum=720, unit=_HOURS),
-    SettingDef("complaint_plan_hours", int, 48, _l("Written plan for a complex case within"),
-               _G_SERVICE, "R-33", minimum=1, maximum=720, unit=_HOURS),
-    SettingDef("surveys_per_year", int, 2, _l("Satisfaction surveys per year"), _G_SERVICE,
-               "R-34", minimum=1, maximum=12),
-    SettingDef("satisfaction_threshold", int, 80, _l("Score below which an improvement plan "
-               "is required (of 100)"), _G_SERVICE, "R-34", minimum=0, maximum=100),
-    SettingDef("escalation_delay_hours", int, 24, _l("Alert the owner's manager when still "
-               "overdue after"), _G_ALERTS, "R-41", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("complaint_solution_hours", int, 24, _l("Give a complaint a first solution "
+               "within"), _G_SERVICE, "R-33", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("complaint_plan_hours", int, 48, _l("Give a complex complaint a written plan "
+               "within"), _G_SERVICE, "R-33", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("surveys_per_year", int, 2, _l("Survey each customer's satisfaction, per "
+               "year"), _G_SERVICE, "R-34", minimum=1, maximum=12, unit=_TIMES),
+    SettingDef("satisfaction_threshold", int, 80, _l("A satisfaction score (of 100) below "
+               "this needs an improvement plan"), _G_SERVICE, "R-34", minimum=0, maximum=100),
+    SettingDef("escalation_delay_hours", int, 24, _l("Tell the owner's manager when a "
+               "deadline is still overdue after"), _G_ALERTS, "R-41", minimum=1, maximum=720,
+               unit=_HOURS),
     SettingDef("campaign_approval_threshold", Decimal, Decimal("50000"),
-               _l("Campaign budget above which the director approves (CNY)"), _G_CAMPAIGN,
-               "R-51"),
-    SettingDef("campaign_kickoff_days", int, 7, _l("Kickoff meeting before the start"),
-               _G_CAMPAIGN, "R-52", minimum=0, maximum=180, unit=_DAYS),
-    SettingDef("campaign_closing_days", int, 15, _l("Closing acceptance after the end within"),
-               _G_CAMPAIGN, "R-52", minimum=1, maximum=180, unit=_DAYS),
-    SettingDef("dealer_min_experience_years", int, 3, _l("Minimum industry experience of a "
-               "dealer"), _G_CHANNEL, "R-60", minimum=0, maximum=50),
-    SettingDef("dealer_warning_quarters", int, 2, _l("Failing quarters before a warning "
-               "notice"), _G_CHANNEL, "R-62", minimum=1, maximum=8),
-    SettingDef("dealer_termination_quarters", int, 3, _l("Failing quarters before "
-               "termination"), _G_CHANNEL, "R-62", minimum=1, maximum=12),
-    SettingDef("dealer_growth_percent", int, 15, _l("New dealers per year (percent of the "
-               "existing count)"), _G_CHANNEL, "R-63", minimum=0, maximum=100),
+               _l("The director approves a campaign with a budget above"), _G_CAMPAIGN,
+               "R-51", unit=_CNY),
+    SettingDef("campaign_kickoff_days", int, 7, _l("Hold the kickoff meeting before a "
+               "campaign starts, at least"), _G_CAMPAIGN, "R-52", minimum=0, maximum=180,
+               unit=_DAYS),
+    SettingDef("campaign_closing_days", int, 15, _l("Accept a campaign's results after it "
+               "ends within"), _G_CAMPAIGN, "R-52", minimum=1, maximum=180, unit=_DAYS),
+    SettingDef("dealer_min_experience_years", int, 3, _l("A new dealer has industry "
+               "experience of at least"), _G_CHANNEL, "R-60", minimum=0, maximum=50,
+               unit=_YEARS),
+    SettingDef("dealer_warning_quarters", int, 2, _l("Warn a dealer after failing quarters "
+               "in a row"), _G_CHANNEL, "R-62", minimum=1, maximum=8, unit=_QUARTERS),
+    SettingDef("dealer_termination_quarters", int, 3, _l("End a dealer's agreement after "
+               "failing quarters in a row"), _G_CHANNEL, "R-62", minimum=1, maximum=12,
+               unit=_QUARTERS),
+    SettingDef("dealer_growth_percent", int, 15, _l("Grow the dealer network each year by"),
+               _G_CHANNEL, "R-63", minimum=0, maximum=100, unit=_PERCENT),
 )
 
 BY_KEY = {d.key: d for d in DEFINITIONS}

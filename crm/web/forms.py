@@ -1,5 +1,6 @@
 """Base form: CSRF from Flask-WTF, one input-cleaning rule for every field, a length or range
-limit on every field, an idempotency key, and a helper for service errors beside their field.
+limit on every field, an idempotency key, ids unique per page, and a helper for service errors
+beside their field.
 
 Every form of the app extends `Form`, so a new form inherits all of it:
 - text is cleaned before any validator sees it: control characters (NUL included) go, except
@@ -82,6 +83,16 @@ class Form(FlaskForm):
                     options = {**options,
                                "validators": [*_validators(unbound_field), limit]}
             return super().bind_field(form, unbound_field, options)
+
+    # A form that shares a page with another form starts its element ids with this prefix, so
+    # no two forms on a page share an id (field names, and so what is posted, stay the same).
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.id_prefix:
+            for field in self:
+                field.id = field.label.field_id = f"{self.id_prefix}-{field.id}"
 
     def add_error(self, field: str | None, message: str) -> None:
         """Attach a message to a field (or to the form when the field is unknown)."""

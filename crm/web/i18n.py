@@ -1,6 +1,6 @@
 """Language and time zone of the current user: 简体中文 by default, English selectable."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,14 @@ def local_time(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(user_zone())
+
+
+def this_month() -> tuple[date, date]:
+    """The first and last day of the current month in the user's zone."""
+    today = local_time(datetime.now(UTC)).date()
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
 
 
 class RequestCachedDomain(Domain):

@@ -27,6 +27,16 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A filter that other pages link with (the home page: one owner's deals; the customer
+    page: its leads): no dropdown, a chip that removes it; kept while the list is refined."""
+
+    key: str
+    chip: Callable[[str], str]  # the chip's text for a value
+    where: Callable[[str], ColumnElement]  # the clause; ValueError: the value is ignored
+
+
+@dataclass(frozen=True)
 class Column:
     key: str
     label: object
@@ -41,6 +51,7 @@ class ListSpec:
     columns: tuple[Column, ...]
     default_sort: str
     filters: tuple[Filter, ...] = ()
+    links: tuple[Link, ...] = ()
     search: Callable[[str], ColumnElement] | None = None
     search_hint: object = None
     count_text: object = None  # e.g. _l("%(n)s customers")
@@ -64,6 +75,16 @@ class ListSpec:
             value = request.args.get(f.key, f.default)
             values[f.key] = value if value in dict(options[f.key]) else f.default
             clause = f.where(values[f.key]) if values[f.key] else None
+            if clause is not None:
+                stmt = stmt.where(clause)
+        for link in self.links:
+            value, clause = request.args.get(link.key, ""), None
+            if value:
+                try:
+                    clause = link.where(value)
+                except ValueError:
+                    pass
+            values[link.key] = value if clause is not None else ""
             if clause is not None:
                 stmt = stmt.where(clause)
         sorts = {c.key: c.sort for c in self.columns if c.sort}
@@ -112,7 +133,14 @@ class Listing:
         return [(_("%(filter)s: %(value)s", filter=f.label, value=dict(self.options[f.key])[value]),
                  self._url(**{f.key: None}))
                 for f in self.spec.filters
-                if (value := self.values[f.key]) and value != f.default]
+                if (value := self.values[f.key]) and value != f.default] + [
+            (link.chip(value), self._url(**{link.key: None}))
+            for link in self.spec.links if (value := self.values[link.key])]
+
+    def links(self) -> dict[str, str]:
+        """The active link filters, kept as hidden fields of the filter bar."""
+        return {link.key: self.values[link.key] for link in self.spec.links
+                if self.values[link.key]}
 
     def sort_url(self, key: str) -> str:
         return self._url(sort=key)

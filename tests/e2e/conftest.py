@@ -116,3 +116,21 @@ def signed_in(page, live_server, people):
         return page
 
     return sign_in
+
+
+# What the axe sweep covered (tests/e2e/test_accessibility.py): (axe version, widths, pages).
+AXE_COVERAGE = pytest.StashKey[tuple]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if AXE_COVERAGE not in config.stash:
+        return
+    version, widths, pages = config.stash[AXE_COVERAGE]
+    terminalreporter.section(f"axe-core {version}: {len(pages)} pages at "
+                             f"{' and '.join(f'{w}' for w in widths)} px")
+    by_who: dict[str, list[str]] = {}
+    for label in pages:  # "<role> <page>"
+        who, _, page = label.partition(" ")
+        by_who.setdefault(who, []).append(page)
+    for who, seen in by_who.items():
+        terminalreporter.line(f"{who} ({len(seen)}): {', '.join(seen)}")

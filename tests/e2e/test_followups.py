@@ -1,6 +1,14 @@
 """In the browser: quick add, done inline and the bell, all without a page reload (R-40, R-42)."""
 
+from contextlib import suppress
+
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from crm.auth.models import User
+from crm.extensions import db
+from crm.notifications.services import notify
 
 
 def test_quick_add_and_done_inline_without_a_reload(signed_in, live_server):
@@ -38,3 +46,34 @@ def test_the_bell_counts_what_a_manager_assigns(signed_in, live_server, browser)
     rep.get_by_role("button", name="标为已读", exact=True).click()
     expect(rep.locator("#notification-bell .bell-count")).to_have_count(0)
     rep.close()
+
+
+def test_the_bell_shows_the_count_after_a_change_that_lands_during_its_refresh(
+        signed_in, live_server, app):
+    """Marking read while the bell's own refresh is on the way: the refresh that the change asks
+    for is not lost behind the older answer (issue 19: the bell kept showing 1)."""
+    with app.app_context():
+        rep_id = db.session.scalar(select(User.id).where(User.username == "zhangwei"))
+        notify(rep_id, "请回访老客户")
+        db.session.commit()
+    page = signed_in("zhangwei")
+    page.goto(f"{live_server}/notifications")
+    expect(page.locator("#notification-bell .bell-count")).to_have_text("1")
+
+    held = []  # the first refresh: answered by the server now (count 1), delivered later
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    page.route("**/notifications/bell", hold_the_first)
+    with page.expect_request("**/notifications/bell"):
+        page.evaluate("htmx.trigger(document.body, 'notifications-changed')")
+    with page.expect_response("**/notifications/*/read"):
+        page.get_by_role("button", name="标为已读", exact=True).click()
+    route, stale = held[0]
+    with suppress(PlaywrightError):  # already aborted when the newer refresh replaced it
+        route.fulfill(response=stale)
+    expect(page.locator("#notification-bell .bell-count")).to_have_count(0)

@@ -68,7 +68,7 @@ def test_an_invalid_quick_add_is_422_with_the_message_beside_the_field(login, ap
     response = _add(rep, what="", day="")
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert 'id="what-error"' in body and 'id="due_date-error"' in body
+    assert 'id="followup-what-error"' in body and 'id="followup-due_date-error"' in body
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
 

@@ -1,5 +1,7 @@
 """Admin-tunable rule numbers: typed, validated, audited, visible to every instance at once."""
 
+import re
+
 from sqlalchemy import select
 
 from crm import create_app
@@ -53,3 +55,13 @@ def test_a_save_reaches_another_app_instance(login, app):
     login("admin").post("/admin/settings", _form(pool_return_days=12))
     with other.test_request_context():
         assert get_setting("pool_return_days") == 12
+
+
+def test_labels_say_what_a_setting_does_with_the_rule_as_a_reference(login):
+    page = login("admin").get("/admin/settings").get_data(as_text=True)
+    label = re.search(r'<label for="pool_return_days">(.*?)</label>', page, re.S).group(1)
+    assert label.startswith("线索无人跟进多久后退回公海")
+    assert '<span class="rule-ref" title="公司制度 R-12">R-12</span>' in label
+    unit = re.search(r'id="pool_return_days"[^>]*>\s*<span class="unit">([^<]+)<', page)
+    assert unit.group(1) == "天"
+    assert ">R-" not in re.sub(r'<span class="rule-ref"[^>]*>R-\d+</span>', "", page)

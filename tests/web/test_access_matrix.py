@@ -60,6 +60,7 @@ ACCESS = {
     "leads.index": SELLERS,
     "leads.pool": SELLERS,
     "leads.new": SELLERS,
+    "leads.customer_hint": SELLERS,
     "leads.show": SELLERS,
     "leads.edit": SELLERS,
     "leads.move": SELLERS,
