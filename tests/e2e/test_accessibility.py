@@ -18,7 +18,9 @@ from sqlalchemy import select
 from crm.auth.demo import DEMO_PASSWORD, seed_people
 from crm.auth.models import Team, User
 from crm.base import utcnow
+from crm.deadlines.calendars import default_calendar_id
 from crm.extensions import db
+from crm.followups import KIND as FOLLOWUP_KIND
 from crm.followups import services as followups
 from crm.notifications.services import notify
 from crm.sales.demo import seed_sales_demo
@@ -40,7 +42,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 WIDTHS = (1366, 390)
 # Answers that are parts of pages (htmx fragments) or not HTML: checked inside their pages.
 NOT_PAGES = {"customers.duplicates", "followups.panel", "notifications.bell", "deals.value",
-             "deals.edit_value", "followups.agenda_ics", "health.healthz", "static"}
+             "deals.edit_value", "followups.agenda_ics", "health.healthz", "static",
+             "deadlines.countdown", "deadlines.export_year", "favicon", "leads.customer_hint"}
 RUN_AXE = "options => axe.run(document, options)"
 DUPLICATE_IDS = """() => {
   const seen = new Map();
@@ -131,7 +134,8 @@ def _seed(app) -> dict:
         db.session.commit()
         return {**args, "followup_id": followup.id,
                 "user_id": db.session.scalar(select(User.id).where(User.username == "zhangwei")),
-                "team_id": db.session.scalar(select(Team.id).where(Team.name == "华东销售一组"))}
+                "team_id": db.session.scalar(select(Team.id).where(Team.name == "华东销售一组")),
+                "calendar_id": default_calendar_id(), "kind": FOLLOWUP_KIND}
 
 
 def _offered_nav(app, username: str) -> list[str]:
