@@ -57,6 +57,7 @@ class YearForm(Form):
 
 
 class ImportForm(YearForm):
+    id_prefix = "import"  # it shares the calendar's page with the calendar's own form
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 

@@ -50,6 +50,7 @@ class BrowserProblems:
     def __init__(self):
         self.seen: list[str] = []
         self.expected: set[tuple[str, int]] = set()
+        self.expected_console: set[str] = set()
 
     def expect(self, url_part: str, status: int):
         """A test that provokes a failing answer on purpose names it (a 503 during an outage)."""
@@ -63,9 +64,15 @@ class BrowserProblems:
         context.on("requestfailed", self._on_request_failed)
         return context
 
+    def expect_console(self, start: str):
+        """A test that provokes a logged error on purpose names its start (an aborted request)."""
+        self.expected_console.add(start)
+
     def _on_console(self, message):
         # Chromium also logs failed loads; _on_response judges those with their type.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        expected = any(message.text.startswith(start) for start in self.expected_console)
+        if message.type == "error" and not expected and not message.text.startswith(
+                "Failed to load resource"):
             self.seen.append(f"console error: {message.text} ({message.location['url']})")
 
     def _on_response(self, response):

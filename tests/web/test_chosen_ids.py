@@ -86,7 +86,7 @@ def test_a_rep_cannot_give_a_new_record_to_a_colleague_they_do_not_manage(
         before = _count(model)
     response = _post(app, login, endpoint, "zhangwei", **{field: records["liuyang"]})
     assert response.status_code == 422
-    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert f'{field}-error"' in response.get_data(as_text=True)  # ids may carry a form prefix
     with app.app_context():
         assert _count(model) == before
 

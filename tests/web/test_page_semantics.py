@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.extensions import db
+from crm.sales.models import Deal
 from tests.sample_records import sample_records
 
 
@@ -56,8 +57,10 @@ def test_a_lead_a_deal_and_a_customer_of_one_company_have_distinct_titles(app, l
     rep = login("zhangwei")
     titles = {kind: _title(rep.get(f"/{kind}/{records[f'{kind[:-1]}_id']}").get_data(
         as_text=True)) for kind in ("leads", "deals", "customers")}
+    with app.app_context():
+        deal_title = db.session.get(Deal, records["deal_id"]).title
     assert titles == {"leads": "样例精密机械有限公司 · 线索 · 客户管理系统",
-                      "deals": "样例精密机械有限公司 · 商机 · 客户管理系统",
+                      "deals": f"{deal_title} · 商机 · 客户管理系统",
                       "customers": "样例精密机械有限公司 · 客户 · 客户管理系统"}
 
 
