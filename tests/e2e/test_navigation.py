@@ -66,7 +66,10 @@ def test_a_page_kept_open_across_a_new_login_takes_the_new_token_on_its_next_lin
     _log_in(other_tab, live_server, "zhangwei")
     other_tab.close()
 
+    old_card = page.locator(f"#deal-{deal_id}").element_handle()
     _nav(page, "商机")  # a boosted link: the page is swapped, not reloaded
+    old_card.wait_for_element_state("hidden")  # the same link was current: wait for the swap
+    expect(page.locator(f"#deal-{deal_id}")).to_be_visible()
     with page.expect_response(re.compile(rf"/deals/{deal_id}/move$")) as moved:
         _drag(page, deal_id, "intent")
     assert moved.value.status == 200
