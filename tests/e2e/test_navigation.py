@@ -36,6 +36,14 @@ def _moved(page, deal_id, stage):
     expect(page.locator(".toast").get_by_role("button", name="撤销")).to_be_visible()
 
 
+def _drag_is_accepted_without_a_reload(page, deal_id):
+    with page.expect_response(re.compile(rf"/deals/{deal_id}/move$")) as moved:
+        _drag(page, deal_id, "intent")
+    assert moved.value.status == 200
+    _moved(page, deal_id, "intent")
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
 def test_the_first_drag_after_logging_in_through_the_form_is_accepted(page, live_server, people,
                                                                     app):
     deal_id = make_deal(app)
@@ -46,11 +54,7 @@ def test_the_first_drag_after_logging_in_through_the_form_is_accepted(page, live
     page.evaluate("window.stillTheSamePage = true")
     _nav(page, "商机")
     expect(page.locator(f"#deal-{deal_id}")).to_be_visible()
-    with page.expect_response(re.compile(rf"/deals/{deal_id}/move$")) as moved:
-        _drag(page, deal_id, "intent")
-    assert moved.value.status == 200
-    _moved(page, deal_id, "intent")
-    assert page.evaluate("window.stillTheSamePage") is True
+    _drag_is_accepted_without_a_reload(page, deal_id)
 
 
 def test_a_page_kept_open_across_a_new_login_takes_the_new_token_on_its_next_link(
@@ -70,11 +74,7 @@ def test_a_page_kept_open_across_a_new_login_takes_the_new_token_on_its_next_lin
     _nav(page, "商机")  # a boosted link: the page is swapped, not reloaded
     old_card.wait_for_element_state("hidden")  # the same link was current: wait for the swap
     expect(page.locator(f"#deal-{deal_id}")).to_be_visible()
-    with page.expect_response(re.compile(rf"/deals/{deal_id}/move$")) as moved:
-        _drag(page, deal_id, "intent")
-    assert moved.value.status == 200
-    _moved(page, deal_id, "intent")
-    assert page.evaluate("window.stillTheSamePage") is True
+    _drag_is_accepted_without_a_reload(page, deal_id)
 
 
 def test_clicking_through_the_main_flows_reports_nothing_in_the_console(signed_in, app):
