@@ -11,7 +11,7 @@ from bench.generate import Size
 from crm.base import utcnow
 from crm.deadlines.bench import time_sweep
 from crm.extensions import db
-from crm.sales.services import return_stale_leads_to_pool
+from crm.sales.leads import return_stale_leads_to_pool
 
 SWEEP_DEADLINES = 100_000
 

@@ -6,8 +6,8 @@ from crm.base import utcnow
 from crm.deadlines.pool import warn_returning_leads
 from crm.extensions import db
 from crm.notifications.models import Notification
+from crm.sales.leads import return_stale_leads_to_pool
 from crm.sales.models import Lead
-from crm.sales.services import return_stale_leads_to_pool
 from jobs.context import app_context
 
 KIND = "pool_return"

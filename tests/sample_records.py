@@ -7,7 +7,7 @@ from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales import deals, products
-from crm.sales import services as sales
+from crm.sales import leads as sales
 from crm.sales.models import Deal, Lead, Product
 
 SAMPLE_NAME = "样例精密机械有限公司"

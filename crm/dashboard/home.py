@@ -20,8 +20,8 @@ from crm.notifications import services as notifications
 from crm.notifications.models import Notification
 from crm.sales import funnel
 from crm.sales.access import SELLER_ROLES
+from crm.sales.leads import returning_soon
 from crm.sales.models import Deal, DealStageTotal, Lead, lead_last_touch
-from crm.sales.services import returning_soon
 from crm.settings.services import get_setting
 from crm.web.i18n import this_month
 

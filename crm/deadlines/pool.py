@@ -13,8 +13,8 @@ from crm.deadlines.models import PoolWarning
 from crm.deadlines.services import dialect_insert, rows_inserted
 from crm.extensions import db
 from crm.notifications.models import Notification
+from crm.sales.leads import open_stage_ids
 from crm.sales.models import Lead, lead_last_touch
-from crm.sales.services import open_stage_ids
 from crm.settings.services import get_setting
 
 KIND = "pool_warning"

@@ -30,6 +30,7 @@ from crm.extensions import db, htmx
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
+from crm.sales.choices import customer_choices, customer_link, owner_link, rep_choices
 from crm.sales.forms import (
     DealForm,
     InlineAmountForm,
@@ -38,7 +39,6 @@ from crm.sales.forms import (
     NewDealForm,
     SignForm,
 )
-from crm.sales.lead_views import customer_choices, customer_link, owner_link, rep_choices
 from crm.sales.models import CHANNELS, Deal, DealLine, DealStageTotal, Lead, Product
 from crm.settings.services import get_setting
 from crm.web import submissions

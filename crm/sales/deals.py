@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from crm.auth.scopes import visible_filter
 from crm.base import utcnow
+from crm.contracts import services as contracts
 from crm.contracts.models import Contract
 from crm.customers import services as customers
 from crm.customers.identity import normalise_name, short_name
@@ -17,8 +18,8 @@ from crm.customers.models import Customer
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel
+from crm.sales.leads import record_stage_change
 from crm.sales.models import Deal, DealLine, DealStageTotal, FunnelStage, Lead, StageChange
-from crm.sales.services import record_stage_change
 from crm.web.forms import MONEY_MAX
 
 DEAL_FIELDS = ("title", "customer_id", "owner_id", "expected_value", "close_date", "channel",
@@ -88,14 +89,11 @@ def sign_deal(deal: Deal, *, price: Decimal, payment_method: str, payment_terms:
     """R-15: signing records the contract and moves the deal to the won stage."""
     if deal.stage.is_won:
         raise DomainError(_("This deal is already signed."))
-    contract = Contract(deal_id=deal.id, customer_id=deal.customer_id, owner_id=deal.owner_id,
-                        price=price, payment_method=payment_method,
-                        payment_terms=payment_terms.strip(),
-                        breach_liability=breach_liability.strip(), signed_at=signed_at)
-    db.session.add(contract)
     won = next(s for s in funnel.stages() if s.is_won)
     _set_stage(deal, won, None)
-    return contract
+    return contracts.record_signed_contract(
+        deal, price=price, payment_method=payment_method, payment_terms=payment_terms,
+        breach_liability=breach_liability, signed_at=signed_at)
 
 
 def set_inline(deal: Deal, field: str, value) -> None:

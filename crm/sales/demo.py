@@ -22,7 +22,7 @@ from crm.customers.models import Customer
 from crm.extensions import db
 from crm.followups import services as followups
 from crm.notifications.services import notify
-from crm.sales import deals, funnel, services
+from crm.sales import deals, funnel, leads
 from crm.sales.models import BundleItem, Deal, DealLine, FunnelStage, Lead, Product
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the demo users' zone
@@ -180,7 +180,7 @@ def _seed_customer(rep: User, company: tuple, people: list[str], rng) -> Custome
 
 def _lead(customer: Customer, owner: User, team_id: int, rng) -> Lead:
     contact = customer.contacts[0] if customer.contacts else None
-    return services.save_lead(None, {
+    return leads.save_lead(None, {
         "company_name": customer.name, "customer_id": customer.id,
         "contact_name": contact.name if contact else None,
         "contact_phone": contact.mobile if contact else None,
@@ -233,7 +233,7 @@ def _seed_pool(users: dict[str, User], teams: dict[str, int], rng) -> None:
     for name, city, former in POOL:
         acting_user_id.set(users[former].id if former else None)
         region = "华南大区" if CITIES[city][0] == "广东" else "华东大区"
-        lead = services.save_lead(None, {
+        lead = leads.save_lead(None, {
             "company_name": name, "contact_name": rng.choice(PEOPLE),
             "contact_phone": _mobile(rng), "source": rng.choice(SOURCES),
             "grade": rng.choice("BC"), "team_id": teams[region]})

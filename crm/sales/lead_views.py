@@ -10,22 +10,20 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
-from crm.auth.models import Team, User
 from crm.auth.scopes import (
     assignable_owners,
-    assignable_teams,
     get_editable_or_404,
     get_visible_or_404,
     manages,
-    record_name,
     visible,
 )
 from crm.base import utcnow
 from crm.customers.models import Customer, grade_choices
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.sales import deals, funnel, services
+from crm.sales import deals, funnel, leads
 from crm.sales.access import SELLER_ROLES
+from crm.sales.choices import customer_choices, customer_link, owner_link, rep_choices, team_choices
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web.edits import saved_redirect, submit_edit
@@ -44,17 +42,8 @@ def labels() -> dict:
     return {"lead_sources": LEAD_SOURCES}
 
 
-def rep_choices() -> list[tuple]:
-    """Reps the current user may give a record to: themselves, or the reps they manage."""
-    return [(user.id, user.name) for user in assignable_owners(current_user)]
 
 
-def _team_choices(current_id: int | None = None) -> list[tuple]:
-    """The user's sales teams; a lead's current team stays listed so an edit keeps it."""
-    choices = [("", "—")] + [(t.id, t.name) for t in assignable_teams(current_user)]
-    if current_id and current_id not in dict(choices):
-        choices.append((current_id, db.session.get(Team, current_id).name))
-    return choices
 
 
 def _stage_is(code: str):
@@ -71,20 +60,14 @@ COMPANY = Column("company", _l("Company"), sort=(Lead.search_key, False))
 STAGE, GRADE, SOURCE = Column("stage", _l("Stage")), Column("grade", _l("Grade")), \
     Column("source", _l("Source"))
 CREATED = Column("created", _l("Created"), sort=(Lead.created_at, True))
-def owner_link(model) -> Link:
-    return Link("owner", lambda v: _("Owner: %(name)s", name=record_name(User, int(v))),
-                lambda v: model.owner_id == int(v))
 
 
-def customer_link(model) -> Link:
-    return Link("customer", lambda v: _("Customer: %(name)s", name=record_name(Customer, int(v))),
-                lambda v: model.customer_id == int(v))
 
 
 def _returning(value: str):
     if value != "soon":
         raise ValueError(value)
-    return and_(*services.returning_soon(utcnow()))
+    return and_(*leads.returning_soon(utcnow()))
 
 
 LEADS = ListSpec(
@@ -128,7 +111,7 @@ def pool():
 @roles_required(*SELLER_ROLES)
 def claim(lead_id: int):
     try:
-        services.claim_lead(lead_id, current_user.id)
+        leads.claim_lead(lead_id, current_user.id)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -138,14 +121,6 @@ def claim(lead_id: int):
     return redirect(url_for("leads.show", lead_id=lead_id), 303)
 
 
-def customer_choices(current_id: int | None = None) -> list[tuple]:
-    """The user's customers to link a record to (the first 500 by name)."""
-    rows = db.session.execute(visible(Customer).with_only_columns(Customer.id, Customer.name)
-                              .order_by(Customer.search_key).limit(500)).all()
-    choices = [("", "—")] + [(cid, name) for cid, name in rows]
-    if current_id and current_id not in dict(choices):
-        choices.append((current_id, db.session.get(Customer, current_id).name))
-    return choices
 
 
 def _customer_hint(company_name: str, customer_id: int | None, owner_id: int | None) -> dict:
@@ -185,7 +160,7 @@ def customer_hint():
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
     form.customer_id.choices = customer_choices(lead.customer_id if lead else None)
-    form.team_id.choices = _team_choices(lead.team_id if lead else None)
+    form.team_id.choices = team_choices(lead.team_id if lead else None)
     form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":
         form.owner_id.data = current_user.id
@@ -197,7 +172,7 @@ def _lead_form(lead: Lead | None) -> LeadForm:
 @roles_required(*SELLER_ROLES)
 def new():
     form = _lead_form(None)
-    result = submit_edit(form, None, FORM_FIELDS, lambda: services.save_lead(
+    result = submit_edit(form, None, FORM_FIELDS, lambda: leads.save_lead(
         None, {k: form[k].data for k in FORM_FIELDS}, owner_id=form.owner_id.data))
     if result.done:
         lead = result.saved
@@ -216,7 +191,7 @@ def edit(lead_id: int):
     lead = get_editable_or_404(Lead, lead_id)
     form = _lead_form(lead)
     del form.owner_id
-    result = submit_edit(form, lead, FORM_FIELDS, lambda: services.save_lead(
+    result = submit_edit(form, lead, FORM_FIELDS, lambda: leads.save_lead(
         lead, {k: form[k].data for k in FORM_FIELDS}))
     if result.done:
         return saved_redirect(_("Changes saved."), url_for("leads.show", lead_id=lead.id))
@@ -244,7 +219,7 @@ def _assign_form(lead: Lead) -> AssignForm | None:
 @roles_required(*SELLER_ROLES)
 def show(lead_id: int):
     lead = get_visible_or_404(Lead, lead_id)
-    return render("sales/lead.html", lead=lead, history=services.lead_history(lead.id),
+    return render("sales/lead.html", lead=lead, history=leads.lead_history(lead.id),
                   stage_form=_stage_form(lead), assign_form=_assign_form(lead),
                   can_edit=manages(current_user, lead.owner_id))
 
@@ -257,7 +232,7 @@ def move(lead_id: int):
     if form.validate_on_submit():
         stage = next(s for s in funnel.stages() if s.id == form.stage_id.data)
         try:
-            services.move_lead(lead, stage, form.lost_reason_id.data)
+            leads.move_lead(lead, stage, form.lost_reason_id.data)
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
@@ -265,7 +240,7 @@ def move(lead_id: int):
             flash(_("Moved to %(stage)s.", stage=stage.label), "success")
             return redirect(url_for("leads.show", lead_id=lead.id), 303)
     return render("sales/lead.html", status=422, lead=lead,
-                  history=services.lead_history(lead.id), stage_form=form,
+                  history=leads.lead_history(lead.id), stage_form=form,
                   assign_form=_assign_form(lead), can_edit=True)
 
 
@@ -273,7 +248,7 @@ def move(lead_id: int):
 @roles_required(*SELLER_ROLES)
 def followup(lead_id: int):
     lead = get_editable_or_404(Lead, lead_id)
-    services.record_followup(lead)
+    leads.record_followup(lead)
     db.session.commit()
     flash(_("Follow-up recorded."), "success")
     return redirect(url_for("leads.show", lead_id=lead.id), 303)
@@ -284,7 +259,7 @@ def followup(lead_id: int):
 def release(lead_id: int):
     lead = get_editable_or_404(Lead, lead_id)
     try:
-        services.release_lead(lead)
+        leads.release_lead(lead)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -303,7 +278,7 @@ def assign(lead_id: int):
     form.owner_id.choices = rep_choices()
     if not form.validate_on_submit():
         abort(422)
-    services.assign_lead(lead, form.owner_id.data)
+    leads.assign_lead(lead, form.owner_id.data)
     db.session.commit()
     flash(_("Lead assigned."), "success")
     return redirect(url_for("leads.show", lead_id=lead.id), 303)

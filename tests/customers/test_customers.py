@@ -232,7 +232,7 @@ def test_merge_moves_leads_deals_and_contracts_in_one_transaction(app, login):
 
     from crm.contracts.models import Contract
     from crm.sales import deals
-    from crm.sales import services as sales
+    from crm.sales import leads as sales
     from crm.sales.models import Deal, Lead
 
     keep = make_customer(app, "华为技术有限公司")

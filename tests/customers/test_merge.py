@@ -18,7 +18,7 @@ from crm.extensions import db
 from crm.followups import services as followups
 from crm.notifications.services import notify
 from crm.sales import deals
-from crm.sales import services as sales
+from crm.sales import leads as sales
 
 
 def _lead_deal_contract(customer_id: int, owner: User) -> None:

@@ -13,7 +13,7 @@ from crm.base import utcnow
 from crm.extensions import db
 from crm.followups import services as followups
 from crm.notifications.services import notify
-from crm.sales import services as sales
+from crm.sales import leads as sales
 from tests.sample_records import sample_records
 
 # path, who sees it, the list's id prefix, a term that finds a sample row

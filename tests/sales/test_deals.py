@@ -10,7 +10,7 @@ from crm.auth.models import User
 from crm.auth.scopes import visible_filter
 from crm.contracts.models import Contract
 from crm.extensions import db
-from crm.sales import deals, funnel, services
+from crm.sales import deals, funnel, leads
 from crm.sales.models import Deal, Lead, Product, StageChange
 from tests.conftest import count_queries
 
@@ -21,7 +21,7 @@ def _user_id(username):
 
 def make_deal(app, company="比亚迪股份有限公司", owner="zhangwei") -> int:
     with app.test_request_context():
-        lead = services.save_lead(None, {"company_name": company, "source": "trade_show",
+        lead = leads.save_lead(None, {"company_name": company, "source": "trade_show",
                                          "contact_name": "王传福"}, owner_id=_user_id(owner))
         deal = deals.convert_lead(lead)
         db.session.commit()
@@ -394,7 +394,7 @@ def test_the_signing_dialog_suggests_the_terms_and_focuses_the_first_field_in_er
 def test_a_deal_starts_in_a_dialog_with_a_suggested_title_amount_and_date(app, login):
     rep = login("zhangwei")
     with app.test_request_context():
-        lead = services.save_lead(None, {"company_name": "宁波舜宇光学科技有限公司",
+        lead = leads.save_lead(None, {"company_name": "宁波舜宇光学科技有限公司",
                                          "source": "trade_show"}, owner_id=_user_id("zhangwei"))
         product = Product(name="工业网关 G200", category="硬件", price=Decimal("8800"))
         db.session.add(product)

@@ -13,7 +13,7 @@ from crm.auth.models import Team, User
 from crm.base import utcnow
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.sales import funnel, services
+from crm.sales import funnel, leads
 from crm.sales.models import Lead, LeadSearchKey, StageChange
 from crm.settings.services import save_settings
 
@@ -25,7 +25,7 @@ def _user_id(username):
 def make_lead(app, company, owner="zhangwei", **values):
     with app.app_context():
         owner_id = _user_id(owner) if owner else None
-        lead = services.save_lead(None, {"company_name": company, "source": "referral",
+        lead = leads.save_lead(None, {"company_name": company, "source": "referral",
                                          **values}, owner_id=owner_id)
         db.session.commit()
         return lead.id
@@ -106,7 +106,7 @@ def test_two_reps_claiming_at_once_exactly_one_wins(app, people):
             acting_user_id.set(reps[username])
             barrier.wait()
             try:
-                services.claim_lead(lead_id, reps[username])
+                leads.claim_lead(lead_id, reps[username])
                 db.session.commit()
                 results[username] = "won"
             except DomainError:
@@ -145,7 +145,7 @@ def test_stale_leads_return_to_the_pool_in_one_update(app, people):
         from tests.conftest import count_queries
 
         with count_queries(app) as counter:
-            returned = services.return_stale_leads_to_pool(now)
+            returned = leads.return_stale_leads_to_pool(now)
         db.session.commit()
         assert returned == [(stale, owner)]
         assert counter.n <= 3  # settings, the UPDATE, the audit insert
@@ -155,9 +155,9 @@ def test_stale_leads_return_to_the_pool_in_one_update(app, people):
         assert db.session.get(Lead, signed).owner_id == owner
         save_settings({"pool_return_days": 5})
         db.session.commit()
-        assert services.return_stale_leads_to_pool(now) == [(fresh, owner)]
+        assert leads.return_stale_leads_to_pool(now) == [(fresh, owner)]
         db.session.commit()
-        assert services.return_stale_leads_to_pool(now) == []
+        assert leads.return_stale_leads_to_pool(now) == []
 
 
 def test_round_robin_gives_new_pool_leads_to_the_team_in_turn(app, people):

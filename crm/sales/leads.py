@@ -1,5 +1,5 @@
-"""Use cases of the funnel: leads, the shared pool, assignment, stage moves (R-10..R-12).
-Services take ids and values, raise DomainError with a message, and never commit."""
+"""Use cases of leads: save, stage moves, the shared pool (claim, release, assign, return)
+(R-10..R-12). Services take ids and values, raise DomainError with a message, never commit."""
 
 from datetime import datetime, timedelta
 
