@@ -82,3 +82,23 @@ def test_the_list_behaves_like_every_list(records, signed_in, live_server, path,
     expect(cell).to_have_attribute("data-label", re.compile(r".+"))
     assert cell.bounding_box()["width"] > 300  # one card a row, full width
     assert problems == []
+
+
+def test_a_late_answer_for_an_earlier_term_gives_way_to_the_latest(records, signed_in,
+                                                                   live_server):
+    """On a slow server the answer for what was typed first is still on its way when the user
+    types on: the newer request waits its turn (htmx queues the last one per element) and its
+    answer is what stays on screen, however late the older one arrives."""
+    page = signed_in("zhangwei")
+    page.goto(live_server + "/customers")
+    held = []
+    page.route(re.compile(r"/customers\?.*q="),
+               lambda route: held.append(route) if not held else route.continue_())
+    box, rows = page.locator("input[type=search]"), page.locator("#customer-rows")
+    with page.expect_request(re.compile(r"/customers\?.*q=")):
+        box.fill("不存在的名字")  # its answer is held on the way
+    box.fill("样例精密")
+    held[0].continue_()  # the older answer arrives late
+    expect(rows).to_contain_text("样例精密机械有限公司")
+    expect(rows.locator(".empty-row")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"q=%E6%A0%B7"))
