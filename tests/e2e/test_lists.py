@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from crm.audit.models import AuditEntry
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.extensions import db
@@ -28,6 +29,7 @@ LISTS = [
     ("/admin/teams", "admin", "team", "华东"),
     ("/followups", "zhangwei", "agenda", "回访样例"),
     ("/notifications", "zhangwei", "notification", "样例消息"),
+    ("/audit", "zhaomin", "audit", "张伟"),
 ]
 
 
@@ -40,6 +42,8 @@ def records(app, people):
         followups.add(what="回访样例客户", owner_id=rep.id, due=utcnow() + timedelta(days=2),
                       subject_type=None, subject_id=None, by=rep)
         notify(rep.id, "样例消息：合同已归档")
+        db.session.add(AuditEntry(user_id=rep.id, model="leads", record_id=1, action="update",
+                                  field="company_name", old="旧名", new="新名"))
         db.session.commit()
 
 
