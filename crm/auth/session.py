@@ -83,7 +83,7 @@ def unauthorized():
         return "", 401, {"HX-Redirect": login_url}
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error="login required"), 401
-    return redirect(login_url)
+    return redirect(login_url, 303)
 
 
 def init_login(app) -> None:

@@ -253,7 +253,7 @@ def _clock_answer(deadline: Deadline, status: int = 200, error: str | None = Non
                       clock=deadline_countdown(deadline), controls=True, error=error)
     if error:
         flash(error, "error")
-    return redirect(url_for("followups.index"))
+    return redirect(url_for("followups.index"), 303)
 
 
 def _pause_or_resume(deadline_id: int, action):

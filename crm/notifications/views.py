@@ -74,7 +74,7 @@ def mark_read(notification_id: int):
         item = services.shown([note])[0]
         return render("notifications/index.html", block="row", row=item, kinds=_kinds(),
                       listing=NOTIFICATIONS), CHANGED
-    return redirect(url_for("notifications.index"))
+    return redirect(url_for("notifications.index"), 303)
 
 
 @bp.post("/<int:notification_id>/open")
