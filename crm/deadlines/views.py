@@ -27,7 +27,7 @@ from crm.deadlines.forms import (
 from crm.deadlines.kinds import kind_spec, kinds
 from crm.deadlines.models import WEEKDAY_LABELS, WEEKDAYS, Deadline, WorkCalendar
 from crm.errors import DomainError
-from crm.extensions import db
+from crm.extensions import db, htmx
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.render import render
 
@@ -248,7 +248,7 @@ def countdown(deadline_id: int):
 
 
 def _clock_answer(deadline: Deadline, status: int = 200, error: str | None = None):
-    if request.headers.get("HX-Request"):
+    if htmx:
         return render("deadlines/countdown.html", status=status, deadline=deadline,
                       clock=deadline_countdown(deadline), controls=True, error=error)
     if error:

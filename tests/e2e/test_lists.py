@@ -3,6 +3,7 @@ that removes its filter, a sort link, the empty state with its text, cards at 39
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -86,3 +87,24 @@ def test_the_list_behaves_like_every_list(records, signed_in, live_server, path,
     expect(cell).to_have_attribute("data-label", re.compile(r".+"))
     assert cell.bounding_box()["width"] > 300  # one card a row, full width
     assert problems == []
+
+
+def test_search_as_you_type_replaces_history_and_filters_push(records, signed_in, live_server):
+    """Back after typing leaves the list (one entry, not one per pause); Back after picking a
+    filter returns to the list as it was."""
+    page = signed_in("zhangwei")
+    page.goto(live_server + "/customers")
+    box, rows = page.locator("input[type=search]"), page.locator("#customer-rows")
+    for part in ("样例", "精密"):  # two pauses: two requests
+        box.press_sequentially(part, delay=20)
+        expect(page).to_have_url(re.compile("q=" + re.escape(
+            quote(box.input_value()))))
+    expect(rows).to_contain_text("样例精密")
+    select = page.locator("form.filters select").first
+    select.select_option(select.locator("option").nth(1).get_attribute("value"))
+    expect(page.locator("#customer-list a.chip-remove")).to_have_count(1)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/customers\?.*q="))
+    expect(page.locator("#customer-list a.chip-remove")).to_have_count(0)
+    page.go_back()
+    expect(page).to_have_url(f"{live_server}/")
