@@ -135,7 +135,7 @@ def _board_context() -> dict:
 @bp.get("/deals/board")
 @roles_required(*DEAL_READER_ROLES)
 def board():
-    return render("deals/board.html", **_board_context())
+    return render("sales/deals/board.html", **_board_context())
 
 
 def _stage_ids(code: str) -> list[int]:
@@ -183,7 +183,7 @@ DEALS = ListSpec(
 @bp.get("/deals")
 @roles_required(*DEAL_READER_ROLES)
 def index():
-    return render_list("deals/index.html", DEALS.run())
+    return render_list("sales/deals/index.html", DEALS.run())
 
 
 def _product_choices() -> list[tuple]:
@@ -241,7 +241,7 @@ def _in_dialog() -> bool:
 def _new_deal_response(form, status: int, *, lead=None):
     """The short form that starts a deal: in the dialog over the page the user came from
     (htmx), or as a page of its own."""
-    return render("deals/new.html", status=status, form=form, lead=lead,
+    return render("sales/deals/new.html", status=status, form=form, lead=lead,
                   focus=_first_invalid(form, "title"),
                   block="deal_dialog_body" if _in_dialog() else None)
 
@@ -256,7 +256,7 @@ def _created(deal: Deal):
     target = url_for("deals.show", deal_id=deal.id)
     if _in_dialog() and _on_board():
         return htmx_response(
-            render("deals/board.html", block="card_moved", deal=deal, **_totals_context()),
+            render("sales/deals/board.html", block="card_moved", deal=deal, **_totals_context()),
             retarget=f'.board-cards[data-stage-id="{deal.stage_id}"]', reswap="afterbegin",
             trigger=_done_event("deal-created", _("Deal %(title)s created.", title=deal.title),
                                 target, _("Open")))
@@ -294,7 +294,7 @@ def edit(deal_id: int):
         deal, {k: form[k].data for k in FORM_FIELDS}, _lines(form)))
     if result.done:
         return saved_redirect(_("Changes saved."), url_for("deals.show", deal_id=deal.id))
-    return result.render("deals/form.html", form=form, deal=deal)
+    return result.render("sales/deals/form.html", form=form, deal=deal)
 
 
 @bp.get("/deals/<int:deal_id>")
@@ -307,7 +307,7 @@ def show(deal_id: int):
     if deal is None:
         abort(404)
     contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
-    return render("deals/show.html", deal=deal, history=services.deal_history(deal),
+    return render("sales/deals/show.html", deal=deal, history=services.deal_history(deal),
                   contract=contract, can_edit=manages(current_user, deal.owner_id),
                   lost_reasons=funnel.lost_reasons(), loss_form=_lose_form())
 
@@ -359,7 +359,7 @@ def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
 
 
 def _sign_response(deal: Deal, form: SignForm, status: int = 200, *, dialog: bool = False):
-    response = render("deals/sign.html", status=status, deal=deal, form=form,
+    response = render("sales/deals/sign.html", status=status, deal=deal, form=form,
                       focus=_first_invalid(form, "price"),
                       block="sign_dialog_body" if dialog else None)
     if dialog:
@@ -402,7 +402,7 @@ def _card_response(deal: Deal, event: dict | None):
     """The card, focused, and every column total out of band; the card goes back to its
     column wherever the browser had put it."""
     return htmx_response(
-        render("deals/board.html", block="card_moved", deal=deal, **_totals_context()),
+        render("sales/deals/board.html", block="card_moved", deal=deal, **_totals_context()),
         trigger={"deal-placed": {"card": f"deal-{deal.id}", "stage": deal.stage_id},
                  **(event or {})})
 
@@ -477,7 +477,7 @@ def _lose_response(deal: Deal, form: LoseForm, status: int):
     """The page; or, to the dialog's htmx post, the form with its error back into the dialog
     (the URL stays the deal's)."""
     in_dialog = status != 200 and bool(htmx)
-    response = render("deals/lose.html", status=status, deal=deal, form=form,
+    response = render("sales/deals/lose.html", status=status, deal=deal, form=form,
                       in_dialog=in_dialog, block="lose_dialog_body" if in_dialog else None)
     if in_dialog:
         return htmx_response(response, retarget="#lose-dialog-body", reswap="innerHTML",
@@ -530,7 +530,7 @@ def value(deal_id: int, field: str):
     deal = get_visible_or_404(Deal, deal_id)
     if field not in INLINE_FORMS:
         abort(404)
-    return render("deals/_inline.html", block=_fragment("display"), deal=deal, field=field,
+    return render("sales/deals/_inline.html", block=_fragment("display"), deal=deal, field=field,
                   focus=True,
                   can_move=manages(current_user, deal.owner_id))
 
@@ -551,10 +551,10 @@ def edit_value(deal_id: int, field: str):
             if not _fragment("display"):
                 return redirect(url_for("deals.board"), 303)
             return htmx_response(
-                render("deals/_inline.html", block="display", deal=deal, field=field,
+                render("sales/deals/_inline.html", block="display", deal=deal, field=field,
                        oob_totals=True, focus=True, **_totals_context()),
                 trigger="deal-changed")
     elif form.is_submitted():
         status = 422
-    return render("deals/_inline.html", block=_fragment("editor"), status=status, deal=deal,
+    return render("sales/deals/_inline.html", block=_fragment("editor"), status=status, deal=deal,
                   field=field, form=form, current=current)
