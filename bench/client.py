@@ -65,6 +65,6 @@ class Session:
     def login(self, username: str, password: str) -> None:
         self.request("GET", "/login")
         reply = self.request("POST", "/login", {"username": username, "password": password})
-        if reply.status != 302:
+        if reply.status != 303:
             raise RuntimeError(f"login as {username} failed: {reply.status}")
         self.request("GET", "/")  # fetch a CSRF token bound to the logged-in session

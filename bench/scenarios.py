@@ -84,6 +84,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",
              htmx_target="audit-list"),
+    Scenario("audit searched by person (fragment)", "director", "/audit?q=rep00001",
+             htmx_target="audit-list"),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]

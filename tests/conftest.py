@@ -151,7 +151,7 @@ def login(app, people):
     def make(username: str) -> Client:
         c = Client(app)
         response = c.login(username)
-        assert response.status_code == 302, response.get_data(as_text=True)
+        assert response.status_code == 303, response.get_data(as_text=True)
         return c
 
     return make

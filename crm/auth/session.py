@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_htmx import make_response as htmx_response
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -80,10 +81,10 @@ def end_session() -> None:
 def unauthorized():
     login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
     if htmx:
-        return "", 401, {"HX-Redirect": login_url}
+        return htmx_response("", 401, redirect=login_url)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error="login required"), 401
-    return redirect(login_url)
+    return redirect(login_url, 303)
 
 
 def init_login(app) -> None:

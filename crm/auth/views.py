@@ -22,7 +22,7 @@ bp = Blueprint("auth", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
+        return redirect(url_for("dashboard.home"), 303)
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -39,7 +39,7 @@ def login():
             if user.locale is None and lang:
                 services.set_locale(user, lang)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")), 303)
     status = 422 if form.is_submitted() else 200
     demo = demo_logins() if current_app.config["CRM_DEMO"] else None
     return render("auth/login.html", status=status, form=form, demo=demo)
@@ -55,7 +55,7 @@ def logout():
     session.clear()
     session["lang"] = lang  # the login page stays in the user's language
     flash(_("You have logged out."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -81,4 +81,4 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")), 303)

@@ -23,16 +23,11 @@ from crm.deadlines.models import (
     WorkCalendar,
 )
 from crm.deadlines.worktime import Calendar, HoursError, format_hours, parse_hours
+from crm.errors import DomainError
 from crm.extensions import db
 
 CSV_COLUMNS = ("date", "kind", "name", "hours")
 ZONES = sorted(available_timezones())
-
-
-class CalendarError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def _cache() -> dict:
@@ -88,7 +83,7 @@ def check_hours(text: str, field: str) -> str:
     try:
         periods = parse_hours(text)
     except HoursError as error:
-        raise CalendarError(_("Write hours like 09:00-12:00, 13:30-18:00 (could not read "
+        raise DomainError(_("Write hours like 09:00-12:00, 13:30-18:00 (could not read "
                               "\"%(part)s\").", part=str(error)), field) from error
     return format_hours(periods)
 
@@ -97,14 +92,14 @@ def save_calendar(calendar: WorkCalendar | None, *, name: str, timezone: str, is
                   national_holidays: bool, hours: list[str], team_ids: list[int]
                   ) -> WorkCalendar:
     if timezone not in ZONES:
-        raise CalendarError(_("Choose a time zone from the list."), "timezone")
+        raise DomainError(_("Choose a time zone from the list."), "timezone")
     taken = select(WorkCalendar.id).where(func.lower(WorkCalendar.name) == name.lower())
     if calendar is not None:
         taken = taken.where(WorkCalendar.id != calendar.id)
     if db.session.scalar(taken) is not None:
-        raise CalendarError(_("Another calendar has this name."), "name")
+        raise DomainError(_("Another calendar has this name."), "name")
     if calendar is not None and calendar.is_default and not is_default:
-        raise CalendarError(_("Make another calendar the default instead."), "is_default")
+        raise DomainError(_("Make another calendar the default instead."), "is_default")
     normalised = [check_hours(text, f"hours_{d}") for d, text in zip(WEEKDAYS, hours,
                                                                       strict=True)]
     calendar = calendar or WorkCalendar()
@@ -136,14 +131,14 @@ def _parse_day(text: str, field: str = "day") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as error:
-        raise CalendarError(_("Enter a date like 2027-01-01."), field) from error
+        raise DomainError(_("Enter a date like 2027-01-01."), field) from error
 
 
 def save_day(calendar: WorkCalendar, *, day: date, kind: str, hours: str, name: str,
              source: str) -> CalendarDay:
     """Add a dated exception, or replace the one on that date."""
     if kind not in (HOLIDAY, WORKDAY):
-        raise CalendarError(_("Choose holiday or make-up working day."), "kind")
+        raise DomainError(_("Choose holiday or make-up working day."), "kind")
     hours = check_hours(hours, "hours")
     row = db.session.scalar(select(CalendarDay).where(
         CalendarDay.calendar_id == calendar.id, CalendarDay.day == day)) or CalendarDay(
@@ -181,7 +176,7 @@ def _replace_year(calendar: WorkCalendar, year: int, rows: list[tuple], source: 
 
 def load_official_year(calendar: WorkCalendar, year: int) -> int:
     if year not in official.official_years():
-        raise CalendarError(_("No official data for %(year)d yet.", year=year), "year")
+        raise DomainError(_("No official data for %(year)d yet.", year=year), "year")
     rows = [(day, kind, name, "") for day, kind, name in official.official_days(year)]
     return _replace_year(calendar, year, rows, official.source())
 
@@ -191,17 +186,17 @@ def import_year(calendar: WorkCalendar, year: int, text: str) -> int:
     raises with every row's problem listed."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not reader.fieldnames or set(reader.fieldnames) < {"date", "kind"}:
-        raise CalendarError(_("The file needs the columns date, kind, name, hours."), "file")
+        raise DomainError(_("The file needs the columns date, kind, name, hours."), "file")
     rows, problems, seen = [], [], set()
     for line, raw in enumerate(reader, start=2):
         try:
             rows.append(_csv_row(raw, year, seen))
-        except CalendarError as error:
+        except DomainError as error:
             problems.append(_("Line %(line)d: %(problem)s", line=line, problem=error.message))
     if problems:
-        raise CalendarError(" ".join(problems[:10]), "file")
+        raise DomainError(" ".join(problems[:10]), "file")
     if not rows:
-        raise CalendarError(_("The file has no rows."), "file")
+        raise DomainError(_("The file has no rows."), "file")
     return _replace_year(calendar, year, rows, _("CSV import %(when)s",
                                                  when=utcnow().date().isoformat()))
 
@@ -213,13 +208,13 @@ KIND_WORDS = {"holiday": HOLIDAY, "假日": HOLIDAY, "休": HOLIDAY, "放假": H
 def _csv_row(raw: dict, year: int, seen: set) -> tuple:
     day = _parse_day(raw.get("date") or "")
     if day.year != year:
-        raise CalendarError(_("%(day)s is not in %(year)d.", day=day.isoformat(), year=year))
+        raise DomainError(_("%(day)s is not in %(year)d.", day=day.isoformat(), year=year))
     if day in seen:
-        raise CalendarError(_("%(day)s appears twice.", day=day.isoformat()))
+        raise DomainError(_("%(day)s appears twice.", day=day.isoformat()))
     seen.add(day)
     kind = KIND_WORDS.get((raw.get("kind") or "").strip().lower())
     if kind is None:
-        raise CalendarError(_("kind must be holiday or workday."))
+        raise DomainError(_("kind must be holiday or workday."))
     hours = check_hours(raw.get("hours") or "", "hours")
     return day, kind, (raw.get("name") or "").strip()[:100], hours
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from crm.deadlines.kinds import WORKING, Step, kind_spec, kinds
 from crm.deadlines.models import DeadlineKindRule, LadderStep
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
 
@@ -67,12 +68,6 @@ def rule_for(kind: str) -> Rule:
     return _rule(kind, _admin_rules().get(kind))
 
 
-class RuleError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
-
-
 def admin_rule(kind: str) -> DeadlineKindRule | None:
     return db.session.scalar(select(DeadlineKindRule).where(DeadlineKindRule.kind == kind))
 
@@ -83,15 +78,15 @@ def save_rule(kind: str, *, basis: str, minutes: int | None,
     numbered 2, 3, ... in order, and each must wait at least as long as the one before."""
     spec = kind_spec(kind)
     if spec and spec.minutes is not None and minutes is None:
-        raise RuleError(_("Enter how long this clock runs."), "duration_minutes")
+        raise DomainError(_("Enter how long this clock runs."), "duration_minutes")
     ladder, previous = [], 0
     for form_level, role, delay in steps:
         if not role:
             continue
         if delay is None:
-            raise RuleError(_("Enter how long after the due time."), f"delay_{form_level}")
+            raise DomainError(_("Enter how long after the due time."), f"delay_{form_level}")
         if delay < previous:
-            raise RuleError(_("A higher level cannot come sooner than the one before."),
+            raise DomainError(_("A higher level cannot come sooner than the one before."),
                             f"delay_{form_level}")
         previous = delay
         ladder.append(LadderStep(level=len(ladder) + 2, role=role, delay_minutes=delay))

@@ -26,16 +26,11 @@ from crm.deadlines.kinds import kind_spec
 from crm.deadlines.models import Deadline, DeadlineAlert, DeadlinePause
 from crm.deadlines.rules import MANAGER_ROLE, all_rules, rule_for, standard_ladder
 from crm.deadlines.worktime import add_working, next_working_start, working_between
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.notifications.models import Notification
 
 OWNER = 1  # the first alert level; escalation steps are 2, 3, ...
-
-
-class ClockError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def create(kind: str, subject_type: str | None, subject_id: int | None, owner_id: int,
@@ -130,11 +125,11 @@ def pause(deadline: Deadline, user_id: int | None, reason: str,
     """Stop the clock (e.g. waiting for the customer): it neither counts nor alerts."""
     spec = kind_spec(deadline.kind)
     if spec is None or not spec.pausable:
-        raise ClockError(_("This kind of clock cannot be paused."))
+        raise DomainError(_("This kind of clock cannot be paused."))
     if deadline.done_at is not None:
-        raise ClockError(_("This clock has stopped: its work is done."))
+        raise DomainError(_("This clock has stopped: its work is done."))
     if deadline.paused_at is not None:
-        raise ClockError(_("This clock is already paused."))
+        raise DomainError(_("This clock is already paused."))
     at = at or utcnow()
     deadline.paused_at = at
     row = DeadlinePause(deadline_id=deadline.id, paused_at=at, paused_by_id=user_id,
@@ -155,7 +150,7 @@ def paused_time(deadline: Deadline, start: datetime, end: datetime) -> timedelta
 def resume(deadline: Deadline, user_id: int | None, at: datetime | None = None) -> DeadlinePause:
     """Restart the clock: its due time moves by the time it stood still (in its basis)."""
     if deadline.paused_at is None:
-        raise ClockError(_("This clock is running."))
+        raise DomainError(_("This clock is running."))
     at = max(at or utcnow(), deadline.paused_at)
     row = db.session.scalar(select(DeadlinePause).where(
         DeadlinePause.deadline_id == deadline.id, DeadlinePause.resumed_at.is_(None))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from crm.auth.access import roles_required
 from crm.auth.forms import ROLE_LABELS
 from crm.auth.models import Team
-from crm.auth.scopes import get_visible_or_404
+from crm.auth.scopes import get_editable_or_404, get_visible_or_404
 from crm.base import utcnow
 from crm.deadlines import calendars, official, rules, services
 from crm.deadlines.countdown import deadline_countdown, span
@@ -26,8 +26,9 @@ from crm.deadlines.forms import (
 )
 from crm.deadlines.kinds import kind_spec, kinds
 from crm.deadlines.models import WEEKDAY_LABELS, WEEKDAYS, Deadline, WorkCalendar
-from crm.extensions import db
-from crm.web.conflict import is_stale, reload_with_conflict
+from crm.errors import DomainError
+from crm.extensions import db, htmx
+from crm.web.edits import saved_redirect, submit_edit
 from crm.web.render import render
 
 bp = Blueprint("deadlines", __name__)
@@ -38,6 +39,7 @@ def minutes_span(minutes: int) -> str:
 
 
 DAY_PREFIX = "newday"  # the calendar's own form on the page has a `name` field too
+OFFICIAL_PREFIX = "official"  # the import form has a `year` field too
 CALENDAR_FIELDS = ["name", "timezone", "is_default", "national_holidays",
                    *[f"hours_{d}" for d in WEEKDAYS]]
 
@@ -66,15 +68,11 @@ def _calendar_form(calendar: WorkCalendar | None) -> CalendarForm:
 
 
 def _save_calendar_from(form: CalendarForm, calendar: WorkCalendar | None):
-    try:
-        return calendars.save_calendar(
-            calendar, name=form.name.data.strip(), timezone=form.timezone.data,
-            is_default=form.is_default.data, national_holidays=form.national_holidays.data,
-            hours=[form[f"hours_{d}"].data or "" for d in WEEKDAYS],
-            team_ids=form.team_ids.data or [])
-    except calendars.CalendarError as error:
-        form.add_error(error.field, error.message)
-        return None
+    return calendars.save_calendar(
+        calendar, name=form.name.data.strip(), timezone=form.timezone.data,
+        is_default=form.is_default.data, national_holidays=form.national_holidays.data,
+        hours=[form[f"hours_{d}"].data or "" for d in WEEKDAYS],
+        team_ids=form.team_ids.data or [])
 
 
 def _year_arg() -> int:
@@ -82,114 +80,111 @@ def _year_arg() -> int:
     return year if year and 2000 <= year <= 2100 else utcnow().year
 
 
-def _calendar_page(calendar, form, status=200, conflicts=(), day_form=None, import_form=None,
-                   year=None):
+def _calendar_context(calendar: WorkCalendar | None, form: CalendarForm, *, year=None,
+                      **forms) -> dict:
+    """The calendar page: its form and, for a stored calendar, the year's days and the forms
+    that add, import and load days (`forms` replaces one that was just refused)."""
     year = year or _year_arg()
-    context = {"calendar": calendar, "form": form, "conflicts": list(conflicts),
-               "weekdays": list(zip(WEEKDAYS, WEEKDAY_LABELS, strict=True)), "year": year}
+    context = {"calendar": calendar, "form": form, "year": year,
+               "weekdays": list(zip(WEEKDAYS, WEEKDAY_LABELS, strict=True))}
     if calendar is not None:
         context |= {
             "days": calendars.days_of_year(calendar.id, year),
             "year_data": calendars.year_status(calendar.id, [year])[0],
-            "day_form": day_form or DayForm(formdata=None, prefix=DAY_PREFIX),
-            "import_form": import_form or ImportForm(formdata=None, year=year),
+            "day_form": DayForm(formdata=None, prefix=DAY_PREFIX),
+            "import_form": ImportForm(formdata=None, year=year),
+            "official_form": YearForm(formdata=None, prefix=OFFICIAL_PREFIX, year=year),
             "official_years": [y for y in official.official_years() if y >= year - 1],
             "day_kinds": DAY_KINDS,
-        }
-    return render("deadlines/calendar_form.html", status=status, **context)
+        } | forms
+    return context
+
+
+def _refused(calendar: WorkCalendar, year: int | None, **forms):
+    """The calendar page again, 422, with the refused form's errors beside its fields."""
+    return render("deadlines/calendar_form.html", status=422, **_calendar_context(
+        calendar, _calendar_form(calendar), year=year, **forms))
 
 
 @bp.route("/admin/calendars/new", methods=["GET", "POST"], defaults={"calendar_id": None})
 @bp.route("/admin/calendars/<int:calendar_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def edit_calendar(calendar_id: int | None):
-    calendar = db.get_or_404(WorkCalendar, calendar_id) if calendar_id else None
+    calendar = get_editable_or_404(WorkCalendar, calendar_id, owner_of=_no_owner) \
+        if calendar_id else None
     form = _calendar_form(calendar)
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if calendar and is_stale(form, calendar):
-            conflicts, status = reload_with_conflict(form, calendar, CALENDAR_FIELDS), 409
-        elif saved := _save_calendar_from(form, calendar):
-            db.session.commit()
-            flash(_("Calendar saved."), "success")
-            return redirect(url_for("deadlines.edit_calendar", calendar_id=saved.id))
-        else:
-            status = 422
-    elif form.is_submitted():
-        status = 422
-    return _calendar_page(calendar, form, status, conflicts)
+    result = submit_edit(form, calendar, CALENDAR_FIELDS,
+                         lambda: _save_calendar_from(form, calendar))
+    if result.done:
+        return saved_redirect(_("Calendar saved."), url_for(
+            "deadlines.edit_calendar", calendar_id=result.saved.id))
+    return result.render("deadlines/calendar_form.html", **_calendar_context(calendar, form))
 
 
-def _back_to(calendar: WorkCalendar, year: int):
-    return redirect(url_for("deadlines.edit_calendar", calendar_id=calendar.id, year=year))
+def _no_owner(_record) -> None:
+    """Calendars are the company's: an admin (who alone sees them) edits them."""
+
+
+def _calendar_of(calendar_id: int) -> WorkCalendar:
+    return get_editable_or_404(WorkCalendar, calendar_id, owner_of=_no_owner)
+
+
+def _back_to(calendar: WorkCalendar, year: int, message: str):
+    return saved_redirect(message, url_for("deadlines.edit_calendar", calendar_id=calendar.id,
+                                           year=year))
 
 
 @bp.post("/admin/calendars/<int:calendar_id>/days")
 @roles_required("admin")
 def add_day(calendar_id: int):
-    calendar = db.get_or_404(WorkCalendar, calendar_id)
+    calendar = _calendar_of(calendar_id)
     day_form = DayForm(prefix=DAY_PREFIX)
-    if day_form.validate_on_submit():
-        try:
-            calendars.save_day(calendar, day=day_form.day.data, kind=day_form.kind.data,
-                               hours=day_form.hours.data or "", name=day_form.name.data or "",
-                               source=_("Entered by %(name)s", name=current_user.name))
-        except calendars.CalendarError as error:
-            day_form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Day saved."), "success")
-            return _back_to(calendar, day_form.day.data.year)
-    year = day_form.day.data.year if day_form.day.data else _year_arg()
-    return _calendar_page(calendar, _calendar_form(calendar), 422, day_form=day_form,
-                          year=year)
+    result = submit_edit(day_form, None, [], lambda: calendars.save_day(
+        calendar, day=day_form.day.data, kind=day_form.kind.data,
+        hours=day_form.hours.data or "", name=day_form.name.data or "",
+        source=_("Entered by %(name)s", name=current_user.name)))
+    if result.done:
+        return _back_to(calendar, day_form.day.data.year, _("Day saved."))
+    return _refused(calendar, day_form.day.data.year if day_form.day.data else None,
+                    day_form=day_form)
 
 
 @bp.post("/admin/calendars/<int:calendar_id>/days/<int:day_id>/delete")
 @roles_required("admin")
 def delete_day(calendar_id: int, day_id: int):
-    calendar = db.get_or_404(WorkCalendar, calendar_id)
+    calendar = _calendar_of(calendar_id)
     if not calendars.delete_day(calendar, day_id):
         abort(404)
-    db.session.commit()
-    flash(_("Day removed."), "success")
-    return _back_to(calendar, _year_arg())
+    return _back_to(calendar, _year_arg(), _("Day removed."))
 
 
 @bp.post("/admin/calendars/<int:calendar_id>/import")
 @roles_required("admin")
 def import_year(calendar_id: int):
-    calendar = db.get_or_404(WorkCalendar, calendar_id)
+    calendar = _calendar_of(calendar_id)
     import_form = ImportForm()
-    if import_form.validate_on_submit():
-        text = import_form.file.data.read().decode("utf-8", errors="replace")
-        try:
-            count = calendars.import_year(calendar, import_form.year.data, text)
-        except calendars.CalendarError as error:
-            import_form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("%(n)d days of %(year)d imported.", n=count, year=import_form.year.data),
-                  "success")
-            return _back_to(calendar, import_form.year.data)
-    return _calendar_page(calendar, _calendar_form(calendar), 422, import_form=import_form,
-                          year=import_form.year.data or _year_arg())
+    result = submit_edit(import_form, None, [], lambda: calendars.import_year(
+        calendar, import_form.year.data,
+        import_form.file.data.read().decode("utf-8", errors="replace")))
+    if result.done:
+        year = import_form.year.data
+        return _back_to(calendar, year, _("%(n)d days of %(year)d imported.", n=result.saved,
+                                          year=year))
+    return _refused(calendar, import_form.year.data, import_form=import_form)
 
 
 @bp.post("/admin/calendars/<int:calendar_id>/official")
 @roles_required("admin")
 def load_official(calendar_id: int):
-    calendar = db.get_or_404(WorkCalendar, calendar_id)
-    form = YearForm()
-    year = form.year.data if form.validate_on_submit() else None
-    try:
-        count = calendars.load_official_year(calendar, year or 0)
-    except calendars.CalendarError as error:
-        flash(error.message, "error")
-        return _back_to(calendar, year or _year_arg())
-    db.session.commit()
-    flash(_("%(n)d official days of %(year)d loaded.", n=count, year=year), "success")
-    return _back_to(calendar, year)
+    calendar = _calendar_of(calendar_id)
+    form = YearForm(prefix=OFFICIAL_PREFIX)
+    result = submit_edit(form, None, [], lambda: calendars.load_official_year(
+        calendar, form.year.data))
+    if result.done:
+        year = form.year.data
+        return _back_to(calendar, year, _("%(n)d official days of %(year)d loaded.",
+                                          n=result.saved, year=year))
+    return _refused(calendar, None, official_form=form)
 
 
 @bp.get("/admin/calendars/<int:calendar_id>/<int:year>.csv")
@@ -216,6 +211,8 @@ KIND_FIELDS = ["basis", "duration_minutes"]
 def _kind_form(kind: str, rule: rules.Rule, stored) -> KindForm:
     form = KindForm(data={"basis": rule.basis, "duration_minutes": rule.minutes,
                           "version": stored.version if stored else ""})
+    if kind_spec(kind).minutes is None:
+        del form.duration_minutes  # chosen each time (a follow-up's date): not on the page
     if not form.is_submitted():
         for step in rule.ladder:
             form[f"role_{step.level}"].data = step.role
@@ -230,28 +227,16 @@ def edit_kind(kind: str):
         abort(404)
     stored = rules.admin_rule(kind)
     form = _kind_form(kind, rules.rule_for(kind), stored)
-    status, conflicts = 200, []
-    if form.validate_on_submit():
-        if stored and is_stale(form, stored):
-            conflicts, status = reload_with_conflict(form, stored, KIND_FIELDS), 409
-        else:
-            try:
-                rules.save_rule(kind, basis=form.basis.data,
-                                minutes=form.duration_minutes.data,
-                                steps=[(n, form[f"role_{n}"].data, form[f"delay_{n}"].data)
-                                       for n in range(2, rules.MAX_LEVEL + 1)])
-            except rules.RuleError as error:
-                form.add_error(error.field, error.message)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Deadline kind saved."), "success")
-                return redirect(url_for("deadlines.kinds_index"))
-    elif form.is_submitted():
-        status = 422
-    return render("deadlines/kind_form.html", status=status, form=form, kind=kind,
-                  label=kinds()[kind], spec=kind_spec(kind), conflicts=conflicts,
-                  levels=range(2, rules.MAX_LEVEL + 1))
+    fields = [name for name in KIND_FIELDS if name in form]
+    result = submit_edit(form, stored, fields, lambda: rules.save_rule(
+        kind, basis=form.basis.data,
+        minutes=form.duration_minutes.data if "duration_minutes" in form else None,
+        steps=[(n, form[f"role_{n}"].data, form[f"delay_{n}"].data)
+               for n in range(2, rules.MAX_LEVEL + 1)]))
+    if result.done:
+        return saved_redirect(_("Deadline kind saved."), url_for("deadlines.kinds_index"))
+    return result.render("deadlines/kind_form.html", form=form, kind=kind, label=kinds()[kind],
+                         levels=range(2, rules.MAX_LEVEL + 1))
 
 
 @bp.get("/deadlines/<int:deadline_id>/countdown")
@@ -263,19 +248,19 @@ def countdown(deadline_id: int):
 
 
 def _clock_answer(deadline: Deadline, status: int = 200, error: str | None = None):
-    if request.headers.get("HX-Request"):
+    if htmx:
         return render("deadlines/countdown.html", status=status, deadline=deadline,
                       clock=deadline_countdown(deadline), controls=True, error=error)
     if error:
         flash(error, "error")
-    return redirect(url_for("followups.index"))
+    return redirect(url_for("followups.index"), 303)
 
 
 def _pause_or_resume(deadline_id: int, action):
     deadline = get_visible_or_404(Deadline, deadline_id)
     try:
         action(deadline)
-    except services.ClockError as error:
+    except DomainError as error:
         db.session.rollback()
         return _clock_answer(deadline, 409, error.message)
     db.session.commit()

@@ -1,14 +1,12 @@
 """/followups (my agenda), quick add from any record, inline complete and reschedule, the
 follow-up page, and the public calendar feed /agenda.ics?token=..."""
 
-import json
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
@@ -32,7 +30,7 @@ from crm.queue import after_commit
 from crm.web import submissions
 from crm.web.conflict import is_stale
 from crm.web.formatting import moment
-from crm.web.i18n import local_time
+from crm.web.i18n import local_time, user_zone
 from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.redirects import safe_next
 from crm.web.render import render
@@ -62,7 +60,7 @@ def _team_members() -> list[tuple[int, str]]:
 
 def _in_view(view: str):
     now = utcnow()
-    day_end = end_of_today(get_timezone(), now)
+    day_end = end_of_today(user_zone(), now)
     return {"overdue": Deadline.due_at < now,
             "today": and_(Deadline.due_at >= now, Deadline.due_at < day_end),
             "upcoming": Deadline.due_at >= day_end}.get(view)
@@ -112,7 +110,7 @@ def index():
 def _agenda_page(feed_url: str | None = None):
     team = request.args.get("whose") == "team" and current_user.has_role(*TEAM_VIEWERS)
     listing = (TEAM_AGENDA if team else AGENDA).run()
-    listing.page.rows = agenda.items(listing.page.rows, current_user, get_timezone())
+    listing.page.rows = agenda.items(listing.page.rows, current_user, user_zone())
     return render_list("followups/agenda.html", listing,
                        form=_add_form(None, None), has_token=calendar.has_token(current_user.id),
                        feed_url=feed_url, returning=returning_soon(current_user.id, utcnow()))
@@ -140,14 +138,13 @@ def _subject_args() -> tuple[str | None, int | None]:
     return subject_type, (subject_id if subject_type else None)
 
 
-def _panel(subject_type, subject_id, form, status=200, **headers):
+def _panel(subject_type, subject_id, form, status=200, trigger=None):
     followups = services.open_on_subject(subject_type, subject_id)
     template = "followups/add_form.html" if htmx.target == "followup-add" else \
         "followups/panel.html"
-    response = render(template, status=status, form=form, followups=followups,
-                      subject_type=subject_type, subject_id=subject_id)
-    response.headers.update(headers)
-    return response
+    return htmx_response(render(template, status=status, form=form, followups=followups,
+                                subject_type=subject_type, subject_id=subject_id),
+                         trigger=trigger)
 
 
 @bp.get("/followups/panel")
@@ -171,7 +168,7 @@ def create():
         try:
             followup = services.add(
                 what=form.what.data, owner_id=form.owner_id.data or current_user.id,
-                due=services.due_at(form.due_date.data, form.due_time.data, get_timezone()),
+                due=services.due_at(form.due_date.data, form.due_time.data, user_zone()),
                 subject_type=subject_type, subject_id=subject_id, by=current_user)
         except DomainError as error:
             form.add_error(error.field, error.message)
@@ -184,7 +181,7 @@ def create():
                 flash(message, "success")
                 return redirect(after, 303)
             return _panel(subject_type, subject_id, _add_form(subject_type, subject_id),
-                          **_events(message))
+                          trigger=_events(message))
     return _panel(subject_type, subject_id, form, status=422)
 
 
@@ -195,8 +192,10 @@ def _email_soon(followup: FollowUp) -> None:
 
 
 def _events(message: str, list_changed: bool = True) -> dict:
+    """The events of a saved change: the bell, a toast and (unless `list_changed` is False)
+    the agenda reloading itself."""
     events = {"notifications-changed": True, "toast": {"text": message, "kind": "success"}}
-    return {"HX-Trigger": json.dumps(events | ({CHANGED: True} if list_changed else {}))}
+    return events | ({CHANGED: True} if list_changed else {})
 
 
 @bp.get("/followups/<int:followup_id>")
@@ -228,18 +227,17 @@ def _after_change(followup: FollowUp, message: str, form, status: int = 200):
     if htmx.target == "followup-panel":
         return _panel(followup.subject_type, followup.subject_id,
                       _add_form(followup.subject_type, followup.subject_id), status,
-                      **(_events(message) if status == 200 else {}))
+                      trigger=_events(message) if status == 200 else None)
     if htmx:
         deadline = db.session.scalar(select(Deadline).where(
             Deadline.subject_type == KIND, Deadline.subject_id == followup.id,
             Deadline.kind == KIND))
-        item = agenda.items([deadline], current_user, get_timezone())[0]
-        response = render("followups/agenda.html", status=status, block="row", row=item,
-                          listing=AGENDA,
-                          row_error=form.form_errors[0] if form.form_errors else "")
-        if status == 200:  # the row shows "done" in place; the list is not reloaded under it
-            response.headers.update(_events(message, list_changed=False))
-        return response
+        item = agenda.items([deadline], current_user, user_zone())[0]
+        # Done: the row says so in place; the list is not reloaded under it.
+        return htmx_response(
+            render("followups/agenda.html", status=status, block="row", row=item,
+                   listing=AGENDA, row_error=form.form_errors[0] if form.form_errors else ""),
+            trigger=_events(message, list_changed=False) if status == 200 else None)
     if status == 200:
         flash(message, "success")
         return redirect(url_for("followups.show", followup_id=followup.id), 303)
@@ -278,7 +276,7 @@ def reschedule(followup_id: int):
         return _after_change(followup, "", form, 409)
     try:
         services.reschedule(followup, services.due_at(form.due_date.data, form.due_time.data,
-                                                      get_timezone()))
+                                                      user_zone()))
     except DomainError as error:
         form.add_error(None, error.message)
         return _after_change(followup, "", form, 422)
@@ -316,7 +314,7 @@ def agenda_ics():
     user = calendar.user_for(request.args.get("token"))
     if user is None:
         abort(404)
-    body = calendar.feed(user, ZoneInfo(user.timezone or "Asia/Shanghai"))
+    body = calendar.feed(user, user_zone(user))
     response = make_response(body)
     response.mimetype = "text/calendar"
     response.headers["Cache-Control"] = "private, max-age=300"

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +16,6 @@ from crm.web.render import render
 from crm.web.search import like_term
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-CHANGED = {"HX-Trigger": "notifications-changed"}
 
 
 def _kinds() -> dict:
@@ -72,9 +72,10 @@ def mark_read(notification_id: int):
     db.session.commit()
     if htmx:
         item = services.shown([note])[0]
-        return render("notifications/index.html", block="row", row=item, kinds=_kinds(),
-                      listing=NOTIFICATIONS), CHANGED
-    return redirect(url_for("notifications.index"))
+        return htmx_response(render("notifications/index.html", block="row", row=item,
+                                    kinds=_kinds(), listing=NOTIFICATIONS),
+                             trigger="notifications-changed")
+    return redirect(url_for("notifications.index"), 303)
 
 
 @bp.post("/<int:notification_id>/open")

@@ -1,13 +1,12 @@
 """/deals: the kanban board (drag, keyboard, undo, inline edit, signing dialog), the list,
 the deal form and page (R-10, R-15, R-19)."""
 
-import json
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload, selectinload
@@ -43,7 +42,7 @@ from crm.sales.models import CHANNELS, Deal, DealLine, DealStageTotal, Lead, Pro
 from crm.settings.services import get_setting
 from crm.web import submissions
 from crm.web.edits import saved_redirect, submit_edit
-from crm.web.i18n import this_month
+from crm.web.i18n import local_time, this_month
 from crm.web.layout import flash_undo
 from crm.web.lists import Column, Filter, Link, ListSpec, render_list
 from crm.web.render import render
@@ -92,7 +91,7 @@ def _board_args() -> MultiDict:
     the query of the board it was made on, so the totals it refreshes keep the filters."""
     if request.method == "GET":
         return request.args
-    return MultiDict(parse_qsl(urlsplit(request.headers.get("HX-Current-URL", "")).query))
+    return MultiDict(parse_qsl(urlsplit(htmx.current_url or "").query))
 
 
 def _board_filters() -> dict:
@@ -136,7 +135,7 @@ def _board_context() -> dict:
 @bp.get("/deals/board")
 @roles_required(*DEAL_READER_ROLES)
 def board():
-    return render("deals/board.html", **_board_context())
+    return render("sales/deals/board.html", **_board_context())
 
 
 def _stage_ids(code: str) -> list[int]:
@@ -184,7 +183,7 @@ DEALS = ListSpec(
 @bp.get("/deals")
 @roles_required(*DEAL_READER_ROLES)
 def index():
-    return render_list("deals/index.html", DEALS.run())
+    return render_list("sales/deals/index.html", DEALS.run())
 
 
 def _product_choices() -> list[tuple]:
@@ -242,13 +241,13 @@ def _in_dialog() -> bool:
 def _new_deal_response(form, status: int, *, lead=None):
     """The short form that starts a deal: in the dialog over the page the user came from
     (htmx), or as a page of its own."""
-    return render("deals/new.html", status=status, form=form, lead=lead,
+    return render("sales/deals/new.html", status=status, form=form, lead=lead,
                   focus=_first_invalid(form, "title"),
                   block="deal_dialog_body" if _in_dialog() else None)
 
 
 def _on_board() -> bool:
-    return urlsplit(request.headers.get("HX-Current-URL", "")).path == url_for("deals.board")
+    return urlsplit(htmx.current_url or "").path == url_for("deals.board")
 
 
 def _created(deal: Deal):
@@ -256,16 +255,14 @@ def _created(deal: Deal):
     link to it; from elsewhere (or without JavaScript): the deal's page."""
     target = url_for("deals.show", deal_id=deal.id)
     if _in_dialog() and _on_board():
-        response = render("deals/board.html", block="card_moved", deal=deal, **_totals_context())
-        response.headers.update({
-            "HX-Retarget": f'.board-cards[data-stage-id="{deal.stage_id}"]',
-            "HX-Reswap": "afterbegin settle:0ms", "HX-Trigger": json.dumps(_done_event(
-                "deal-created", _("Deal %(title)s created.", title=deal.title), target,
-                _("Open")))})
-        return response
+        return htmx_response(
+            render("sales/deals/board.html", block="card_moved", deal=deal, **_totals_context()),
+            retarget=f'.board-cards[data-stage-id="{deal.stage_id}"]', reswap="afterbegin",
+            trigger=_done_event("deal-created", _("Deal %(title)s created.", title=deal.title),
+                                target, _("Open")))
     flash(_("Deal created."), "success")
     if _in_dialog():
-        return make_response("", 204, {"HX-Redirect": target})
+        return htmx_response("", 204, redirect=target)
     return redirect(target, 303)
 
 
@@ -297,7 +294,7 @@ def edit(deal_id: int):
         deal, {k: form[k].data for k in FORM_FIELDS}, _lines(form)))
     if result.done:
         return saved_redirect(_("Changes saved."), url_for("deals.show", deal_id=deal.id))
-    return result.render("deals/form.html", form=form, deal=deal)
+    return result.render("sales/deals/form.html", form=form, deal=deal)
 
 
 @bp.get("/deals/<int:deal_id>")
@@ -310,7 +307,7 @@ def show(deal_id: int):
     if deal is None:
         abort(404)
     contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
-    return render("deals/show.html", deal=deal, history=services.deal_history(deal),
+    return render("sales/deals/show.html", deal=deal, history=services.deal_history(deal),
                   contract=contract, can_edit=manages(current_user, deal.owner_id),
                   lost_reasons=funnel.lost_reasons(), loss_form=_lose_form())
 
@@ -318,7 +315,7 @@ def show(deal_id: int):
 def _lead_deal_form(lead) -> NewDealForm:
     """The deal dialog of a lead: customer and owner are the lead's, the title a suggestion."""
     form = NewDealForm(data={"title": services.suggest_title(
-        lead.company_name, to_user_timezone(utcnow()).date())} if request.method == "GET"
+        lead.company_name, local_time(utcnow()).date())} if request.method == "GET"
         else None)
     del form.customer_id, form.owner_id
     for line in form.lines:
@@ -349,7 +346,7 @@ def convert(lead_id: int):
 def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
     """The signing form: what was posted, or (`blank`, or on GET) the deal's defaults and
     the terms templates of the settings, to be edited."""
-    today = to_user_timezone(utcnow()).date()  # the user's day, not the server's
+    today = local_time(utcnow()).date()  # the user's day, not the server's
     defaults = {"price": deal.lines_total or deal.expected_value, "signed_at": today,
                 "payment_terms": str(get_setting("payment_terms_template")),
                 "breach_liability": str(get_setting("breach_liability_template"))}
@@ -362,12 +359,11 @@ def _sign_form(deal: Deal, *, blank: bool = False) -> SignForm:
 
 
 def _sign_response(deal: Deal, form: SignForm, status: int = 200, *, dialog: bool = False):
-    response = render("deals/sign.html", status=status, deal=deal, form=form,
+    response = render("sales/deals/sign.html", status=status, deal=deal, form=form,
                       focus=_first_invalid(form, "price"),
                       block="sign_dialog_body" if dialog else None)
     if dialog:
-        response.headers["HX-Retarget"] = "#sign-dialog-body"
-        response.headers["HX-Reswap"] = "innerHTML settle:0ms"
+        return htmx_response(response, retarget="#sign-dialog-body", reswap="innerHTML")
     return response
 
 
@@ -405,10 +401,10 @@ def move(deal_id: int):
 def _card_response(deal: Deal, event: dict | None):
     """The card, focused, and every column total out of band; the card goes back to its
     column wherever the browser had put it."""
-    response = render("deals/board.html", block="card_moved", deal=deal, **_totals_context())
-    response.headers["HX-Trigger"] = json.dumps(
-        {"deal-placed": {"card": f"deal-{deal.id}", "stage": deal.stage_id}, **(event or {})})
-    return response
+    return htmx_response(
+        render("sales/deals/board.html", block="card_moved", deal=deal, **_totals_context()),
+        trigger={"deal-placed": {"card": f"deal-{deal.id}", "stage": deal.stage_id},
+                 **(event or {})})
 
 
 def _moved_event(deal: Deal, stage, previous: int) -> dict:
@@ -442,11 +438,9 @@ def sign(deal_id: int):
             db.session.commit()
             text = _("Contract signed for %(title)s.", title=deal.title)
             if dialog:
-                response = _card_response(deal, _done_event(
-                    "deal-signed", text, target, _("View the contract")))
-                response.headers.update({"HX-Retarget": f"#deal-{deal.id}",
-                                         "HX-Reswap": "outerHTML settle:0ms"})
-                return response
+                return htmx_response(_card_response(deal, _done_event(
+                    "deal-signed", text, target, _("View the contract"))),
+                    retarget=f"#deal-{deal.id}", reswap="outerHTML")
             flash(text, "success")
             return redirect(target, 303)
     return _sign_response(deal, form, 422 if form.is_submitted() else 200, dialog=dialog)
@@ -482,12 +476,12 @@ def lose(deal_id: int):
 def _lose_response(deal: Deal, form: LoseForm, status: int):
     """The page; or, to the dialog's htmx post, the form with its error back into the dialog
     (the URL stays the deal's)."""
-    in_dialog = status != 200 and bool(request.headers.get("HX-Request"))
-    response = render("deals/lose.html", status=status, deal=deal, form=form,
+    in_dialog = status != 200 and bool(htmx)
+    response = render("sales/deals/lose.html", status=status, deal=deal, form=form,
                       in_dialog=in_dialog, block="lose_dialog_body" if in_dialog else None)
     if in_dialog:
-        response.headers.update({"HX-Retarget": "#lose-dialog-body", "HX-Reswap": "innerHTML",
-                                 "HX-Push-Url": "false"})
+        return htmx_response(response, retarget="#lose-dialog-body", reswap="innerHTML",
+                             push_url=False)
     return response
 
 
@@ -512,7 +506,7 @@ def reopen(deal_id: int):
 def _leave_for(target: str):
     """Where a repeated submission goes: the first one's result, out of any dialog."""
     if htmx:
-        return make_response("", 204, {"HX-Redirect": target})
+        return htmx_response("", 204, redirect=target)
     return redirect(target, 303)
 
 
@@ -536,7 +530,7 @@ def value(deal_id: int, field: str):
     deal = get_visible_or_404(Deal, deal_id)
     if field not in INLINE_FORMS:
         abort(404)
-    return render("deals/_inline.html", block=_fragment("display"), deal=deal, field=field,
+    return render("sales/deals/_inline.html", block=_fragment("display"), deal=deal, field=field,
                   focus=True,
                   can_move=manages(current_user, deal.owner_id))
 
@@ -556,11 +550,11 @@ def edit_value(deal_id: int, field: str):
             db.session.commit()
             if not _fragment("display"):
                 return redirect(url_for("deals.board"), 303)
-            response = render("deals/_inline.html", block="display", deal=deal, field=field,
-                              oob_totals=True, focus=True, **_totals_context())
-            response.headers["HX-Trigger"] = "deal-changed"
-            return response
+            return htmx_response(
+                render("sales/deals/_inline.html", block="display", deal=deal, field=field,
+                       oob_totals=True, focus=True, **_totals_context()),
+                trigger="deal-changed")
     elif form.is_submitted():
         status = 422
-    return render("deals/_inline.html", block=_fragment("editor"), status=status, deal=deal,
+    return render("sales/deals/_inline.html", block=_fragment("editor"), status=status, deal=deal,
                   field=field, form=form, current=current)

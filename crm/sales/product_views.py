@@ -58,7 +58,7 @@ PRODUCTS = ListSpec(
 @bp.get("/products")
 @login_required
 def index():
-    return render_list("products/index.html", PRODUCTS.run(),
+    return render_list("sales/products/index.html", PRODUCTS.run(),
                        can_edit=current_user.has_role(*PRODUCT_EDITOR_ROLES))
 
 
@@ -76,4 +76,4 @@ def edit(product_id: int | None):
     if result.done:
         return saved_redirect(_("Product %(name)s saved.", name=result.saved.name),
                               url_for("products.index"))
-    return result.render("products/form.html", form=form, product=product)
+    return result.render("sales/products/form.html", form=form, product=product)

@@ -5,7 +5,7 @@ with the service's message beside its field → commit and 303.
     result = submit_edit(form, deal, FORM_FIELDS, lambda: services.save_deal(deal, ...))
     if result.done:
         return saved_redirect(_("Changes saved."), url_for("deals.show", deal_id=deal.id))
-    return result.render("deals/form.html", form=form, deal=deal)
+    return result.render("sales/deals/form.html", form=form, deal=deal)
 """
 
 from collections.abc import Callable

@@ -5,9 +5,10 @@ a static layout is rendered in the language of the session or of the browser, an
 request gets a toast retargeted to the page's toast area. The log gets one line and one
 traceback per failed request."""
 
-from flask import current_app, jsonify, make_response, request, session
+from flask import current_app, jsonify, request, session
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_htmx import make_response as htmx_response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import (
@@ -61,10 +62,9 @@ def server_error_page(code: int):
         template = "errors/toast.html" if htmx else "errors/offline.html"
         body = current_app.jinja_env.get_template(template).render(
             code=code, title=title, text=text, locale=locale)
-    response = make_response(body, code)
+    response = htmx_response(body, code, **({"retarget": "#toasts", "reswap": "beforeend"}
+                                             if htmx else {}))
     response.vary.add("HX-Request")
-    if htmx:
-        response.headers.update({"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"})
     return response
 
 

@@ -32,8 +32,12 @@ def zoneinfo(zone) -> ZoneInfo:
     return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
 
 
-def user_zone() -> ZoneInfo:
-    """The current user's zone, looked up once per request (lists format hundreds of times)."""
+def user_zone(user=None) -> ZoneInfo:
+    """The user's time zone: the one helper for "the user's day". Without `user`, the current
+    user's (the default zone before login), looked up once per request (lists format hundreds
+    of times); with one (a calendar feed read by its token), that user's."""
+    if user is not None:
+        return zoneinfo(user.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"])
     if (zone := g.get("crm_zone")) is None:
         zone = g.crm_zone = zoneinfo(get_timezone())
     return zone

@@ -34,6 +34,7 @@ class Link:
     key: str
     chip: Callable[[str], str]  # the chip's text for a value
     where: Callable[[str], ColumnElement]  # the clause; ValueError: the value is ignored
+    field: bool = False  # the page's extra_filters hold an input for it (no hidden field)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class Listing:
     def links(self) -> dict[str, str]:
         """The active link filters, kept as hidden fields of the filter bar."""
         return {link.key: self.values[link.key] for link in self.spec.links
-                if self.values[link.key]}
+                if self.values[link.key] and not link.field}
 
     def sort_url(self, key: str) -> str:
         return self._url(sort=key)

@@ -45,15 +45,23 @@ def render_block(template_name: str, block: str, **context) -> str:
     return env.concat(blocks[block][0](ctx))
 
 
+def _is_page(template: str) -> bool:
+    """A page extends a layout; a partial (the bell, a toast) is its own fragment."""
+    return _parent_name(current_app.jinja_env, template) is not None
+
+
 def render(template: str, status: int = 200, block: str | None = None, **context):
     """Full page for normal and boosted requests; for htmx, the block named by the target id
     (dashes become underscores; a "-more" row of a list asks for the list's block) or the
-    explicit `block`."""
+    explicit `block`. A target that names no block of a page raises in debug and tests (a
+    typo would otherwise swap the whole page into the target); a partial answers whole."""
     name = _fragment_name(block)
     try:
         body = render_block(template, name, **context) if name else None
     except BlockNotFoundError:
-        body = None
+        if _is_page(template) and (current_app.debug or current_app.testing):
+            raise  # an hx-target (or block) that names no block of the page: fix it
+        body = None  # a partial answers whole; in production a page still answers
     if body is None:
         body = render_template(template, **context)
     response = make_response(body, status)

@@ -85,4 +85,4 @@ def created(form, target: str, message: str):
     fulfil(form, target)
     db.session.commit()
     flash(message, "success")
-    return redirect(target)
+    return redirect(target, 303)

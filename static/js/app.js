@@ -138,6 +138,16 @@
     var form = evt.target.closest && evt.target.closest("form.filters");
     if (form) countFilters(form);
   });
+  // Search as you type replaces the list's history entry instead of pushing one per pause,
+  // so Back leaves the list; a filter, a chip or a sort link still pushes its own.
+  document.addEventListener("htmx:beforeHistoryUpdate", function (evt) {
+    var trigger = evt.detail.requestConfig && evt.detail.requestConfig.triggeringEvent;
+    var source = trigger && trigger.target;
+    if (evt.detail.history.type === "push" && source && source.matches &&
+        source.matches("form.filters input[type=search]")) {
+      evt.detail.history.type = "replace";
+    }
+  });
   // One click, one submission: a form's submit buttons are disabled while its request is in
   // flight (the server also de-duplicates by the form's one-time key).
   function setBusy(form, busy) {

@@ -4,7 +4,6 @@
 (function () {
   "use strict";
 
-  var SWAP = "outerHTML settle:0ms";  // settle at once: the new element is live when it shows
   var TOAST_MS = 8000;
 
   function column(stageId) {
@@ -25,7 +24,7 @@
     if (target !== card.parentNode) target.insertBefore(card, target.querySelector(".deal-card"));
     pendingSign = { card: card.id, from: fromStageId };
     htmx.ajax("POST", card.dataset.moveUrl, {
-      source: card, target: card, swap: SWAP, values: { stage_id: stageId }
+      source: card, target: card, swap: "outerHTML", values: { stage_id: stageId }
     });
   }
 
@@ -191,6 +190,6 @@
     var form = evt.target.closest && evt.target.closest(".inline-edit");
     if (!form) return;
     evt.preventDefault();
-    htmx.ajax("GET", form.dataset.cancelUrl, { source: form, target: form, swap: SWAP });
+    htmx.ajax("GET", form.dataset.cancelUrl, { source: form, target: form, swap: "outerHTML" });
   });
 })();

@@ -31,7 +31,7 @@ def test_create_user_with_roles_and_team(login, app):
     assert response.status_code == 303
     user = _get(app, User, username="xiaoming")
     assert user.roles == ["sales", "marketing"] and user.team_id == team.id
-    assert Client(app).login("xiaoming", "Welcome#2026").status_code == 302
+    assert Client(app).login("xiaoming", "Welcome#2026").status_code == 303
 
 
 def test_invalid_user_gets_422_with_messages_beside_fields(login):

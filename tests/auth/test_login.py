@@ -21,7 +21,7 @@ def test_login_page_is_chinese_by_default(client):
 def test_right_password_logs_in_and_renews_the_session(client, people):
     before = client.get("/login").headers.get("Set-Cookie", "")
     response = client.login("zhangwei")
-    assert response.status_code == 302
+    assert response.status_code == 303
     cookie = response.headers["Set-Cookie"]
     assert cookie != before
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -57,7 +57,7 @@ def test_lockout_ends_when_the_window_passes(client, people, app):
         for row in db.session.scalars(select(LoginFailure)):
             row.at = row.at - timedelta(minutes=16)
         db.session.commit()
-    assert client.login("zhangwei").status_code == 302
+    assert client.login("zhangwei").status_code == 303
 
 
 def test_the_limit_also_holds_per_ip(client, people):
@@ -81,7 +81,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(client, people, 
 def test_logout_needs_post(login):
     rep = login("zhangwei")
     assert rep.get("/logout").status_code == 405
-    assert rep.post("/logout").status_code == 302
+    assert rep.post("/logout").status_code == 303
     assert not rep.logged_in()
 
 
@@ -90,7 +90,7 @@ def test_deactivated_user_is_logged_out_and_cannot_log_in(login, app):
     admin = login("admin")
     uid = _user(app, "zhangwei").id
     assert admin.post(f"/admin/users/{uid}/active", {"active": "0"}).status_code == 303
-    assert rep.get("/").status_code == 302  # session ended
+    assert rep.get("/").status_code == 303  # session ended
     fresh = Client(app)
     assert fresh.login("zhangwei").status_code == 422
 
@@ -117,7 +117,7 @@ def test_change_own_password(login, app):
     assert ok.status_code == 303
     assert rep.logged_in()
     assert not other_session.logged_in()
-    assert Client(app).login("zhangwei", "Better#Pass99").status_code == 302
+    assert Client(app).login("zhangwei", "Better#Pass99").status_code == 303
     assert _user(app, "zhangwei").password_hash.startswith("$argon2id$")
 
 

@@ -22,7 +22,7 @@ def _replay(app, client: Client) -> Client:
 
 def _opens_customers(client: Client) -> bool:
     response = client.get("/customers")
-    if response.status_code == 302:
+    if response.status_code == 303:
         assert response.headers["Location"].startswith("/login")
         return False
     assert response.status_code == 200
@@ -44,7 +44,7 @@ def test_a_cookie_copied_before_logout_opens_nothing_after_it(app, login):
     rep = login("zhangwei")
     copy = _replay(app, rep)
     assert _opens_customers(copy)
-    assert rep.post("/logout").status_code == 302
+    assert rep.post("/logout").status_code == 303
     assert not _opens_customers(copy)
     assert not _opens_customers(rep)
     with app.app_context():

@@ -55,7 +55,7 @@ def test_every_scenario_answers_and_reports_its_query_count(app):
     sessions = {}
     for role, username in LOGINS.items():
         client = Client(counted)
-        assert client.login(username).status_code == 302
+        assert client.login(username).status_code == 303
         sessions[role] = BenchSession(client)
     for s in SCENARIOS:
         session = sessions[s.role]

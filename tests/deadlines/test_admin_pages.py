@@ -54,10 +54,34 @@ def test_an_admin_edits_the_hours_and_a_bad_period_is_refused_beside_its_field(a
     text = bad.get_data(as_text=True)
     assert "无法识别“9点到12点”" in text and 'value="9点到12点"' in text
     good = admin.post(f"/admin/calendars/{cid}", form | {"hours_sat": "09:00-12:00"})
-    assert good.status_code == 302
+    assert good.status_code == 303
     assert _audited(app, "work_calendars", "hours_sat") == [("", "09:00-12:00")]
     stale = admin.post(f"/admin/calendars/{cid}", form | {"hours_sat": ""})
     assert stale.status_code == 409
+    text = stale.get_data(as_text=True)  # the current values in the form, the user's beside
+    assert 'value="09:00-12:00"' in text and 'name="version" type="hidden" value="2"' in text
+
+
+def test_an_invalid_official_year_is_refused_beside_its_field(app, login):
+    admin = login("admin")
+    cid = _calendar_id(app)
+    for year in ("1999", "2099"):  # out of range; in range but not published
+        refused = admin.post(f"/admin/calendars/{cid}/official", {"official-year": year})
+        assert refused.status_code == 422
+        text = refused.get_data(as_text=True)
+        assert 'id="official-year-error"' in text and 'aria-invalid="true"' in text
+
+
+def test_the_follow_up_kind_saves_without_the_duration_it_does_not_show(app, login):
+    admin = login("admin")
+    page = admin.get("/admin/deadline-kinds/followup").get_data(as_text=True)
+    assert 'name="duration_minutes"' not in page
+    saved = admin.post("/admin/deadline-kinds/followup", {
+        "basis": "working", "duration_minutes": "0", "role_2": "manager", "delay_2": "60"})
+    assert saved.status_code == 303
+    with app.app_context():
+        rule = db.session.scalar(select(DeadlineKindRule))
+        assert (rule.basis, rule.duration_minutes) == ("working", None)
 
 
 def test_a_team_calendar_days_and_a_csv_year(app, login):
@@ -68,12 +92,12 @@ def test_a_team_calendar_days_and_a_csv_year(app, login):
         "name": "7×24 热线", "timezone": "Asia/Shanghai", "team_ids": str(hotline),
         **{f"hours_{d}": "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat",
                                                  "sun")}})
-    assert created.status_code == 302
+    assert created.status_code == 303
     cid = int(re.search(r"/admin/calendars/(\d+)", created.headers["Location"]).group(1))
     half = admin.post(f"/admin/calendars/{cid}/days", {
         "newday-day": "2027-02-05", "newday-kind": "holiday", "newday-hours": "09:00-12:00",
         "newday-name": "除夕半天"})
-    assert half.status_code == 302
+    assert half.status_code == 303
     csv = "date,kind,name,hours\n2027-01-01,holiday,元旦,\n2026-02-07,workday,调休,\n" \
           "2027-02-07,weekday,调休,\n"
     refused = admin.post(f"/admin/calendars/{cid}/import", {
@@ -85,7 +109,7 @@ def test_a_team_calendar_days_and_a_csv_year(app, login):
     good = "date,kind,name,hours\n2027-01-01,holiday,元旦,\n2027-02-07,workday,春节调休,\n"
     assert admin.post(f"/admin/calendars/{cid}/import", {
         "year": "2027", "file": (io.BytesIO(good.encode()), "2027.csv")},
-        content_type="multipart/form-data").status_code == 302
+        content_type="multipart/form-data").status_code == 303
     with app.app_context():
         days = db.session.execute(select(CalendarDay.day, CalendarDay.kind).where(
             CalendarDay.calendar_id == cid).order_by(CalendarDay.day)).all()
@@ -95,7 +119,8 @@ def test_a_team_calendar_days_and_a_csv_year(app, login):
     assert exported.splitlines()[1] == "2027-01-01,holiday,元旦,"
     # The half-day added, removed by the import, and the import's two days.
     assert len(_audited(app, "calendar_days", "day")) == 4
-    assert admin.post(f"/admin/calendars/{cid}/official", {"year": "2026"}).status_code == 302
+    loaded = admin.post(f"/admin/calendars/{cid}/official", {"official-year": "2026"})
+    assert loaded.status_code == 303
     with app.app_context():
         assert calendar_id_for_user(user_id("zhoujie")) == cid
         assert calendar_id_for_user(user_id("zhangwei")) == default_calendar_id()
@@ -116,7 +141,7 @@ def test_an_admin_gives_a_kind_working_time_and_a_three_level_ladder(app, login)
         saved = admin.post("/admin/deadline-kinds/test.response", {
             "basis": "working", "duration_minutes": "45", "role_2": "manager", "delay_2": "60",
             "role_3": "director", "delay_3": "120"})
-        assert saved.status_code == 302
+        assert saved.status_code == 303
         page = admin.get("/admin/deadline-kinds").get_data(as_text=True)
         assert "45 分钟" in page and "1 小时 后提醒经理" in page
         assert _audited(app, "deadline_kind_rules", "duration_minutes") == [(None, "45")]

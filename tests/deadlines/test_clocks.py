@@ -12,6 +12,7 @@ from crm.deadlines import services
 from crm.deadlines.calendars import default_calendar_id, save_calendar
 from crm.deadlines.kinds import WORKING, Step, register_kind, unregister_kind
 from crm.deadlines.models import DeadlineAlert, DeadlineKindRule, LadderStep
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.notifications.models import Notification
 from tests.deadlines.helpers import at_once, user_id
@@ -136,15 +137,15 @@ def test_only_pausable_running_clocks_pause(app, people, response_kind):
     with app.test_request_context():
         followup = services.create("followup", None, None, user_id("zhangwei"),
                                    local(2026, 6, 1, 12))
-        with pytest.raises(services.ClockError):
+        with pytest.raises(DomainError):
             services.pause(followup, None, "")
         deadline = services.start_clock(RESPONSE, "test", 8, user_id("zhangwei"),
                                         local(2026, 6, 1, 9))
         services.pause(deadline, None, "")
-        with pytest.raises(services.ClockError):
+        with pytest.raises(DomainError):
             services.pause(deadline, None, "")
         services.resume(deadline, None)
-        with pytest.raises(services.ClockError):
+        with pytest.raises(DomainError):
             services.resume(deadline, None)
 
 

@@ -3,11 +3,13 @@ that removes its filter, a sort link, the empty state with its text, cards at 39
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from crm.audit.models import AuditEntry
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.extensions import db
@@ -28,6 +30,7 @@ LISTS = [
     ("/admin/teams", "admin", "team", "华东"),
     ("/followups", "zhangwei", "agenda", "回访样例"),
     ("/notifications", "zhangwei", "notification", "样例消息"),
+    ("/audit", "zhaomin", "audit", "张伟"),
 ]
 
 
@@ -40,6 +43,8 @@ def records(app, people):
         followups.add(what="回访样例客户", owner_id=rep.id, due=utcnow() + timedelta(days=2),
                       subject_type=None, subject_id=None, by=rep)
         notify(rep.id, "样例消息：合同已归档")
+        db.session.add(AuditEntry(user_id=rep.id, model="leads", record_id=1, action="update",
+                                  field="company_name", old="旧名", new="新名"))
         db.session.commit()
 
 
@@ -102,3 +107,24 @@ def test_a_late_answer_for_an_earlier_term_gives_way_to_the_latest(records, sign
     expect(rows).to_contain_text("样例精密机械有限公司")
     expect(rows.locator(".empty-row")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"q=%E6%A0%B7"))
+
+
+def test_search_as_you_type_replaces_history_and_filters_push(records, signed_in, live_server):
+    """Back after typing leaves the list (one entry, not one per pause); Back after picking a
+    filter returns to the list as it was."""
+    page = signed_in("zhangwei")
+    page.goto(live_server + "/customers")
+    box, rows = page.locator("input[type=search]"), page.locator("#customer-rows")
+    for part in ("样例", "精密"):  # two pauses: two requests
+        box.press_sequentially(part, delay=20)
+        expect(page).to_have_url(re.compile("q=" + re.escape(
+            quote(box.input_value()))))
+    expect(rows).to_contain_text("样例精密")
+    select = page.locator("form.filters select").first
+    select.select_option(select.locator("option").nth(1).get_attribute("value"))
+    expect(page.locator("#customer-list a.chip-remove")).to_have_count(1)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/customers\?.*q="))
+    expect(page.locator("#customer-list a.chip-remove")).to_have_count(0)
+    page.go_back()
+    expect(page).to_have_url(f"{live_server}/")

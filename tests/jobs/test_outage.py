@@ -31,7 +31,7 @@ def test_pages_and_saves_work_without_redis_and_alerts_arrive_when_it_is_back(
         people, outage_app, own_redis):
     own_redis.stop()
     rep = Client(outage_app)
-    assert rep.login("zhangwei").status_code == 302
+    assert rep.login("zhangwei").status_code == 303
     for url in ("/", "/followups", "/notifications", "/notifications/bell"):
         response, seconds = _timed_get(rep, url)
         assert response.status_code == 200, url

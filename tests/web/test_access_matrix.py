@@ -200,3 +200,23 @@ def test_denied_posts_change_nothing(app, login, role):
         response = user.post(url, {"active": "0", "password": "Xx#12345678", "name": "x"})
         assert response.status_code == 403, f"{role} POST {url}"
         assert _audit_count(app) == before, f"{role} POST {url} changed data"
+
+
+def test_every_post_that_redirects_answers_303(app, login, client):
+    """After a POST the browser GETs the next page (303), whichever handler answered; the
+    login, logout and language posts included."""
+    with app.test_request_context():
+        public = [url_for(e) for e in ("auth.set_language", "auth.login")]
+    for url in public:
+        assert client.post(url, {"username": "zhangwei", "password": "Demo#2026crm",
+                                 "lang": "en"}).status_code == 303, url
+    clients = {}
+    for endpoint, url in _urls(app, {"POST"}):
+        if endpoint == "auth.logout":
+            continue  # last: it ends the user's sessions
+        role = next(r for r in sorted(ROLE_USERS) if r in ACCESS[endpoint])
+        user = clients.get(role) or clients.setdefault(role, login(ROLE_USERS[role]))
+        response = user.post(url, {})
+        if 300 <= response.status_code < 400:
+            assert response.status_code == 303, f"{role} POST {url}"
+    assert client.post("/logout").status_code == 303

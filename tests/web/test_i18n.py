@@ -33,7 +33,7 @@ def test_every_ui_string_has_a_chinese_translation():
 def test_language_switch_is_kept_per_user(login, app):
     rep = login("zhangwei")
     assert "首页" in rep.get("/").get_data(as_text=True)
-    assert rep.post("/language", {"lang": "en", "next": "/"}).status_code == 302
+    assert rep.post("/language", {"lang": "en", "next": "/"}).status_code == 303
     assert "Home" in rep.get("/").get_data(as_text=True)
     again = login("zhangwei")  # a new session remembers the choice
     assert 'lang="en"' in again.get("/").get_data(as_text=True)

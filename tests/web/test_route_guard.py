@@ -34,7 +34,7 @@ def test_every_non_public_route_sends_anonymous_users_to_login(app, client):
                     assert response.status_code == 401, where
                     assert response.headers["HX-Redirect"].startswith("/login"), where
                 else:
-                    assert response.status_code == 302, where
+                    assert response.status_code == 303, where
                     assert response.headers["Location"].startswith("/login"), where
                 checked += 1
     assert checked >= 20
