@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, func, or_, select
 
 from crm.extensions import db
+from crm.web.search import TRIGRAM
 
 COUNT_CAP = 10_000
-TRIGRAM = 3  # pg_trgm looks up terms of at least this many characters
 
 
 @dataclass
