@@ -10,7 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select
 
 from crm.extensions import htmx
-from crm.web.pagination import Page, keyset_page, sorted_after_search
+from crm.web.pagination import (
+    COUNT_CAP,
+    SEARCH_COUNT_CAP,
+    Page,
+    keyset_page,
+    sorted_after_search,
+)
 from crm.web.render import render
 
 
@@ -95,7 +101,8 @@ class ListSpec:
         if self.trigram_sort:
             column = sorted_after_search(column, values["q"])
         page = keyset_page(stmt, column, self.id_column, request.args.get("after"),
-                           descending=descending, limit=self.limit, count=self.count)
+                           descending=descending, limit=self.limit, count=self.count,
+                           count_cap=SEARCH_COUNT_CAP if values["q"] else COUNT_CAP)
         return Listing(self, page, values, options, descending)
 
 

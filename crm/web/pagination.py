@@ -12,6 +12,9 @@ from crm.extensions import db
 from crm.web.search import TRIGRAM
 
 COUNT_CAP = 10_000
+# A search counts fewer: its matches are found by reading rows until the cap (a trigram index
+# answers only terms of three characters or more), and "1,000+" says enough (issue 13).
+SEARCH_COUNT_CAP = 1_000
 
 
 @dataclass
@@ -65,10 +68,10 @@ def sorted_after_search(column, term: str):
 
 
 def keyset_page(stmt: Select, sort_col, id_col, cursor: str | None, *, descending: bool = True,
-                limit: int = 50, count: bool = True) -> Page:
+                limit: int = 50, count: bool = True, count_cap: int = COUNT_CAP) -> Page:
     """Rows after `cursor` ordered by (sort_col, id_col); the sort column must be NOT NULL."""
     columns = [sort_col, id_col] if sort_col is not id_col else [id_col]
-    total, capped = capped_count(stmt) if count else (0, False)
+    total, capped = capped_count(stmt, count_cap) if count else (0, False)
     if cursor and (after := _decode(cursor, columns)) is not None:
         stmt = stmt.where(_after(columns, after, descending))
     order = [c.desc() if descending else c.asc() for c in columns]
