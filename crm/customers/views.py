@@ -25,6 +25,7 @@ from crm.customers.models import (
 )
 from crm.extensions import db
 from crm.web.edits import Declined, saved_redirect, submit_edit
+from crm.web.i18n import translated
 from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
@@ -36,7 +37,8 @@ FORM_FIELDS = list(services.CUSTOMER_FIELDS)
 
 @bp.context_processor
 def labels() -> dict:
-    return {"industry_labels": INDUSTRIES, "source_labels": SOURCES, "province_labels": PROVINCES}
+    return {"industry_labels": translated(INDUSTRIES), "source_labels": translated(SOURCES),
+            "province_labels": translated(PROVINCES)}
 
 
 def _owner_choices() -> list[tuple]:
