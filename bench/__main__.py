@@ -70,7 +70,7 @@ def record_ids() -> dict:
     }
 
 
-def prepare(url: str, size: str) -> dict:
+def prepare(url: str, size: str, run_jobs: bool = True) -> dict:
     from flask_migrate import upgrade
 
     from crm import create_app
@@ -82,9 +82,20 @@ def prepare(url: str, size: str) -> dict:
         upgrade()
         timings = {} if already_generated(SIZES[size]) else generate(SIZES[size])
         ids = record_ids()
-        job_timings = {name: job(SIZES[size]) for name, job in JOBS}
-        settle(db.engine)  # the jobs rewrote many rows: autovacuum would now analyze them
+        job_timings = {name: job(SIZES[size]) for name, job in JOBS} if run_jobs else {}
+        if run_jobs:
+            settle(db.engine)  # the jobs rewrote many rows: autovacuum would now analyze them
     return {"generate_seconds": timings, "jobs_seconds": job_timings, "ids": ids}
+
+
+def selected(only: list[str] | None) -> list[Scenario]:
+    """The scenarios whose name contains one of `only` (all when none is given)."""
+    if not only:
+        return SCENARIOS
+    chosen = [s for s in SCENARIOS if any(word in s.name for word in only)]
+    if not chosen:
+        raise SystemExit(f"no scenario name contains any of {only}")
+    return chosen
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -163,10 +174,13 @@ def throughput(port: int, seconds: float, threads: int, ids: dict,
             "per_second": round(counts["requests"] / elapsed, 1), "threads": threads}
 
 
-def run(args) -> dict:
+def run(args) -> dict | None:
     url = database_url(args.size)
     print(f"database {make_url(url).render_as_string(hide_password=True)}, size {args.size}")
-    prepared = prepare(url, args.size)
+    prepared = prepare(url, args.size, run_jobs=not (args.no_jobs or args.generate_only))
+    if args.generate_only:
+        return None
+    scenarios = selected(args.only)
     # PYTHONFAULTHANDLER: should a worker crash, its Python stack is printed
     env = {"DATABASE_URL": url, "CRM_QUERY_COUNT": "1", "CRM_DEMO": "0", "PYTHONFAULTHANDLER": "1"}
     app_server = Gunicorn("wsgi:app", args.workers, env)
@@ -182,14 +196,14 @@ def run(args) -> dict:
             session.login(LOGINS[role], PASSWORD)
         static = static_gzip_bytes(sessions["rep"])
         pages = {}
-        for s in SCENARIOS:
+        for s in scenarios:
             result = measure(sessions[s.role], s, args.requests, ids)
             result["p95_ratio_to_bare"] = round(result["p95_ms"] / max(bare["p95_ms"], 0.01), 1)
             result["first_load_gzip_bytes"] = result["gzip_bytes"] + (static if s.first_load
                                                                       else 0)
             pages[s.name] = result
             print(f"  {s.name:<32} p95 {result['p95_ms']:>6} ms  queries {result['queries']}")
-        load = throughput(app_server.port, args.duration, args.threads, ids)
+        load = throughput(app_server.port, args.duration, args.threads, ids, scenarios)
         print(f"  throughput {load['per_second']} req/s, errors {load['errors']}")
         memory = app_server.peak_memory_mib()
     finally:
@@ -235,10 +249,20 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--only", action="append", metavar="WORDS",
+                        help="measure only the scenarios whose name contains WORDS (repeatable); "
+                             "the results file then gets an '-only' suffix")
+    parser.add_argument("--no-jobs", action="store_true",
+                        help="skip the timed jobs (they change data: sweep, pool return)")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="migrate and generate the data set (once), measure nothing")
     args = parser.parse_args()
     result = run(args)
+    if result is None:
+        return
     RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"{result['date']}-{result['size']}-{result['database']}"
+    suffix = "-only" if args.only else ""
+    stem = RESULTS / f"{result['date']}-{result['size']}-{result['database']}{suffix}"
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     stem.with_suffix(".md").write_text(markdown(result))
     print(markdown(result))

@@ -56,35 +56,53 @@ def move_deal(session: Session, ids: dict) -> dict:
     return {"stage_id": ids["intent"] if ids["flip"] else ids["potential"]}
 
 
+ROLES: tuple[Role, ...] = ("rep", "manager", "director")
+
+
+def by_role(name: str, path: str, roles: tuple[Role, ...] = ROLES, **options) -> list[Scenario]:
+    """One scenario per role: the rep's carries the plain name, the others "(role)". A rep,
+    a manager and a director see different scopes, so each gets its own plan."""
+    return [Scenario(name if role == "rep" else f"{name} ({role})", role, path,
+                     **(options if role == "rep" else {**options, "first_load": False}))
+            for role in roles]
+
+
 SCENARIOS: list[Scenario] = [
-    Scenario("home", "rep", "/", first_load=True),
-    Scenario("home (manager)", "manager", "/"),
-    Scenario("home (director)", "director", "/"),
-    Scenario("customer list", "rep", "/customers", first_load=True),
-    Scenario("customer list (manager)", "manager", "/customers"),
-    Scenario("customer list (director)", "director", "/customers"),
-    Scenario("customer search (name)", "rep", "/customers?q=科技", htmx_target="customer-list"),
-    Scenario("customer search (pinyin)", "director", "/customers?q=hxjx",
-             htmx_target="customer-list"),
-    Scenario("customer page", "rep", "/customers/{customer}", first_load=True),
-    Scenario("lead list", "rep", "/leads", first_load=True),
-    Scenario("shared pool", "rep", "/pool"),
-    Scenario("kanban board", "rep", "/deals/board", first_load=True, target_p95_ms=80.0),
-    Scenario("kanban board (manager)", "manager", "/deals/board", target_p95_ms=80.0),
+    *by_role("home", "/", first_load=True),
+    *by_role("customer list", "/customers", first_load=True),
+    *by_role("customer search (name)", "/customers?q=科技", htmx_target="customer-list"),
+    *by_role("customer search (pinyin)", "/customers?q=hxjx", htmx_target="customer-list"),
+    *by_role("customer page", "/customers/{customer}", first_load=True),
+    *by_role("contact list", "/contacts"),
+    *by_role("contact search", "/contacts?q=wang", htmx_target="contact-list"),
+    *by_role("lead list", "/leads", first_load=True),
+    *by_role("lead search", "/leads?q=科技", htmx_target="lead-list"),
+    *by_role("shared pool", "/pool"),
+    *by_role("pool search", "/pool?q=jx", htmx_target="lead-list"),
+    *by_role("deal list", "/deals"),
+    *by_role("deal list by value", "/deals?sort=value", htmx_target="deal-list"),
+    *by_role("deal search", "/deals?q=采购", htmx_target="deal-list"),
+    *by_role("kanban board", "/deals/board", first_load=True, target_p95_ms=80.0),
     Scenario("deal inline edit (write)", "rep", "/deals/{deal}/value/expected_value/edit",
              htmx_target="deal-value", method="POST", form=inline_amount),
     Scenario("deal stage move (write)", "rep", "/deals/{deal}/move", htmx_target="board",
              method="POST", form=move_deal),
     Scenario("pool claim (write)", "rep", "/pool/{pool_lead}/claim", method="POST", form={}),
-    Scenario("agenda", "rep", "/followups", first_load=True),
-    Scenario("agenda (manager)", "manager", "/followups"),
-    Scenario("notifications", "rep", "/notifications"),
+    *by_role("product list", "/products"),
+    *by_role("agenda", "/followups", first_load=True),
+    Scenario("agenda (manager, team)", "manager", "/followups?whose=team",
+             htmx_target="agenda-list"),
+    Scenario("agenda (director, team)", "director", "/followups?whose=team",
+             htmx_target="agenda-list"),
+    *by_role("notifications", "/notifications"),
     Scenario("notification count (bell)", "rep", "/notifications/bell", htmx_target="bell"),
     Scenario("users list", "admin", "/admin/users", first_load=True),
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",
              htmx_target="audit-list"),
     Scenario("audit searched by person (fragment)", "director", "/audit?q=rep00001",
+             htmx_target="audit-list"),
+    Scenario("audit of a customer", "director", "/audit?model=customers&record={customer}",
              htmx_target="audit-list"),
 ]
 

@@ -8,8 +8,10 @@ from crm.extensions import db
 
 
 def _not_a_trigram_index(obj, name, type_, _reflected, _compare_to) -> bool:
-    """pg_trgm indexes live in migration 0004 only (PostgreSQL), not in the models."""
-    return not (type_ == "index" and (name or "").startswith("ix_trgm_"))
+    """pg_trgm indexes (migrations 0004, 0005, 0007: PostgreSQL) and SQLite's FTS5 trigram
+    tables with their shadow tables (0012) live in the migrations only, not in the models."""
+    return not ((type_ == "index" and (name or "").startswith("ix_trgm_"))
+                or (type_ == "table" and (name or "").startswith("fts_")))
 
 
 # SQLite's reflection cannot read an index on an expression (leads' last touch, migration

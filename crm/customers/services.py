@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Column, Table, func, or_, select, true, union, update
+from sqlalchemy import Column, Table, func, select, true, union, union_all, update
 from sqlalchemy.orm import joinedload
 
 from crm.audit.display import AuditValues
@@ -232,12 +232,19 @@ def _repoint(table: Table, where, values: dict) -> None:
 def _audit_events(customer: Customer) -> list[TimelineEvent]:
     """The latest audited changes of the customer and its contacts: one bounded query (and
     one per table the values name); the field rows of one save become one event."""
+    limit = TIMELINE_LIMIT * 4
     contact_ids = select(Contact.id).where(Contact.customer_id == customer.id)
+    # Each record type its own walk of (model, record_id, id), newest first: with one OR the
+    # planner may walk the whole trail by id instead, looking for the customer's rows.
+    walks = [select(AuditEntry.id).where(AuditEntry.model == model, record,
+                                         AuditEntry.action != LOOKUP)
+             .order_by(AuditEntry.id.desc()).limit(limit).subquery()
+             for model, record in (("customers", AuditEntry.record_id == customer.id),
+                                   ("contacts", AuditEntry.record_id.in_(contact_ids)))]
+    latest = union_all(*(select(walk.c.id) for walk in walks)).subquery()
     stmt = (select(AuditEntry).options(joinedload(AuditEntry.user))
-            .where(AuditEntry.action != LOOKUP, or_(
-                (AuditEntry.model == "customers") & (AuditEntry.record_id == customer.id),
-                (AuditEntry.model == "contacts") & AuditEntry.record_id.in_(contact_ids)))
-            .order_by(AuditEntry.id.desc()).limit(TIMELINE_LIMIT * 4))
+            .join(latest, latest.c.id == AuditEntry.id)
+            .order_by(AuditEntry.id.desc()).limit(limit))
     saves: dict[tuple, list[AuditEntry]] = {}
     for entry in db.session.scalars(stmt):
         saves.setdefault((entry.at, entry.model, entry.record_id, entry.action), []).append(entry)

@@ -25,9 +25,10 @@ from crm.customers.models import (
 )
 from crm.extensions import db
 from crm.web.edits import Declined, saved_redirect, submit_edit
+from crm.web.i18n import translated
 from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
-from crm.web.search import like_term, matches
+from crm.web.search import matches
 
 bp = Blueprint("customers", __name__)
 
@@ -36,7 +37,8 @@ FORM_FIELDS = list(services.CUSTOMER_FIELDS)
 
 @bp.context_processor
 def labels() -> dict:
-    return {"industry_labels": INDUSTRIES, "source_labels": SOURCES, "province_labels": PROVINCES}
+    return {"industry_labels": translated(INDUSTRIES), "source_labels": translated(SOURCES),
+            "province_labels": translated(PROVINCES)}
 
 
 def _owner_choices() -> list[tuple]:
@@ -53,10 +55,9 @@ def customer_search(term: str):
     one of its contacts."""
     clauses = [matches(term, Customer.search_key, Customer.credit_code)]
     if len(digits := normalise_phone(term)) >= 4:
-        pattern = like_term(digits)
-        clauses.append(Customer.phone_key.like(pattern, escape="\\"))
+        clauses.append(matches(digits, Customer.phone_key))
         clauses.append(Customer.id.in_(select(Contact.customer_id).where(
-            Contact.mobile_key.like(pattern, escape="\\"))))
+            matches(digits, Contact.mobile_key))))
     return or_(*clauses)
 
 
@@ -213,7 +214,7 @@ def contact_form(customer_id: int, contact_id: int | None):
 def contact_search(term: str):
     clauses = [matches(term, Contact.search_key)]
     if len(digits := normalise_phone(term)) >= 4:
-        clauses.append(Contact.mobile_key.like(like_term(digits), escape="\\"))
+        clauses.append(matches(digits, Contact.mobile_key))
     return or_(*clauses)
 
 

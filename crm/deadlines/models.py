@@ -59,8 +59,8 @@ class DeadlineAlert(db.Model):
 
     __tablename__ = "deadline_alerts"
     __table_args__ = (
+        # no index on raised_at: the sweep finds the alerts it raised by id (services.sweep)
         UniqueConstraint("deadline_id", "level", name="uq_deadline_alerts_deadline_level"),
-        Index("ix_deadline_alerts_raised_at", "raised_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -15,9 +15,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, literal, select, true, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    delete,
+    func,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
+from sqlalchemy.schema import CreateTable
 
 from crm.auth.models import Team, User, UserRole
 from crm.base import UTCDateTime, utcnow
@@ -274,15 +287,33 @@ def _nearest_holders(role: str):
     return found.subquery("escalation")
 
 
+# Who hears of an escalation: (owner, recipient) pairs worked out once per ladder step, a few
+# hundred rows, keyed by owner. Joined from the nested CTEs, or from a VALUES list, the planner
+# expected one freshly raised alert and rescanned every pair for each one (25 s for 50k
+# alerts on PostgreSQL); a lookup by primary key costs the same whatever it expects.
+_RECIPIENTS = Table("sweep_recipients", MetaData(),
+                    Column("owner_id", Integer, primary_key=True),
+                    Column("user_id", Integer, primary_key=True),
+                    prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+
+
 def _recipients(role: str | None):
+    """(owner_id, user_id) of who hears of a deadline: the owner, or the holders of `role`
+    nearest above them (kept in the session's temporary table)."""
     if role is None:
         return select(User.id.label("owner_id"), User.id.label("user_id")).where(
             User.active).subquery("recipients")
-    return _nearest_holders(role)
+    db.session.execute(CreateTable(_RECIPIENTS, if_not_exists=True))
+    db.session.execute(_RECIPIENTS.delete())
+    db.session.execute(_RECIPIENTS.insert().from_select(["owner_id", "user_id"],
+                                                        select(_nearest_holders(role))))
+    return _RECIPIENTS
 
 
-def _notify(group: _Group, now: datetime) -> int:
-    """One notification per alert raised at `now` and recipient (UNIQUE(alert_id, user_id))."""
+def _notify(group: _Group, now: datetime, after_alert_id: int) -> int:
+    """One notification per alert raised at `now` and recipient (UNIQUE(alert_id, user_id)).
+    The alerts raised by this sweep are those after `after_alert_id` (the largest id before
+    it): a walk of the primary key, no index on the time they were raised."""
     recipients = _recipients(group.role)
     note_kind = "overdue" if group.level == OWNER else "escalated"
     rows = (
@@ -292,8 +323,8 @@ def _notify(group: _Group, now: datetime) -> int:
         .select_from(DeadlineAlert)
         .join(Deadline, Deadline.id == DeadlineAlert.deadline_id)
         .join(recipients, recipients.c.owner_id == Deadline.owner_id)
-        .where(DeadlineAlert.raised_at == now, DeadlineAlert.level == group.level,
-               _kind_filter(group))
+        .where(DeadlineAlert.id > after_alert_id, DeadlineAlert.raised_at == now,
+               DeadlineAlert.level == group.level, _kind_filter(group))
         .order_by(DeadlineAlert.id, recipients.c.user_id)
     )
     columns = ["user_id", "kind", "subject_type", "subject_id", "deadline_kind", "due_at",
@@ -310,8 +341,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     after it was due (standard ladder: the nearest manager after `escalation_delay_hours`)."""
     now = now or utcnow()
     counts = {"overdue": 0, "escalated": 0, "notified": 0}
+    last_alert_id = db.session.scalar(select(func.coalesce(func.max(DeadlineAlert.id), 0)))
     for group in _groups():
         raised = _raise_alerts(group, now)
         counts["overdue" if group.level == OWNER else "escalated"] += raised
-        counts["notified"] += _notify(group, now) if raised else 0
+        counts["notified"] += _notify(group, now, last_alert_id) if raised else 0
     return counts

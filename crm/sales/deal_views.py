@@ -42,7 +42,7 @@ from crm.sales.models import CHANNELS, Deal, DealLine, DealStageTotal, Lead, Pro
 from crm.settings.services import get_setting
 from crm.web import submissions
 from crm.web.edits import saved_redirect, submit_edit
-from crm.web.i18n import local_time, this_month
+from crm.web.i18n import local_time, this_month, translated
 from crm.web.layout import flash_undo
 from crm.web.lists import Column, Filter, Link, ListSpec, render_list
 from crm.web.render import render
@@ -58,7 +58,7 @@ INLINE_FORMS = {"expected_value": InlineAmountForm, "close_date": InlineDateForm
 
 @bp.context_processor
 def labels() -> dict:
-    return {"channel_labels": CHANNELS, "payment_methods": PAYMENT_METHODS}
+    return {"channel_labels": translated(CHANNELS), "payment_methods": PAYMENT_METHODS}
 
 
 def _newest_cards(columns, scope) -> list[Deal]:

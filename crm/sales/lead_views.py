@@ -27,6 +27,7 @@ from crm.sales.choices import customer_choices, customer_link, owner_link, rep_c
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web.edits import saved_redirect, submit_edit
+from crm.web.i18n import translated
 from crm.web.lists import Column, Filter, Link, ListSpec, render_list
 from crm.web.render import render
 from crm.web.search import matches
@@ -39,7 +40,7 @@ FORM_FIELDS = ["company_name", "customer_id", "contact_name", "contact_phone", "
 
 @bp.context_processor
 def labels() -> dict:
-    return {"lead_sources": LEAD_SOURCES}
+    return {"lead_sources": translated(LEAD_SOURCES)}
 
 
 

@@ -181,6 +181,10 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         # the board's columns, newest card first: a rep's own, and everyone's (team, director)
         Index("ix_deals_owner_stage_recent", "owner_id", "stage_id", "updated_at", "id"),
         Index("ix_deals_stage_recent", "stage_id", "updated_at", "id"),
+        # the deal list's "recently updated" order: everyone's (director, a manager's team
+        # filtered on the walk) and a rep's own
+        Index("ix_deals_recent", "updated_at", "id"),
+        Index("ix_deals_owner_recent", "owner_id", "updated_at", "id"),
         # deals closing this month (home page): their count and sum read from the index alone
         Index("ix_deals_closing", "close_date", "stage_id", "owner_id", "expected_value", "id"),
     )

@@ -14,6 +14,7 @@ from crm.sales.access import PRODUCT_EDITOR_ROLES
 from crm.sales.forms import ProductForm
 from crm.sales.models import PRODUCT_KINDS, BundleItem, Product
 from crm.web.edits import saved_redirect, submit_edit
+from crm.web.i18n import translated
 from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.search import matches
 
@@ -24,7 +25,7 @@ FORM_FIELDS = list(services.PRODUCT_FIELDS)
 
 @bp.context_processor
 def labels() -> dict:
-    return {"product_kinds": PRODUCT_KINDS}
+    return {"product_kinds": translated(PRODUCT_KINDS)}
 
 
 PRODUCTS = ListSpec(

@@ -50,6 +50,12 @@ def local_time(value: datetime) -> datetime:
     return value.astimezone(user_zone())
 
 
+def translated(labels: dict) -> dict:
+    """Labels (lazy strings) translated once for the request's templates: a list's rows look
+    them up fifty times, and a lazy string is translated again each time."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def this_month() -> tuple[date, date]:
     """The first and last day of the current month in the user's zone."""
     today = local_time(datetime.now(UTC)).date()

@@ -4,13 +4,21 @@ page renders it with templates/list.html (see "How to add a list page" in the RE
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import request, url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import ColumnElement, Select
 
 from crm.extensions import htmx
-from crm.web.pagination import Page, keyset_page, sorted_after_search
+from crm.web.pagination import (
+    COUNT_CAP,
+    SEARCH_COUNT_CAP,
+    Page,
+    keyset_page,
+    sorted_after_search,
+)
 from crm.web.render import render
 
 
@@ -96,7 +104,8 @@ class ListSpec:
         if self.trigram_sort:
             column = sorted_after_search(column, values["q"])
         page = keyset_page(stmt, column, self.id_column, request.args.get("after"),
-                           descending=descending, limit=self.limit, count=self.count)
+                           descending=descending, limit=self.limit, count=self.count,
+                           count_cap=SEARCH_COUNT_CAP if values["q"] else COUNT_CAP)
         return Listing(self, page, values, options, descending)
 
 
@@ -115,9 +124,11 @@ class Listing:
     options: dict
     descending: bool
 
-    @property
+    @cached_property
     def labels(self) -> dict:
-        return self.spec.labels
+        """The column labels translated and escaped once a request: every row's cells name
+        them (a lazy label was translated again in each of 50 rows × 7 cells)."""
+        return {key: escape(str(label)) for key, label in self.spec.labels.items()}
 
     @property
     def rows(self) -> list:

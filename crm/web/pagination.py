@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, literal_column, or_, select
 
 from crm.extensions import db
+from crm.web.search import TRIGRAM
 
 COUNT_CAP = 10_000
-TRIGRAM = 3  # pg_trgm looks up terms of at least this many characters
+# A search counts fewer: its matches are found by reading rows until the cap (a trigram index
+# answers only terms of three characters or more), and "1,000+" says enough (issue 13).
+SEARCH_COUNT_CAP = 1_000
 
 
 @dataclass
@@ -46,7 +49,9 @@ def _decode(cursor: str, columns) -> list | None:
 
 def capped_count(stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """Counts at most cap+1 rows, so a big table is never scanned for a page's badge."""
-    limited = stmt.order_by(None).limit(cap + 1).subquery()
+    # one constant per row: the database may count from an index alone, without the table
+    rows = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    limited = rows.order_by(None).limit(cap + 1).subquery()
     n = db.session.scalar(select(func.count()).select_from(limited))
     return min(n, cap), n > cap
 
@@ -63,10 +68,10 @@ def sorted_after_search(column, term: str):
 
 
 def keyset_page(stmt: Select, sort_col, id_col, cursor: str | None, *, descending: bool = True,
-                limit: int = 50, count: bool = True) -> Page:
+                limit: int = 50, count: bool = True, count_cap: int = COUNT_CAP) -> Page:
     """Rows after `cursor` ordered by (sort_col, id_col); the sort column must be NOT NULL."""
     columns = [sort_col, id_col] if sort_col is not id_col else [id_col]
-    total, capped = capped_count(stmt) if count else (0, False)
+    total, capped = capped_count(stmt, count_cap) if count else (0, False)
     if cursor and (after := _decode(cursor, columns)) is not None:
         stmt = stmt.where(_after(columns, after, descending))
     order = [c.desc() if descending else c.asc() for c in columns]
