@@ -228,6 +228,31 @@ def followups(conn: Connection, size: Size, ctx: Context) -> int:
     return n
 
 
+CALL_NOTES = ("询问发票", "咨询续费", "设备报警求助", "预约上门保养", "投诉交付延迟",
+              "索取操作手册", "确认培训时间", "反馈软件卡顿")
+
+
+def service_calls(conn: Connection, size: Size, ctx: Context) -> int:
+    """One call per activity over the last year, by the demo service agents, about any
+    customer (the service desk's busiest table)."""
+    from crm.auth.models import User
+    from crm.service.models import Call
+
+    agents = list(conn.scalars(select(User.id).where(User.username.in_(("zhoujie", "wumin")))))
+    start = utcnow() - timedelta(days=365)
+    step = timedelta(days=365) / max(size.activities, 1)
+    channels, rng = ("hotline", "hotline", "online", "email", "visit"), ctx.rng
+
+    def rows():
+        for i in range(size.activities):
+            yield {"at": start + step * i, "customer_id": rng.choice(ctx.customer_ids),
+                   "agent_id": rng.choice(agents), "direction": "in" if i % 3 else "out",
+                   "channel": rng.choice(channels), "duration_minutes": i % 30 or None,
+                   "notes": rng.choice(CALL_NOTES)}
+
+    return bulk_insert(conn, Call.__table__, rows())
+
+
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("people", people),
     ("customers", customers),
@@ -236,6 +261,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("deals", deals),
     ("followups", followups),
     ("audit_trail", audit_trail),
+    ("service_calls", service_calls),
 ]
 
 

@@ -109,6 +109,10 @@ ACCESS = {
     "deadlines.countdown": EVERYONE,
     "deadlines.pause": EVERYONE,
     "deadlines.resume": EVERYONE,
+    "picker.suggest": CUSTOMER_READERS,
+    "calls.index": CUSTOMER_READERS,
+    "calls.new": CUSTOMER_READERS,
+    "calls.contact_options": CUSTOMER_READERS,
 }
 
 # Routes of one record loaded through scopes: someone else's id is a 404, not a 403. They are
