@@ -1,6 +1,7 @@
 """What the benchmark requests. Each later page is one entry: who asks, what, and how.
 
 Paths may name records: `{customer}`, `{deal}`, `{lead}` are records of the benchmark rep,
+`{complaint}` an open complaint of the benchmark service agent,
 `{pool_lead}` takes a fresh lead from the shared pool each time, `{intent}`/`{potential}` are
 stage ids. A form may be a dict or a function of (session, ids) that fetches what it needs."""
 
@@ -100,6 +101,10 @@ SCENARIOS: list[Scenario] = [
     Scenario("calls list (agent)", "agent", "/service/calls", first_load=True),
     Scenario("calls list (manager)", "manager", "/service/calls"),
     Scenario("calls list (rep)", "rep", "/service/calls"),
+    Scenario("complaint page", "agent", "/service/complaints/{complaint}", first_load=True),
+    Scenario("complaint list", "agent", "/service/complaints"),
+    Scenario("complaint list (mine, overdue)", "agent",
+             "/service/complaints?owner=me&overdue=1", htmx_target="complaint-list"),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]

@@ -5,18 +5,28 @@ from sqlalchemy import select
 
 from crm.auth import scopes
 from crm.auth.models import User
-from crm.customers.access import CUSTOMER_ROLES
+from crm.customers.access import CUSTOMER_ROLES, is_service_staff
 from crm.customers.models import Customer
-from crm.service.models import Call
+from crm.service.models import Call, Complaint
 
 CALL_ROLES = CUSTOMER_ROLES
+COMPLAINT_READERS = CUSTOMER_ROLES
+# Who records and handles complaints: service agents, the managers above them, oversight.
+COMPLAINT_HANDLERS = ("service", "manager", "director", "admin")
 
 
-def _call_rule(user: User):
-    if user.has_role("service", "director", "admin"):
-        return None
-    return Call.customer_id.in_(select(Customer.id).where(scopes.visible_filter(Customer, user)))
+def _customer_rule(model):
+    """Rows about the customers the user may see (service agents: every customer's)."""
+
+    def rule(user: User):
+        if user.has_role("director", "admin") or is_service_staff(user):
+            return None
+        return model.customer_id.in_(select(Customer.id).where(
+            scopes.visible_filter(Customer, user)))
+
+    return rule
 
 
 def register_scopes() -> None:
-    scopes.register(Call, _call_rule)
+    scopes.register(Call, _customer_rule(Call))
+    scopes.register(Complaint, _customer_rule(Complaint))

@@ -18,7 +18,8 @@ from crm.extensions import db, htmx
 from crm.sales.choices import customer_link
 from crm.sales.models import Product
 from crm.service import calls
-from crm.service.access import CALL_ROLES
+from crm.service.access import CALL_ROLES, COMPLAINT_HANDLERS
+from crm.service.choices import product_choices
 from crm.service.forms import CallForm
 from crm.service.models import CHANNELS, DIRECTIONS, Call
 from crm.web import submissions
@@ -54,7 +55,7 @@ CALLS = ListSpec(
         Filter("agent", _l("Agent"), lambda: [("me", _("My calls"))], _mine, _l("Everyone's")),
         Filter("direction", _l("Direction"), lambda: DIRECTIONS,
                lambda v: Call.direction == v, _l("Both directions")),
-        Filter("channel", _l("Channel"), lambda: CHANNELS, lambda v: Call.channel == v,
+        Filter("channel", _l("Contact channel"), lambda: CHANNELS, lambda v: Call.channel == v,
                _l("All channels")),
     ),
     links=(customer_link(Call),),
@@ -67,14 +68,9 @@ CALLS = ListSpec(
 @bp.get("/service/calls")
 @roles_required(*CALL_ROLES)
 def index():
-    return render_list("service/calls.html", CALLS.run(),
-                       directions=DIRECTIONS, channels=CHANNELS)
-
-
-def _product_choices() -> list[tuple]:
-    rows = db.session.execute(select(Product.id, Product.name).where(Product.active)
-                              .order_by(Product.search_key))
-    return [("", "—")] + [tuple(row) for row in rows]
+    return render_list("service/calls.html", CALLS.run(), directions=DIRECTIONS,
+                       channels=CHANNELS,
+                       can_record_complaint=current_user.has_role(*COMPLAINT_HANDLERS))
 
 
 def _contact_choices(customer_id: int | None) -> list[tuple]:
@@ -95,7 +91,7 @@ def _call_form() -> CallForm:
 
 
 def _with_choices(form: CallForm) -> CallForm:
-    form.product_id.choices = _product_choices()
+    form.product_id.choices = product_choices()
     form.contact_id.choices = _contact_choices(form.customer_id.data)
     return form
 
@@ -144,6 +140,9 @@ def _logged(form: CallForm, call: Call):
     db.session.commit()
     event = {"call-logged": {"text": text, "href": target, "linkLabel": _("Open customer"),
                              "customerId": form.customer_id.data}}
+    if current_user.has_role(*COMPLAINT_HANDLERS):
+        event["call-logged"] |= {"complaintHref": url_for("complaints.new", call=call.id),
+                                 "complaintLabel": _("Record a complaint")}
     return make_response("", 204, {"HX-Trigger": json.dumps(event)})
 
 

@@ -1,4 +1,4 @@
-"""The service desk: the call log (R-32).
+"""The service desk: the call log (R-32) and complaints with their history (R-33).
 
 Revision ID: 0012_calls_service_desk
 Revises: 0011_pages_home_indexes
@@ -44,5 +44,57 @@ def upgrade() -> None:
         op.create_index(name, "service_calls", [column], **_when_set(column))
 
 
+    _complaints()
+
+
+def _complaints() -> None:
+    op.create_table(
+        "complaints",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("customer_id", sa.Integer(), sa.ForeignKey("customers.id"), nullable=False),
+        sa.Column("call_id", sa.Integer(), sa.ForeignKey("service_calls.id"), nullable=True),
+        sa.Column("owner_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("source", sa.String(10), nullable=False),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("summary", sa.String(200), nullable=False),
+        sa.Column("details", sa.Text(), nullable=False),
+        sa.Column("product_id", sa.Integer(), sa.ForeignKey("products.id"), nullable=True),
+        sa.Column("feedback", sa.Text(), nullable=False),
+        sa.Column("solution", sa.Text(), nullable=False),
+        sa.Column("complex", sa.Boolean(), nullable=False),
+        sa.Column("plan", sa.Text(), nullable=False),
+        sa.Column("plan_state", sa.String(10), nullable=True),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
+        sa.Column("confirmed_by", sa.String(100), nullable=True),
+        sa.Column("confirmed_via", sa.String(10), nullable=True),
+        sa.Column("confirmed_at", UTCDateTime(), nullable=True),
+        sa.Column("form_key", sa.String(40), nullable=True),
+        sa.Column("form_name", sa.String(200), nullable=True),
+        sa.Column("form_type", sa.String(100), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+    )
+    op.create_index("ix_complaints_created", "complaints", ["created_at", "id"])
+    op.create_index("ix_complaints_owner_state", "complaints", ["owner_id", "state"])
+    op.create_index("ix_complaints_customer", "complaints", ["customer_id", "created_at"])
+    op.create_index("ix_complaints_state_created", "complaints", ["state", "created_at"])
+    op.create_index("ix_complaints_call", "complaints", ["call_id"], **_when_set("call_id"))
+    op.create_index("ix_complaints_product", "complaints", ["product_id"],
+                    **_when_set("product_id"))
+    op.create_table(
+        "complaint_events",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("complaint_id", sa.Integer(), sa.ForeignKey("complaints.id"), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+    )
+    op.create_index("ix_complaint_events_complaint", "complaint_events", ["complaint_id", "id"])
+
+
 def downgrade() -> None:
+    op.drop_table("complaint_events")
+    op.drop_table("complaints")
     op.drop_table("service_calls")

@@ -45,26 +45,37 @@
     if (first) first.focus();
   });
 
-  function toastWithLink(text, href, label) {
-    var box = document.getElementById("toasts");
-    if (!box) return;
-    var el = document.createElement("div"), link = document.createElement("a");
-    el.className = "toast toast-success";
-    el.setAttribute("role", "status");
-    el.appendChild(document.createTextNode(text + " "));
+  function toastLink(href, label) {
+    var link = document.createElement("a");
     link.href = href;
     link.className = "toast-action";
     link.textContent = label;
-    el.appendChild(link);
+    return link;
+  }
+
+  // The saved call's toast: a link to the customer and, for who handles complaints, one that
+  // records a complaint from the call.
+  function toastWithLinks(detail) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var el = document.createElement("div");
+    el.className = "toast toast-success";
+    el.setAttribute("role", "status");
+    el.appendChild(document.createTextNode(detail.text + " "));
+    el.appendChild(toastLink(detail.href, detail.linkLabel));
+    if (detail.complaintHref) {
+      el.appendChild(document.createTextNode(" · "));
+      el.appendChild(toastLink(detail.complaintHref, detail.complaintLabel));
+    }
     box.appendChild(el);
-    setTimeout(function () { el.classList.add("fade"); }, 7500);
-    setTimeout(function () { el.remove(); }, 8000);
+    setTimeout(function () { el.classList.add("fade"); }, 9500);
+    setTimeout(function () { el.remove(); }, 10000);
   }
 
   document.addEventListener("call-logged", function (evt) {
     var detail = evt.detail, dialog = document.getElementById("call-dialog");
     if (dialog && dialog.open) dialog.close("done");
-    toastWithLink(detail.text, detail.href, detail.linkLabel);
+    toastWithLinks(detail);
     var timeline = document.getElementById("customer-timeline");
     if (timeline && timeline.dataset.customerId === String(detail.customerId)) {
       htmx.ajax("GET", window.location.href, {target: "#customer-timeline", select: "#customer-timeline", swap: "outerHTML"});

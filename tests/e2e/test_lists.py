@@ -30,6 +30,7 @@ LISTS = [
     ("/followups", "zhangwei", "agenda", "回访样例"),
     ("/notifications", "zhangwei", "notification", "样例消息"),
     ("/service/calls", "zhoujie", "call", "样例精密"),
+    ("/service/complaints", "zhoujie", "complaint", "样例投诉"),
 ]
 
 
