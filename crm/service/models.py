@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.audit.models import BigId
 from crm.auth.models import User
 from crm.base import Audited, Timestamped, UTCDateTime, Versioned, index_when_set, utcnow
 from crm.customers.models import Contact, Customer
@@ -47,7 +48,7 @@ class Call(db.Model):
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
-    followup_id: Mapped[int | None] = mapped_column(ForeignKey("followups.id"))
+    followup_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("followups.id"))
 
     customer: Mapped[Customer] = relationship()
     contact: Mapped[Contact | None] = relationship()

@@ -33,7 +33,8 @@ def upgrade() -> None:
         sa.Column("duration_minutes", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("product_id", sa.Integer(), sa.ForeignKey("products.id"), nullable=True),
-        sa.Column("followup_id", sa.Integer(), sa.ForeignKey("followups.id"), nullable=True),
+        sa.Column("followup_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                  sa.ForeignKey("followups.id"), nullable=True),
     )
     op.create_index("ix_service_calls_at", "service_calls", ["at", "id"])
     op.create_index("ix_service_calls_customer_at", "service_calls", ["customer_id", "at"])
