@@ -54,6 +54,7 @@ def record_ids() -> dict:
     from crm.customers.models import Customer
     from crm.extensions import db
     from crm.sales.models import Deal, FunnelStage, Lead
+    from crm.service.models import Complaint
 
     rep = db.session.scalar(select(User.id).where(User.username == LOGINS["rep"]))
     stages = dict(db.session.execute(select(FunnelStage.code, FunnelStage.id)).all())
@@ -67,6 +68,9 @@ def record_ids() -> dict:
         "potential": stages["potential"],
         "intent": stages["intent"],
         "pool_lead": pooled.pop,
+        "complaint": db.session.scalar(select(Complaint.id).join(
+            User, User.id == Complaint.owner_id).where(
+            User.username == LOGINS["agent"], Complaint.state != "closed").limit(1)),
     }
 
 

@@ -228,6 +228,68 @@ def followups(conn: Connection, size: Size, ctx: Context) -> int:
     return n
 
 
+CALL_NOTES = ("询问发票", "咨询续费", "设备报警求助", "预约上门保养", "投诉交付延迟",
+              "索取操作手册", "确认培训时间", "反馈软件卡顿")
+
+
+def service_calls(conn: Connection, size: Size, ctx: Context) -> int:
+    """One call per activity over the last year, by the demo service agents, about any
+    customer (the service desk's busiest table)."""
+    from crm.auth.models import User
+    from crm.service.models import Call
+
+    agents = list(conn.scalars(select(User.id).where(User.username.in_(("zhoujie", "wumin")))))
+    start = utcnow() - timedelta(days=365)
+    step = timedelta(days=365) / max(size.activities, 1)
+    channels, rng = ("hotline", "hotline", "online", "email", "visit"), ctx.rng
+
+    def rows():
+        for i in range(size.activities):
+            yield {"at": start + step * i, "customer_id": rng.choice(ctx.customer_ids),
+                   "agent_id": rng.choice(agents), "direction": "in" if i % 3 else "out",
+                   "channel": rng.choice(channels), "duration_minutes": i % 30 or None,
+                   "notes": rng.choice(CALL_NOTES)}
+
+    return bulk_insert(conn, Call.__table__, rows())
+
+
+COMPLAINT_SUMMARIES = ("交付延迟", "设备故障反复出现", "服务态度", "发票错误", "配件缺货",
+                       "培训不到位")
+
+
+def complaints(conn: Connection, size: Size, ctx: Context) -> int:
+    """One complaint per 20 calls: most closed, the open ones in every state, each open one
+    with its solution clock (due around now, so some are overdue)."""
+    from crm.auth.models import User
+    from crm.deadlines.models import Deadline
+    from crm.service.models import Complaint
+
+    agents = list(conn.scalars(select(User.id).where(User.username.in_(("zhoujie", "wumin")))))
+    n, now, rng = size.activities // 20, utcnow(), ctx.rng
+    start, step = now - timedelta(days=365), timedelta(days=365) / max(size.activities // 20, 1)
+    open_states = ("new", "active", "active", "waiting")
+
+    def rows():
+        for i in range(n):
+            created = start + step * i
+            state = "closed" if rng.random() < 0.9 else rng.choice(open_states)
+            yield {"customer_id": rng.choice(ctx.customer_ids), "owner_id": rng.choice(agents),
+                   "source": "call" if i % 2 else "direct", "state": state,
+                   "summary": rng.choice(COMPLAINT_SUMMARIES), "details": "", "feedback": "",
+                   "solution": "", "complex": i % 7 == 0, "plan": "", "version": 1,
+                   "closed_at": created + timedelta(days=2) if state == "closed" else None,
+                   "created_at": created, "updated_at": created}
+
+    count = bulk_insert(conn, Complaint.__table__, rows())
+    still_open = conn.execute(select(Complaint.id, Complaint.owner_id, Complaint.created_at)
+                              .where(Complaint.state != "closed"))
+    bulk_insert(conn, Deadline.__table__, (
+        {"kind": "complaint_solution", "subject_type": "complaint", "subject_id": cid,
+         "owner_id": owner, "due_at": created + timedelta(days=3), "created_at": created}
+        for cid, owner, created in still_open))
+    return count
+
+
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("people", people),
     ("customers", customers),
@@ -236,6 +298,8 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("deals", deals),
     ("followups", followups),
     ("audit_trail", audit_trail),
+    ("service_calls", service_calls),
+    ("complaints", complaints),
 ]
 
 

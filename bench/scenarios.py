@@ -1,6 +1,7 @@
 """What the benchmark requests. Each later page is one entry: who asks, what, and how.
 
 Paths may name records: `{customer}`, `{deal}`, `{lead}` are records of the benchmark rep,
+`{complaint}` an open complaint of the benchmark service agent,
 `{pool_lead}` takes a fresh lead from the shared pool each time, `{intent}`/`{potential}` are
 stage ids. A form may be a dict or a function of (session, ids) that fetches what it needs."""
 
@@ -11,13 +12,14 @@ from typing import Literal
 
 from bench.client import Session
 
-Role = Literal["rep", "manager", "director", "admin"]
+Role = Literal["rep", "manager", "director", "admin", "agent"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",
     "manager": "wangqiang",
     "director": "zhaomin",
     "admin": "admin",
+    "agent": "zhoujie",  # a service agent
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
@@ -48,6 +50,13 @@ def inline_amount(session: Session, ids: dict) -> dict:
     found = VERSION.search(editor.body.decode())
     version = found.group(1) if found else "0"  # no editor: the write fails and counts as one
     return {"value": str(100_000 + int(version)), "version": version}
+
+
+def log_call(_session: Session, ids: dict) -> dict:
+    """A call about the rep's customer, as the dialog posts it (no one-time key: every post
+    is a new call)."""
+    return {"customer_id": str(ids["customer"]), "notes": "咨询续费", "direction": "in",
+            "channel": "hotline", "duration_minutes": "3"}
 
 
 def move_deal(session: Session, ids: dict) -> dict:
@@ -104,6 +113,18 @@ SCENARIOS: list[Scenario] = [
              htmx_target="audit-list"),
     Scenario("audit of a customer", "director", "/audit?model=customers&record={customer}",
              htmx_target="audit-list"),
+    Scenario("call dialog", "agent", "/service/calls/new", htmx_target="call-dialog-body"),
+    Scenario("customer picker (initials)", "agent", "/customers/suggest?q=hxjx",
+             htmx_target="call-customer_id-listbox"),
+    Scenario("call save (write)", "agent", "/service/calls/new", method="POST", form=log_call,
+             htmx_target="call-dialog-body", target_p95_ms=30.0),
+    Scenario("calls list (agent)", "agent", "/service/calls", first_load=True),
+    Scenario("calls list (manager)", "manager", "/service/calls"),
+    Scenario("calls list (rep)", "rep", "/service/calls"),
+    Scenario("complaint page", "agent", "/service/complaints/{complaint}", first_load=True),
+    Scenario("complaint list", "agent", "/service/complaints"),
+    Scenario("complaint list (mine, overdue)", "agent",
+             "/service/complaints?owner=me&overdue=1", htmx_target="complaint-list"),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]

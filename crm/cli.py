@@ -13,10 +13,14 @@ def seed_demo() -> None:
     """Load the demo organisation and data, once."""
     from crm.auth.demo import seed_people
     from crm.sales.demo import seed_sales_demo
+    from crm.service.demo import seed_service_demo
 
     people = seed_people()
     db.session.flush()
-    if seed_sales_demo() or people:
+    sales = seed_sales_demo()
+    if sales:
+        seed_service_demo()
+    if sales or people:
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

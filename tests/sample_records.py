@@ -9,6 +9,8 @@ from crm.extensions import db
 from crm.sales import deals, products
 from crm.sales import leads as sales
 from crm.sales.models import Deal, Lead, Product
+from crm.service import complaints
+from crm.service.models import Complaint
 
 SAMPLE_NAME = "样例精密机械有限公司"
 
@@ -32,7 +34,8 @@ def sample_records(app) -> dict:
         return {"customer_id": first.id, "contact_id": first.contacts[0].id,
                 "drop_id": second, "lead_id": lead,
                 "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead)),
-                "product_id": _sample_product()}
+                "product_id": _sample_product(), "complaint_id": _sample_complaint(first.id),
+                "action": "respond"}
 
 
 def _sample_product() -> int:
@@ -40,5 +43,16 @@ def _sample_product() -> int:
     if found is None:
         found = products.save_product(None, {"name": "样例产品", "kind": "product",
                                              "price": 100}, []).id
+        db.session.commit()
+    return found
+
+
+def _sample_complaint(customer_id: int) -> int:
+    """A complaint about zhangwei's customer, owned by the service agent zhoujie."""
+    found = db.session.scalar(select(Complaint.id).where(Complaint.customer_id == customer_id))
+    if found is None:
+        agent = db.session.scalar(select(User).where(User.username == "zhoujie"))
+        found = complaints.open_complaint(customer_id, agent.id, "样例投诉", "direct",
+                                          by=agent).id
         db.session.commit()
     return found

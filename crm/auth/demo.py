@@ -31,6 +31,7 @@ USERS = (  # username, name, team, roles
     ("liuyang", "刘洋", "华东销售一组", ["sales"]),
     ("chenjing", "陈静", "华南销售一组", ["sales"]),
     ("yangfan", "杨帆", "华南销售一组", ["sales"]),
+    ("gaoyan", "高燕", "客户服务中心", ["manager"]),  # the service manager
     ("zhoujie", "周杰", "客户服务中心", ["service"]),
     ("wumin", "吴敏", "客户服务中心", ["service"]),
     ("sunli", "孙丽", "渠道管理部", ["channel"]),

@@ -1,11 +1,11 @@
 """Choices and list links the sales forms and lists share: who a record may be given to,
-which team, which customer."""
+which team."""
 
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.models import Team, User
-from crm.auth.scopes import assignable_owners, assignable_teams, record_name, visible
+from crm.auth.scopes import assignable_owners, assignable_teams, record_name
 from crm.customers.models import Customer
 from crm.extensions import db
 from crm.web.lists import Link
@@ -33,12 +33,3 @@ def customer_link(model) -> Link:
     return Link("customer", lambda v: _("Customer: %(name)s", name=record_name(Customer, int(v))),
                 lambda v: model.customer_id == int(v))
 
-
-def customer_choices(current_id: int | None = None) -> list[tuple]:
-    """The user's customers to link a record to (the first 500 by name)."""
-    rows = db.session.execute(visible(Customer).with_only_columns(Customer.id, Customer.name)
-                              .order_by(Customer.search_key).limit(500)).all()
-    choices = [("", "—")] + [(cid, name) for cid, name in rows]
-    if current_id and current_id not in dict(choices):
-        choices.append((current_id, db.session.get(Customer, current_id).name))
-    return choices

@@ -29,7 +29,7 @@ from crm.extensions import db, htmx
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
-from crm.sales.choices import customer_choices, customer_link, owner_link, rep_choices
+from crm.sales.choices import customer_link, owner_link, rep_choices
 from crm.sales.forms import (
     DealForm,
     InlineAmountForm,
@@ -194,7 +194,6 @@ def _product_choices() -> list[tuple]:
 
 def _deal_form(deal: Deal | None, form_class=DealForm):
     form = form_class(obj=deal)
-    form.customer_id.choices = customer_choices(deal.customer_id if deal else None)
     form.owner_id.choices = rep_choices()
     if deal and deal.owner_id not in dict(form.owner_id.choices):
         form.owner_id.choices.append((deal.owner_id, deal.owner.name))

@@ -27,6 +27,7 @@ from wtforms.widgets import TextInput
 from crm.auth.forms import MultiCheckboxField
 from crm.contracts.models import PAYMENT_METHODS
 from crm.customers.models import GRADES
+from crm.customers.picker import CustomerField
 from crm.sales.models import CHANNELS, LEAD_SOURCES, PRODUCT_KINDS
 from crm.settings.services import get_setting
 from crm.web.formatting import money
@@ -72,7 +73,7 @@ def optional_int(value):
 
 class LeadForm(Form):
     company_name = StringField(_l("Company"), validators=[DataRequired(), Length(max=200)])
-    customer_id = SelectField(_l("Existing customer"), coerce=optional_int)
+    customer_id = CustomerField(_l("Existing customer"))
     contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Source"), choices=list(LEAD_SOURCES.items()), default="inbound_call")
@@ -119,7 +120,8 @@ class NewDealForm(Form):
     """The short dialog that starts a deal: what it is, for whom, how much, by when."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    customer_id = SelectField(_l("Customer"), coerce=optional_int, validators=[DataRequired()])
+    customer_id = CustomerField(_l("Customer"), validators=[DataRequired(
+        message=_l("Choose a customer from the suggestions."))])
     owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
     expected_value = MoneyField(_l("Expected value (CNY)"), places=2,
                                 validators=[Optional(), plausible_amount])

@@ -23,7 +23,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import deals, funnel, leads
 from crm.sales.access import SELLER_ROLES
-from crm.sales.choices import customer_choices, customer_link, owner_link, rep_choices, team_choices
+from crm.sales.choices import customer_link, owner_link, rep_choices, team_choices
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web.edits import saved_redirect, submit_edit
@@ -160,7 +160,6 @@ def customer_hint():
 
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
-    form.customer_id.choices = customer_choices(lead.customer_id if lead else None)
     form.team_id.choices = team_choices(lead.team_id if lead else None)
     form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":

@@ -19,6 +19,7 @@ from crm.followups import services as followups
 from crm.notifications.services import notify
 from crm.sales import deals
 from crm.sales import leads as sales
+from crm.service import calls, complaints
 
 
 def _lead_deal_contract(customer_id: int, owner: User) -> None:
@@ -36,6 +37,10 @@ REFERENCING = {
     "leads": _lead_deal_contract,
     "deals": _lead_deal_contract,
     "contracts": _lead_deal_contract,
+    "service_calls": lambda cid, owner: calls.log_call(
+        calls.CallValues(customer_id=cid, direction="in", channel="hotline", notes="来电"),
+        owner, "Asia/Shanghai"),
+    "complaints": lambda cid, owner: complaints.open_complaint(cid, owner.id, "交付延迟", "direct"),
 }
 # Rows about a customer as their subject.
 ABOUT = {

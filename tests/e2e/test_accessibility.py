@@ -25,6 +25,7 @@ from crm.followups import KIND as FOLLOWUP_KIND
 from crm.followups import services as followups
 from crm.notifications.services import notify
 from crm.sales.demo import seed_sales_demo
+from crm.service.demo import seed_service_demo
 from crm.web.layout import nav_for
 from tests.e2e.conftest import AXE_COVERAGE
 from tests.sample_records import sample_records
@@ -44,7 +45,8 @@ WIDTHS = (1366, 390)
 # Answers that are parts of pages (htmx fragments) or not HTML: checked inside their pages.
 NOT_PAGES = {"customers.duplicates", "followups.panel", "notifications.bell", "deals.value",
              "deals.edit_value", "followups.agenda_ics", "health.healthz", "static",
-             "deadlines.countdown", "deadlines.export_year", "favicon", "leads.customer_hint"}
+             "deadlines.countdown", "deadlines.export_year", "favicon", "leads.customer_hint",
+             "picker.suggest", "calls.contact_options", "complaints.signed_form"}
 RUN_AXE = "options => axe.run(document, options)"
 DUPLICATE_IDS = """() => {
   const seen = new Map();
@@ -125,6 +127,7 @@ def _seed(app) -> dict:
         seed_people()
         db.session.flush()
         seed_sales_demo()
+        seed_service_demo()
         db.session.commit()
         args = sample_records(app)
         admin = db.session.scalar(select(User).where(User.username == "admin"))
@@ -221,6 +224,18 @@ def _check_states(audit, page, args: dict) -> None:
     page.set_viewport_size({"width": WIDTHS[1], "height": 900})
     page.locator("details.nav-toggle summary").click()
     audit.check(page, "admin / phone menu open")
+
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    page.goto(f"{base}/")
+    page.keyboard.press("c")
+    page.get_by_role("combobox", name="客户").press_sequentially("yl")
+    page.locator("#call-customer_id-listbox [role=option]").first.wait_for()
+    audit.check(page, "admin / call dialog with customer suggestions open")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="保存").click()
+    page.locator("#call-dialog .field.has-error").first.wait_for()
+    audit.check(page, "admin / call dialog with errors")
+    page.keyboard.press("Escape")
 
     missing = f"{base}/no-such-page"
     audit.expected_errors.add(missing)

@@ -16,6 +16,7 @@ from crm.extensions import db
 from crm.followups import services as followups
 from crm.notifications.services import notify
 from crm.sales import leads as sales
+from crm.service import calls
 from tests.sample_records import sample_records
 
 # path, who sees it, the list's id prefix, a term that finds a sample row
@@ -31,13 +32,19 @@ LISTS = [
     ("/followups", "zhangwei", "agenda", "回访样例"),
     ("/notifications", "zhangwei", "notification", "样例消息"),
     ("/audit", "zhaomin", "audit", "张伟"),
+    ("/service/calls", "zhoujie", "call", "样例精密"),
+    ("/service/complaints", "zhoujie", "complaint", "样例投诉"),
 ]
 
 
 @pytest.fixture
 def records(app, people):
-    sample_records(app)
+    found = sample_records(app)
     with app.app_context():
+        agent = db.session.scalar(select(User).where(User.username == "zhoujie"))
+        calls.log_call(calls.CallValues(customer_id=found["customer_id"], direction="in",
+                                        channel="hotline", notes="询问发票"), agent,
+                       "Asia/Shanghai")
         sales.save_lead(None, {"company_name": "公海里的公司", "source": "referral"})
         rep = db.session.scalar(select(User).where(User.username == "zhangwei"))
         followups.add(what="回访样例客户", owner_id=rep.id, due=utcnow() + timedelta(days=2),

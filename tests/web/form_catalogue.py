@@ -29,6 +29,8 @@ from crm.sales.forms import (
     SignForm,
 )
 from crm.sales.models import Deal, Lead
+from crm.service.forms import CallForm, ComplaintForm, NoteForm
+from crm.service.models import Complaint
 from crm.settings.forms import settings_form_class
 from crm.settings.registry import DEFINITIONS
 from tests.sample_records import sample_records
@@ -106,6 +108,17 @@ def _settings(_i):
             for d in DEFINITIONS}
 
 
+def _call(i):
+    return {"customer_id": i["customer_id"], "notes": "询问发票", "direction": "in",
+            "channel": "hotline", "contact_id": i["contact_id"], "duration_minutes": "5",
+            "product_id": i["product_id"], "next_step": "寄发票", "next_date": TODAY}
+
+
+def _complaint(i):
+    return {"customer_id": i["customer_id"], "summary": "交付延迟", "details": "晚了三天",
+            "product_id": i["product_id"], "feedback": "交期要准"}
+
+
 def _edit(model, key, make):
     return lambda i: {**make(i), "version": _version(model, i[key])}
 
@@ -172,6 +185,16 @@ ENTRIES = [
           lambda i: f"/admin/deadline-kinds/{FOLLOWUP_KIND}",
           lambda i: {"basis": "calendar"},
           omitted=("duration_minutes",)),  # a follow-up's due time is chosen each time
+    Entry("calls.new", "zhoujie", lambda **kw: CallForm(**kw), lambda i: "/service/calls/new",
+          _call),
+    Entry("complaints.new", "zhoujie", ComplaintForm, lambda i: "/service/complaints/new",
+          _complaint),
+    Entry("complaints.edit", "zhoujie", ComplaintForm,
+          lambda i: f"/service/complaints/{i['complaint_id']}/edit",
+          _edit(Complaint, "complaint_id", _complaint), omitted=("customer_id",)),
+    Entry("complaints.act", "zhoujie", lambda **kw: NoteForm(prefix="respond", **kw),
+          lambda i: f"/service/complaints/{i['complaint_id']}/respond",
+          lambda i: {"respond-note": "已致电客户"}),
     Entry("settings.index", "admin", lambda **kw: settings_form_class()(**kw),
           lambda i: "/admin/settings", _settings),
 ]

@@ -13,6 +13,7 @@ from crm.customers.models import Contact, Customer
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.sales.models import Deal, Lead, Product
+from crm.service.models import Call, Complaint
 from tests.conftest import Client
 from tests.web.form_catalogue import ENTRIES, ids
 
@@ -31,6 +32,8 @@ CREATES = [
     ("admin.new_user", "/admin/users/new", "/admin/users/new", User),
     ("admin.edit_team", "/admin/teams/new", "/admin/teams/new", Team),
     ("deals.sign", "/deals/{deal_id}/sign", "/deals/{deal_id}/sign", Contract),
+    ("calls.new", "/service/calls/new", "/service/calls/new", Call),
+    ("complaints.new", "/service/complaints/new", "/service/complaints/new", Complaint),
 ]
 
 

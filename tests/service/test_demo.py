@@ -1,0 +1,28 @@
+"""The demo gives the service desk a day: calls today, open complaints in every state."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from crm.auth.demo import seed_people
+from crm.base import utcnow
+from crm.extensions import db
+from crm.sales.demo import seed_sales_demo
+from crm.service.demo import seed_service_demo
+from crm.service.models import Call, Complaint
+
+
+def test_the_demo_has_calls_today_and_complaints_in_every_state(app):
+    with app.test_request_context():
+        seed_people()
+        db.session.flush()
+        seed_sales_demo()
+        seed_service_demo()
+        db.session.commit()
+        recent = db.session.scalar(select(func.count()).select_from(Call).where(
+            Call.at > utcnow() - timedelta(hours=3)))
+        assert recent >= 6
+        states = set(db.session.scalars(select(Complaint.state)))
+        assert states == {"new", "active", "waiting", "closed"}
+        assert db.session.scalar(select(Complaint.plan_state).where(Complaint.complex)) == \
+            "submitted"
