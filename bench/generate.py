@@ -30,11 +30,12 @@ class Size:
     contacts: int
     deals: int
     activities: int
+    dealers: int = 3_000  # issue 18: 3k dealers with 12 quarters of history
 
 
 SIZES = {
-    "tiny": Size("tiny", 20, 200, 600, 400, 2_000),
-    "small": Size("small", 50, 1_000, 3_000, 2_000, 10_000),
+    "tiny": Size("tiny", 20, 200, 600, 400, 2_000, dealers=30),
+    "small": Size("small", 50, 1_000, 3_000, 2_000, 10_000, dealers=300),
     "medium": Size("medium", 400, 100_000, 300_000, 200_000, 1_000_000),
     "large": Size("large", 2_000, 1_000_000, 3_000_000, 2_000_000, 10_000_000),
 }
@@ -228,6 +229,32 @@ def followups(conn: Connection, size: Size, ctx: Context) -> int:
     return n
 
 
+def dealers(conn: Connection, size: Size, ctx: Context) -> int:
+    """Dealers over every province, most of them active, some warned or ended, a few applying."""
+    from crm.channel.dealers import PROVINCE_REGIONS
+    from crm.channel.models import Dealer
+
+    today = utcnow().date()
+    statuses = ["active"] * 16 + ["warned"] * 2 + ["terminated", "applicant"]
+
+    def rows():
+        for i in range(size.dealers):
+            province, city = names.place(ctx.rng)
+            name = f"{names.company(ctx.rng, city)}（{i + 1}号）"
+            yield {"name": name, "search_key": pinyin_key(name, city),
+                   "region": PROVINCE_REGIONS.get(province, "east"), "province": province,
+                   "city": city, "grade": ctx.rng.choice("AABBBC"),
+                   "status": ctx.rng.choice(statuses), "contact_name": names.person(ctx.rng),
+                   "contact_phone": names.mobile(ctx.rng),
+                   "experience_years": ctx.rng.randrange(1, 20),
+                   "warehouse_m2": ctx.rng.randrange(200, 5_000),
+                   "capital": Decimal(ctx.rng.randrange(500_000, 50_000_000)),
+                   "joined_on": today - timedelta(days=ctx.rng.randrange(90, 3_650)),
+                   "version": 1, "created_at": utcnow(), "updated_at": utcnow()}
+
+    return bulk_insert(conn, Dealer.__table__, rows())
+
+
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("people", people),
     ("customers", customers),
@@ -235,6 +262,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("leads", leads),
     ("deals", deals),
     ("followups", followups),
+    ("dealers", dealers),
     ("audit_trail", audit_trail),
 ]
 

@@ -11,13 +11,14 @@ from typing import Literal
 
 from bench.client import Session
 
-Role = Literal["rep", "manager", "director", "admin"]
+Role = Literal["rep", "manager", "director", "admin", "channel"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",
     "manager": "wangqiang",
     "director": "zhaomin",
     "admin": "admin",
+    "channel": "sunli",
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
@@ -80,6 +81,10 @@ SCENARIOS: list[Scenario] = [
     Scenario("agenda (manager)", "manager", "/followups"),
     Scenario("notifications", "rep", "/notifications"),
     Scenario("notification count (bell)", "rep", "/notifications/bell", htmx_target="bell"),
+    Scenario("dealer list", "channel", "/dealers", first_load=True),
+    Scenario("dealer search (pinyin)", "channel", "/dealers?q=hx&region=east",
+             htmx_target="dealer-list"),
+    Scenario("dealer page", "channel", "/dealers/{dealer}", first_load=True),
     Scenario("users list", "admin", "/admin/users", first_load=True),
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",

@@ -3,6 +3,8 @@
 from sqlalchemy import select
 
 from crm.auth.models import User
+from crm.channel import dealers
+from crm.channel.models import Dealer
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -32,7 +34,7 @@ def sample_records(app) -> dict:
         return {"customer_id": first.id, "contact_id": first.contacts[0].id,
                 "drop_id": second, "lead_id": lead,
                 "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead)),
-                "product_id": _sample_product()}
+                "product_id": _sample_product(), "dealer_id": _sample_dealer()}
 
 
 def _sample_product() -> int:
@@ -40,5 +42,14 @@ def _sample_product() -> int:
     if found is None:
         found = products.save_product(None, {"name": "样例产品", "kind": "product",
                                              "price": 100}, []).id
+        db.session.commit()
+    return found
+
+
+def _sample_dealer() -> int:
+    found = db.session.scalar(select(Dealer.id).where(Dealer.name == "样例经销商有限公司"))
+    if found is None:
+        found = dealers.save_dealer(None, {"name": "样例经销商有限公司", "province": "浙江",
+                                           "city": "杭州", "experience_years": 5}).id
         db.session.commit()
     return found

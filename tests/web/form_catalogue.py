@@ -11,6 +11,7 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
+from crm.channel.forms import DealerForm
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
@@ -96,6 +97,13 @@ def _product(_i):
             "active": "y", "description": "说明"}
 
 
+def _dealer(_i):
+    return {"name": "新经销商有限公司", "credit_code": "", "province": "江苏", "city": "苏州",
+            "address": "工业园区", "grade": "B", "contact_name": "钱七", "contact_title": "总经理",
+            "contact_phone": "13800002222", "experience_years": "4", "warehouse_m2": "800",
+            "capital": "2000000", "manager_id": "", "note": "备注"}
+
+
 def _user(_i):
     return {"username": "newbie", "name": "新人", "email": "newbie@example.cn", "team_id": "",
             "roles": "sales", "password": "Long#Password2026"}
@@ -143,6 +151,7 @@ ENTRIES = [
           lambda i: f"/customers/{i['customer_id']}/contacts/{i['contact_id']}",
           _edit(Contact, "contact_id", _contact)),
     Entry("products.edit", "hefang", ProductForm, lambda i: "/products/new", _product),
+    Entry("channel.edit", "sunli", DealerForm, lambda i: "/dealers/new", _dealer),
     Entry("followups.create", "zhangwei", FollowUpForm, lambda i: "/followups",
           lambda i: {"what": "回电", "due_date": TODAY, "due_time": "", "owner_id": i["me"]}),
     Entry("followups.complete", "zhangwei", CompleteForm,
@@ -177,6 +186,7 @@ ENTRIES = [
 ]
 # Forms of choices only (no typed text), covered by their domain's tests and test_chosen_ids.
 CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "deals.lose",
+                "channel.change_status",
                 "deadlines.load_official"}  # a year picked from the published ones
 # Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
 UPLOADS = {"deadlines.import_year": ImportForm}

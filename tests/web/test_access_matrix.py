@@ -32,6 +32,7 @@ ADMIN = frozenset({"admin"})
 OVERSIGHT = frozenset({"admin", "director"})
 SELLERS = frozenset({"sales", "manager", "director", "admin"})
 CUSTOMER_READERS = SELLERS | {"service"}
+CHANNEL = frozenset({"channel", "director", "admin"})
 
 ACCESS = {
     "dashboard.home": EVERYONE,
@@ -82,6 +83,11 @@ ACCESS = {
     "deals.convert": SELLERS,
     "products.index": EVERYONE,
     "products.edit": frozenset({"product", "admin"}),
+    # dealers: the channel roles; a rep reads a dealer only on their own deals (tests/channel)
+    "channel.dealers": CHANNEL,
+    "channel.dealer": CHANNEL,
+    "channel.edit": CHANNEL,
+    "channel.change_status": CHANNEL,
     "notifications.index": EVERYONE,
     "notifications.bell": EVERYONE,
     "notifications.mark_read": EVERYONE,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
+from crm.channel.models import Dealer
 from crm.contracts.models import Contract
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
@@ -27,6 +28,7 @@ CREATES = [
     ("customers.contact_form", "/customers/{customer_id}/contacts/new",
      "/customers/{customer_id}/contacts/new", Contact),
     ("products.edit", "/products/new", "/products/new", Product),
+    ("channel.edit", "/dealers/new", "/dealers/new", Dealer),
     ("followups.create", "/followups", "/followups", FollowUp),
     ("admin.new_user", "/admin/users/new", "/admin/users/new", User),
     ("admin.edit_team", "/admin/teams/new", "/admin/teams/new", Team),
