@@ -1,8 +1,9 @@
 """Use cases of dealers (R-60): company data, main contact, region and status. No commits."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from crm.auth.scopes import visible
 from crm.channel.models import DEALER_STATUSES, Dealer
 from crm.errors import DomainError
 from crm.extensions import db
@@ -62,8 +63,19 @@ def change_status(dealer: Dealer, status: str) -> None:
     dealer.status = status
 
 
-def dealer_choices() -> list[tuple[int, str]]:
-    """Dealers a lead, customer or deal may come from (R-19): the active and warned ones."""
-    stmt = (select(Dealer.id, Dealer.name).where(Dealer.status.in_(("active", "warned")))
+def dealer_choices(current_id: int | None = None) -> list[tuple]:
+    """The dealers a lead, customer or deal may come from (R-19), for its form: the active and
+    warned ones (their names only), plus the one already chosen; first "no dealer"."""
+    stmt = (select(Dealer.id, Dealer.name)
+            .where(or_(Dealer.status.in_(("active", "warned")), Dealer.id == (current_id or 0)))
             .order_by(Dealer.search_key))
-    return list(db.session.execute(stmt))
+    return [("", _("None (direct)")), *((i, name) for i, name in db.session.execute(stmt))]
+
+
+def visible_dealer_name(dealer_id: int | None) -> str | None:
+    """The dealer's name on a customer or deal page, when the user may see that dealer (a rep:
+    the dealers of their own deals)."""
+    if dealer_id is None:
+        return None
+    return db.session.scalar(visible(Dealer).with_only_columns(Dealer.name)
+                             .where(Dealer.id == dealer_id))
