@@ -85,6 +85,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("dealer search (pinyin)", "channel", "/dealers?q=hx&region=east",
              htmx_target="dealer-list"),
     Scenario("dealer page", "channel", "/dealers/{dealer}", first_load=True),
+    Scenario("dealer application checks (fragment)", "channel",
+             "/dealers/apply/checks?experience_years=4&warehouse_m2=300&capital=2000000"
+             "&planned_volume=5000000", htmx_target="application-checks"),
     Scenario("users list", "admin", "/admin/users", first_load=True),
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",

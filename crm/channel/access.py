@@ -32,7 +32,8 @@ def _dealer_rule(user: User):
 
 
 def register_scopes() -> None:
-    from crm.channel.models import Agreement, Dealer
+    from crm.channel.models import Agreement, Dealer, DealerApplication
 
     scopes.register(Dealer, _dealer_rule)
-    scopes.register(Agreement, scopes.role_rule(*CHANNEL_ROLES))
+    for model in (Agreement, DealerApplication):
+        scopes.register(model, scopes.role_rule(*CHANNEL_ROLES))

@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.channel.models import DEALER_GRADES
@@ -36,3 +44,37 @@ class DealerForm(Form):
 class StatusForm(Form):
     id_prefix = "status"
     status = SelectField(_l("New status"), validators=[DataRequired()])
+
+
+class AgreementForm(Form):
+    number = StringField(_l("Number"), validators=[DataRequired(), Length(max=30)])
+    starts_on = DateField(_l("Starts"), format="%Y-%m-%d", validators=[DataRequired()])
+    ends_on = DateField(_l("Ends"), format="%Y-%m-%d", validators=[DataRequired()])
+    quarterly_target = DecimalField(_l("Quarterly sales target (CNY)"), places=2, validators=[
+        InputRequired(), NOT_NEGATIVE])
+    territory_lines = TextAreaField(_l("Protected territory"), validators=[
+        DataRequired(), Length(max=2000)])
+    tier_lines = TextAreaField(_l("Rebate tiers"), validators=[Optional(), Length(max=500)])
+    protection = TextAreaField(_l("Market-protection clauses"), validators=[
+        Optional(), Length(max=4000)])
+    version = HiddenField()
+
+
+class EndAgreementForm(Form):
+    id_prefix = "end"
+    reason = StringField(_l("Why it ends"), validators=[DataRequired(), Length(max=200)])
+
+
+class ApplicationForm(DealerForm):
+    """A dealer's application (R-60): its company data and the yearly volume it plans."""
+
+    planned_volume = DecimalField(_l("Planned yearly sales (CNY)"), places=2, validators=[
+        InputRequired(), NOT_NEGATIVE])
+
+
+class DecisionForm(Form):
+    id_prefix = "decision"
+    decision = SelectField(_l("Decision"), choices=[("approved", _l("Approve")),
+                                                    ("rejected", _l("Reject"))])
+    reason = TextAreaField(_l("Reason (needed to reject, or to approve despite a failing "
+                              "check)"), validators=[Optional(), Length(max=2000)])

@@ -1,14 +1,14 @@
 """Channel partners (渠道管理部, R-60..R-63): dealers, their cooperation agreements (渠道合作协议)
 with protected territories (市场保护), rebate tiers (返利) and quarterly targets."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.base import Audited, Timestamped, Versioned
+from crm.base import Audited, Timestamped, UTCDateTime, Versioned
 from crm.extensions import db
 from crm.web.search import search_key_of
 
@@ -99,6 +99,17 @@ class Agreement(Audited, Versioned, Timestamped, db.Model):
     tiers: Mapped[list["RebateTier"]] = relationship(
         cascade="all, delete-orphan", order_by="RebateTier.attainment_percent")
 
+    @property
+    def territory_lines(self) -> str:
+        """The territory as the form writes it: one province, or province and city, a line."""
+        return "\n".join(f"{t.province} {t.city}".strip() for t in self.territories)
+
+    @property
+    def tier_lines(self) -> str:
+        """The rebate tiers as the form writes them: attainment %, rebate % a line."""
+        return "\n".join(f"{t.attainment_percent} {t.rebate_percent.normalize():f}"
+                         for t in self.tiers)
+
 
 class Territory(db.Model):
     """One protected area of an agreement: a whole province (city empty) or one city."""
@@ -127,3 +138,32 @@ class RebateTier(db.Model):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("dealer_agreements.id"), index=True)
     attainment_percent: Mapped[int] = mapped_column(Integer)
     rebate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
+APPLICATION_DECISIONS = {"pending": _l("Waiting for the channel director"),
+                         "approved": _l("Approved"), "rejected": _l("Rejected")}
+
+
+class DealerApplication(Audited, Versioned, Timestamped, db.Model):
+    """A dealer's application to join (R-60) and the channel director's recorded decision."""
+
+    __tablename__ = "dealer_applications"
+    __label__ = _l("Dealer application")
+    __field_labels__ = {"dealer_id": _l("Dealer"), "planned_volume": _l("Planned yearly sales"),
+                        "note": _l("Note"), "decision": _l("Decision"),
+                        "reason": _l("Reason"), "failed_checks": _l("Failed checks"),
+                        "decided_by_id": _l("Decided by"), "decided_at": _l("Decided")}
+    __field_choices__ = {"decision": APPLICATION_DECISIONS}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id"), index=True)
+    planned_volume: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    note: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    reason: Mapped[str | None] = mapped_column(Text)  # the exception, or why rejected
+    failed_checks: Mapped[str | None] = mapped_column(String(100))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    dealer: Mapped[Dealer] = relationship()
+    decided_by = relationship("User", foreign_keys=[decided_by_id])

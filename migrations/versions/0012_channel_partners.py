@@ -94,6 +94,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_dealer_territories_agreement_id'), ['agreement_id'], unique=False)
         batch_op.create_index('ix_dealer_territories_place', ['province', 'city'], unique=False)
 
+    op.create_table('dealer_applications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dealer_id', sa.Integer(), nullable=False),
+    sa.Column('planned_volume', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('decision', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('failed_checks', sa.String(length=100), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', crm.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['dealer_id'], ['dealers.id'], name=op.f('fk_dealer_applications_dealer_id_dealers')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_dealer_applications_decided_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dealer_applications'))
+    )
+    with op.batch_alter_table('dealer_applications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dealer_applications_dealer_id'), ['dealer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dealer_applications_decision'), ['decision'], unique=False)
+
     for table in ("customers", "deals"):
         _add_dealer_column(table)
         op.create_index(f"ix_{table}_dealer_id", table, ["dealer_id"], postgresql_where=WHEN_SET,
@@ -111,6 +132,12 @@ def _add_dealer_column(table: str) -> None:
 
 
 def downgrade():
+    with op.batch_alter_table('dealer_applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dealer_applications_decision'))
+        batch_op.drop_index(batch_op.f('ix_dealer_applications_dealer_id'))
+
+    op.drop_table('dealer_applications')
+
     for table in ("deals", "customers"):
         op.drop_index(f"ix_{table}_dealer_id", table_name=table)
         with op.batch_alter_table(table) as batch_op:

@@ -11,7 +11,14 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
-from crm.channel.forms import DealerForm
+from crm.channel.forms import (
+    AgreementForm,
+    ApplicationForm,
+    DealerForm,
+    DecisionForm,
+    EndAgreementForm,
+)
+from crm.channel.models import Agreement
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
@@ -104,6 +111,12 @@ def _dealer(_i):
             "capital": "2000000", "manager_id": "", "note": "备注"}
 
 
+def _agreement(_i):
+    return {"number": "QD-2026-0900", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+            "quarterly_target": "800000", "territory_lines": "广东 深圳",
+            "tier_lines": "80 1\n100 3", "protection": "不得跨区窜货"}
+
+
 def _user(_i):
     return {"username": "newbie", "name": "新人", "email": "newbie@example.cn", "team_id": "",
             "roles": "sales", "password": "Long#Password2026"}
@@ -152,6 +165,20 @@ ENTRIES = [
           _edit(Contact, "contact_id", _contact)),
     Entry("products.edit", "hefang", ProductForm, lambda i: "/products/new", _product),
     Entry("channel.edit", "sunli", DealerForm, lambda i: "/dealers/new", _dealer),
+    Entry("channel.new_agreement", "sunli", AgreementForm,
+          lambda i: f"/dealers/{i['dealer_id']}/agreements/new", _agreement),
+    Entry("channel.edit_agreement", "sunli", AgreementForm,
+          lambda i: f"/agreements/{i['agreement_id']}",
+          lambda i: {**_agreement(i), "number": "QD-SAMPLE", "territory_lines": "浙江 杭州",
+                     "version": _version(Agreement, i["agreement_id"])}),
+    Entry("channel.apply", "sunli", ApplicationForm, lambda i: "/dealers/apply",
+          lambda i: {**_dealer(i), "planned_volume": "5000000"}),
+    Entry("channel.decide", "zhaomin", DecisionForm,
+          lambda i: f"/applications/{i['application_id']}/decide",
+          lambda i: {"decision": "approved", "reason": "战略区域，破格准入"}),
+    Entry("channel.end_agreement", "sunli", EndAgreementForm,
+          lambda i: f"/agreements/{i['agreement_id']}/end", lambda i: {"reason": "合作终止"},
+          error_mark='<p class="error" id="end-reason-'),
     Entry("followups.create", "zhangwei", FollowUpForm, lambda i: "/followups",
           lambda i: {"what": "回电", "due_date": TODAY, "due_time": "", "owner_id": i["me"]}),
     Entry("followups.complete", "zhangwei", CompleteForm,

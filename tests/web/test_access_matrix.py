@@ -88,6 +88,12 @@ ACCESS = {
     "channel.dealer": CHANNEL,
     "channel.edit": CHANNEL,
     "channel.change_status": CHANNEL,
+    "channel.new_agreement": CHANNEL,
+    "channel.edit_agreement": CHANNEL,
+    "channel.end_agreement": CHANNEL,
+    "channel.apply": CHANNEL,
+    "channel.apply_checks": CHANNEL,
+    "channel.decide": OVERSIGHT,  # the channel director (crm/channel/access.py)
     "notifications.index": EVERYONE,
     "notifications.bell": EVERYONE,
     "notifications.mark_read": EVERYONE,
