@@ -3,12 +3,29 @@ territories, attribution of leads, customers and deals, quarterly scorecards and
 
 from flask_babel import lazy_gettext as _l
 
+RECTIFICATION_DAYS = 30  # the warning's rectification clock (限期整改); editable per kind
+
 
 def init_app(app) -> None:
     from crm.channel.access import register_scopes
+    from crm.channel.models import Dealer
+    from crm.channel.scoring import RECTIFICATION_KIND, check_weights
     from crm.channel.views import bp
-    from crm.domains import add_nav
+    from crm.deadlines.kinds import register_kind
+    from crm.deadlines.subjects import register_subject
+    from crm.domains import Periodic, add_nav, add_periodic
+    from crm.settings.services import CHECKS, register_check
 
     register_scopes()
+    register_subject("dealer", Dealer, _l("Dealer"), "channel.dealer", "dealer_id",
+                     lambda dealer: dealer.name)
+    register_kind(RECTIFICATION_KIND, _l("Dealer rectification"),
+                  minutes=RECTIFICATION_DAYS * 24 * 60)
+    if check_weights not in CHECKS:
+        register_check(check_weights)
     app.register_blueprint(bp)
     add_nav(app, "channel.dealers", _l("Dealers"), "/dealers", 55)
+    # the finished quarter is scored (once: its rows are then frozen) and the current
+    # quarter's preview refreshed, daily at 01:30 Asia/Shanghai (17:30 UTC).
+    add_periodic(app, Periodic("channel.score_dealers", "jobs.channel.score_dealers",
+                               cron="30 17 * * *"))

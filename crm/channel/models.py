@@ -5,7 +5,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.base import Audited, Timestamped, UTCDateTime, Versioned
@@ -167,3 +177,63 @@ class DealerApplication(Audited, Versioned, Timestamped, db.Model):
 
     dealer: Mapped[Dealer] = relationship()
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+
+class DealerScore(Audited, Versioned, db.Model):
+    """A dealer's quarterly scorecard (R-62), stored so the scoring page reads, never computes.
+    A finished quarter's row is `final` and frozen: scoring again leaves it as it is; only a
+    manual adjustment (with its reason, audited) changes its score."""
+
+    __tablename__ = "dealer_scores"
+    __label__ = _l("Dealer score")
+    __field_labels__ = {"adjusted_score": _l("Adjusted score"),
+                        "adjustment_reason": _l("Reason for the adjustment"),
+                        "passed": _l("Passed"), "score": _l("Score")}
+    __audit_exclude__ = Audited.__audit_exclude__ | {"computed_at"}
+    __table_args__ = (UniqueConstraint("dealer_id", "quarter"),
+                      Index("ix_dealer_scores_quarter", "quarter", "dealer_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id"))
+    quarter: Mapped[int] = mapped_column(Integer)  # 20263 = 2026 Q3 (figures.Quarter.key)
+    target: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    revenue: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    attainment: Mapped[Decimal] = mapped_column(Numeric(7, 1), default=Decimal("0"))  # %
+    new_customers: Mapped[int] = mapped_column(Integer, default=0)
+    complaints: Mapped[int] = mapped_column(Integer, default=0)
+    complaint_rate: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=Decimal("0"))  # %
+    score: Mapped[Decimal] = mapped_column(Numeric(5, 1), default=Decimal("0"))
+    adjusted_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    adjustment_reason: Mapped[str | None] = mapped_column(Text)
+    adjusted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    failing_streak: Mapped[int] = mapped_column(Integer, default=0)  # failed quarters in a row
+    rebate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def effective_score(self) -> Decimal:
+        return self.score if self.adjusted_score is None else self.adjusted_score
+
+
+WARNING_KINDS = {"warning": _l("Warning notice"), "termination": _l("Termination")}
+
+
+class DealerWarning(Audited, db.Model):
+    """A warning notice with its rectification deadline (限期整改), or the start of termination
+    and replacement, issued once per dealer and quarter (R-62)."""
+
+    __tablename__ = "dealer_warnings"
+    __label__ = _l("Dealer warning")
+    __field_choices__ = {"kind": WARNING_KINDS}
+    __table_args__ = (UniqueConstraint("dealer_id", "quarter", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id"), index=True)
+    quarter: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    failing_streak: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    dealer: Mapped[Dealer] = relationship()

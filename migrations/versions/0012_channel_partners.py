@@ -115,6 +115,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_dealer_applications_dealer_id'), ['dealer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dealer_applications_decision'), ['decision'], unique=False)
 
+    op.create_table('dealer_scores',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dealer_id', sa.Integer(), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('target', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('revenue', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('attainment', sa.Numeric(precision=7, scale=1), nullable=False),
+    sa.Column('new_customers', sa.Integer(), nullable=False),
+    sa.Column('complaints', sa.Integer(), nullable=False),
+    sa.Column('complaint_rate', sa.Numeric(precision=6, scale=1), nullable=False),
+    sa.Column('score', sa.Numeric(precision=5, scale=1), nullable=False),
+    sa.Column('adjusted_score', sa.Numeric(precision=5, scale=1), nullable=True),
+    sa.Column('adjustment_reason', sa.Text(), nullable=True),
+    sa.Column('adjusted_by_id', sa.Integer(), nullable=True),
+    sa.Column('passed', sa.Boolean(), nullable=False),
+    sa.Column('failing_streak', sa.Integer(), nullable=False),
+    sa.Column('rebate_percent', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('final', sa.Boolean(), nullable=False),
+    sa.Column('computed_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['adjusted_by_id'], ['users.id'], name=op.f('fk_dealer_scores_adjusted_by_id_users')),
+    sa.ForeignKeyConstraint(['dealer_id'], ['dealers.id'], name=op.f('fk_dealer_scores_dealer_id_dealers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dealer_scores')),
+    sa.UniqueConstraint('dealer_id', 'quarter', name=op.f('uq_dealer_scores_dealer_id'))
+    )
+    with op.batch_alter_table('dealer_scores', schema=None) as batch_op:
+        batch_op.create_index('ix_dealer_scores_quarter', ['quarter', 'dealer_id'], unique=False)
+
+    op.create_table('dealer_warnings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dealer_id', sa.Integer(), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('failing_streak', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['dealer_id'], ['dealers.id'], name=op.f('fk_dealer_warnings_dealer_id_dealers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dealer_warnings')),
+    sa.UniqueConstraint('dealer_id', 'quarter', 'kind', name=op.f('uq_dealer_warnings_dealer_id'))
+    )
+    with op.batch_alter_table('dealer_warnings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dealer_warnings_dealer_id'), ['dealer_id'], unique=False)
+
     for table in ("customers", "deals"):
         _add_dealer_column(table)
         op.create_index(f"ix_{table}_dealer_id", table, ["dealer_id"], postgresql_where=WHEN_SET,
@@ -132,6 +174,15 @@ def _add_dealer_column(table: str) -> None:
 
 
 def downgrade():
+    with op.batch_alter_table('dealer_warnings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dealer_warnings_dealer_id'))
+
+    op.drop_table('dealer_warnings')
+    with op.batch_alter_table('dealer_scores', schema=None) as batch_op:
+        batch_op.drop_index('ix_dealer_scores_quarter')
+
+    op.drop_table('dealer_scores')
+
     with op.batch_alter_table('dealer_applications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dealer_applications_decision'))
         batch_op.drop_index(batch_op.f('ix_dealer_applications_dealer_id'))
