@@ -5,9 +5,10 @@ from datetime import date
 from sqlalchemy import select
 
 from crm.auth.models import User
+from crm.base import utcnow
 from crm.channel import agreements, dealers, onboarding
 from crm.channel.agreements import Place
-from crm.channel.models import Agreement, Dealer, DealerApplication
+from crm.channel.models import Agreement, Dealer, DealerApplication, DealerScore
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -38,7 +39,8 @@ def sample_records(app) -> dict:
                 "drop_id": second, "lead_id": lead,
                 "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead)),
                 "product_id": _sample_product(), "dealer_id": _sample_dealer(),
-                "agreement_id": _sample_agreement(), "application_id": _sample_application()}
+                "agreement_id": _sample_agreement(), "application_id": _sample_application(),
+                "score_id": _sample_score()}
 
 
 def _sample_product() -> int:
@@ -78,4 +80,16 @@ def _sample_application() -> int:
     if found is None:
         found = onboarding.apply(db.session.get(Dealer, dealer_id), 5_000_000, None).id
         db.session.commit()
+    return found
+
+
+def _sample_score() -> int:
+    dealer_id = _sample_dealer()
+    found = db.session.scalar(select(DealerScore.id).where(DealerScore.dealer_id == dealer_id))
+    if found is None:
+        row = DealerScore(dealer_id=dealer_id, quarter=20263, score=55, passed=False,
+                          failing_streak=1, final=True, computed_at=utcnow(), trend="55.0")
+        db.session.add(row)
+        db.session.commit()
+        found = row.id
     return found

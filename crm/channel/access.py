@@ -32,8 +32,14 @@ def _dealer_rule(user: User):
 
 
 def register_scopes() -> None:
-    from crm.channel.models import Agreement, Dealer, DealerApplication
+    from crm.channel.models import (
+        Agreement,
+        Dealer,
+        DealerApplication,
+        DealerScore,
+        DealerWarning,
+    )
 
     scopes.register(Dealer, _dealer_rule)
-    for model in (Agreement, DealerApplication):
+    for model in (Agreement, DealerApplication, DealerScore, DealerWarning):
         scopes.register(model, scopes.role_rule(*CHANNEL_ROLES))

@@ -78,3 +78,14 @@ class DecisionForm(Form):
                                                     ("rejected", _l("Reject"))])
     reason = TextAreaField(_l("Reason (needed to reject, or to approve despite a failing "
                               "check)"), validators=[Optional(), Length(max=2000)])
+
+
+class AdjustForm(Form):
+    """The inline adjustment of a dealer's quarterly score (R-62)."""
+
+    id_prefix = "adjust"
+    score = DecimalField(_l("Adjusted score"), places=1, validators=[
+        InputRequired(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
+    reason = StringField(_l("Reason for the adjustment"), validators=[
+        DataRequired(), Length(max=500)])
+    version = HiddenField()

@@ -189,7 +189,7 @@ class DealerScore(Audited, Versioned, db.Model):
     __field_labels__ = {"adjusted_score": _l("Adjusted score"),
                         "adjustment_reason": _l("Reason for the adjustment"),
                         "passed": _l("Passed"), "score": _l("Score")}
-    __audit_exclude__ = Audited.__audit_exclude__ | {"computed_at"}
+    __audit_exclude__ = Audited.__audit_exclude__ | {"computed_at", "trend"}
     __table_args__ = (UniqueConstraint("dealer_id", "quarter"),
                       Index("ix_dealer_scores_quarter", "quarter", "dealer_id"))
 
@@ -211,6 +211,9 @@ class DealerScore(Audited, Versioned, db.Model):
     rebate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     final: Mapped[bool] = mapped_column(Boolean, default=False)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the effective scores of the last 8 quarters up to this one, oldest first, "" for a
+    # quarter without a score ("61.5,,72.0,..."): the sparkline, read with the row
+    trend: Mapped[str] = mapped_column(String(60), default="")
 
     @property
     def effective_score(self) -> Decimal:

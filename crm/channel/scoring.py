@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.auth.models import User, UserRole
 from crm.channel import agreements, figures
@@ -29,6 +29,7 @@ RECTIFICATION_KIND = "dealer_rectification"
 SCORED_STATUSES = ("active", "warned")
 WEIGHTS = ("dealer_weight_attainment", "dealer_weight_new_customers", "dealer_weight_complaints")
 TENTH = Decimal("0.1")
+EFFECTIVE_SCORE = func.coalesce(DealerScore.adjusted_score, DealerScore.score)
 
 
 def check_weights(values: dict) -> None:
@@ -92,6 +93,7 @@ def score_quarter(quarter: Quarter, *, final: bool, now: datetime) -> int:
     new = figures.new_customers(ids, quarter)
     sold = figures.customers_sold(ids, quarter)
     complaints = figures.complaint_counts(ids, quarter)
+    history = _history(ids, quarter)
     streaks = dict(db.session.execute(select(DealerScore.dealer_id, DealerScore.failing_streak)
                                       .where(DealerScore.quarter == quarter.previous().key))
                    .all())
@@ -108,12 +110,38 @@ def score_quarter(quarter: Quarter, *, final: bool, now: datetime) -> int:
         row.failing_streak = 0 if row.passed else streaks.get(dealer.id, 0) + 1
         row.rebate_percent = rebate_for(tiers.get(dealer.id, []), row.attainment)
         row.final, row.computed_at = final, now
+        row.trend = trend_text(history.get(dealer.id, {}), quarter, row.effective_score)
         db.session.add(row)
         written += 1
         if final:
             _act_on_streak(dealer, row, quarter, now)
     db.session.flush()
     return written
+
+
+def last_quarters(quarter: Quarter, n: int = 8) -> list[int]:
+    keys = []
+    for _n in range(n):
+        keys.insert(0, quarter.key)
+        quarter = quarter.previous()
+    return keys
+
+
+def _history(dealer_ids: list[int], quarter: Quarter) -> dict[int, dict[int, Decimal]]:
+    """The effective scores of the 7 quarters before `quarter`, per dealer."""
+    keys = last_quarters(quarter)[:-1]
+    found: dict[int, dict[int, Decimal]] = {}
+    for dealer_id, key, score in db.session.execute(
+            select(DealerScore.dealer_id, DealerScore.quarter, EFFECTIVE_SCORE)
+            .where(DealerScore.quarter.in_(keys), DealerScore.dealer_id.in_(dealer_ids))):
+        found.setdefault(dealer_id, {})[key] = score
+    return found
+
+
+def trend_text(history: dict[int, Decimal], quarter: Quarter, current: Decimal) -> str:
+    """The stored sparkline: 8 scores oldest first, empty where a quarter has none."""
+    keys = last_quarters(quarter)[:-1]
+    return ",".join([str(history[k]) if k in history else "" for k in keys] + [str(current)])
 
 
 def _act_on_streak(dealer: Dealer, row: DealerScore, quarter: Quarter, now: datetime) -> None:
@@ -196,6 +224,7 @@ def adjust(row: DealerScore, new_score: Decimal, reason: str, by: int) -> None:
         DealerScore.dealer_id == row.dealer_id,
         DealerScore.quarter == Quarter.from_key(row.quarter).previous().key)) or 0
     row.failing_streak = 0 if row.passed else before + 1  # what the next quarter counts on
+    row.trend = ",".join([*(row.trend or "").split(",")[:-1], str(row.effective_score)])
 
 
 def finished_quarter(today: date) -> Quarter:

@@ -134,6 +134,7 @@ def upgrade():
     sa.Column('rebate_percent', sa.Numeric(precision=5, scale=2), nullable=False),
     sa.Column('final', sa.Boolean(), nullable=False),
     sa.Column('computed_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('trend', sa.String(length=60), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['adjusted_by_id'], ['users.id'], name=op.f('fk_dealer_scores_adjusted_by_id_users')),
     sa.ForeignKeyConstraint(['dealer_id'], ['dealers.id'], name=op.f('fk_dealer_scores_dealer_id_dealers')),

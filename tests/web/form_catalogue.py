@@ -12,13 +12,14 @@ from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, Tea
 from crm.auth.models import Team, User
 from crm.base import utcnow
 from crm.channel.forms import (
+    AdjustForm,
     AgreementForm,
     ApplicationForm,
     DealerForm,
     DecisionForm,
     EndAgreementForm,
 )
-from crm.channel.models import Agreement
+from crm.channel.models import Agreement, DealerScore
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
@@ -176,6 +177,10 @@ ENTRIES = [
     Entry("channel.decide", "zhaomin", DecisionForm,
           lambda i: f"/applications/{i['application_id']}/decide",
           lambda i: {"decision": "approved", "reason": "战略区域，破格准入"}),
+    Entry("scores.adjust", "sunli", AdjustForm, lambda i: f"/channel/scores/{i['score_id']}/adjust",
+          lambda i: {"score": "70", "reason": "回款延迟",
+                     "version": _version(DealerScore, i["score_id"])},
+          error_mark='<p class="error" id="adjust-'),
     Entry("channel.end_agreement", "sunli", EndAgreementForm,
           lambda i: f"/agreements/{i['agreement_id']}/end", lambda i: {"reason": "合作终止"},
           error_mark='<p class="error" id="end-reason-'),

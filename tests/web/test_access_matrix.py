@@ -94,6 +94,11 @@ ACCESS = {
     "channel.apply": CHANNEL,
     "channel.apply_checks": CHANNEL,
     "channel.decide": OVERSIGHT,  # the channel director (crm/channel/access.py)
+    "scores.index": CHANNEL,
+    "scores.export_csv": CHANNEL,
+    "scores.export_xlsx": CHANNEL,
+    "scores.row": CHANNEL,
+    "scores.adjust": CHANNEL,
     "notifications.index": EVERYONE,
     "notifications.bell": EVERYONE,
     "notifications.mark_read": EVERYONE,
