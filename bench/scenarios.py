@@ -21,6 +21,7 @@ LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "channel": "sunli",
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
+VERSION_FIELD = re.compile(r'id="adjust-version" name="version" type="hidden" value="(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,15 @@ def inline_amount(session: Session, ids: dict) -> dict:
     found = VERSION.search(editor.body.decode())
     version = found.group(1) if found else "0"  # no editor: the write fails and counts as one
     return {"value": str(100_000 + int(version)), "version": version}
+
+
+def adjust_score(session: Session, ids: dict) -> dict:
+    """The inline adjustment of one dealer's score, with its current version."""
+    editor = session.request("GET", f"/channel/scores/{ids['dealer_score']}/adjust",
+                             htmx_target=f"score-{ids['dealer_score']}")
+    found = VERSION_FIELD.search(editor.body.decode())
+    version = found.group(1) if found else "0"
+    return {"score": str(50 + int(version) % 50), "reason": "季度复核", "version": version}
 
 
 def move_deal(session: Session, ids: dict) -> dict:
@@ -88,6 +98,11 @@ SCENARIOS: list[Scenario] = [
     Scenario("dealer application checks (fragment)", "channel",
              "/dealers/apply/checks?experience_years=4&warehouse_m2=300&capital=2000000"
              "&planned_volume=5000000", htmx_target="application-checks"),
+    Scenario("dealer scores (all dealers of a quarter)", "channel", "/channel/scores",
+             first_load=True, target_p95_ms=100.0),
+    Scenario("dealer score inline adjustment (write)", "channel",
+             "/channel/scores/{dealer_score}/adjust", htmx_target="score-{dealer_score}",
+             method="POST", form=adjust_score),
     Scenario("users list", "admin", "/admin/users", first_load=True),
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",

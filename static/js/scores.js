@@ -39,13 +39,12 @@
     htmx.ajax("GET", url, { target: "#score-" + button.dataset.adjust, swap: "outerHTML" });
   });
 
-  // After the editor closes (saved or cancelled), the keyboard stays on the same row.
-  document.addEventListener("htmx:afterSwap", function (evt) {
-    var target = evt.detail.target;
-    if (!target || !target.id || target.id.indexOf("score-") !== 0) return;
-    var swapped = document.getElementById(target.id);
-    if (swapped && swapped.classList.contains("score-row") && !swapped.classList.contains("editing")) {
-      swapped.focus();
+  // After the editor closes (saved or cancelled), the keyboard stays on the same row: the
+  // row htmx has just put back is focused.
+  document.addEventListener("htmx:load", function (evt) {
+    var el = evt.detail.elt;
+    if (el.classList && el.classList.contains("score-row") && !el.classList.contains("editing")) {
+      el.focus();
     }
   });
 })();
