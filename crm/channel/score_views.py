@@ -68,11 +68,14 @@ def _export(kind: str):
     header = [str(label) for label in EXPORT_LABELS]
     name = f"dealer-scores-{view['quarter'].year}Q{view['quarter'].number}"
     if kind == "csv":
-        return Response(scorecards.as_csv(header, table), mimetype="text/csv", headers={
-            "Content-Disposition": f"attachment; filename={name}.csv"})
-    return Response(scorecards.as_xlsx(header, table, str(view["quarter"])), headers={
-        "Content-Disposition": f"attachment; filename={name}.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = Response(scorecards.as_csv(header, table), mimetype="text/csv")
+    else:
+        response = Response(
+            scorecards.as_xlsx(header, table, str(view["quarter"])),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f"attachment; filename={name}.{kind}"
+    response.vary.add("HX-Request")  # like every page (crm/web/render.py)
+    return response
 
 
 EXPORT_LABELS = (_l("Dealer"), _l("Region"), _l("Status"), _l("Target"), _l("Signed revenue"),
