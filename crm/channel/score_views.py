@@ -2,7 +2,7 @@
 its figures, sortable, filterable, with sparklines, warning states, inline adjustments and
 exports. It reads stored scores only (crm/channel/scorecards.py)."""
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, make_response, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -102,7 +102,10 @@ def _row_page(score: DealerScore, form: AdjustForm | None = None, status: int = 
     if form is not None:
         return render("channel/_score_edit.html", status=status, row=row, form=form,
                       state=scorecards.state(row))
-    return rows_html([row], get_setting("dealer_pass_score"), figures.complaints_tracked())
+    response = make_response(rows_html([row], get_setting("dealer_pass_score"),
+                                       figures.complaints_tracked()))
+    response.vary.add("HX-Request")  # like every page (crm/web/render.py)
+    return response
 
 
 @bp.get("/channel/scores/<int:score_id>")
