@@ -12,11 +12,12 @@ cli = AppGroup("crm", help="CRM administration commands.")
 def seed_demo() -> None:
     """Load the demo organisation and data, once."""
     from crm.auth.demo import seed_people
+    from crm.channel.demo import seed_channel_demo
     from crm.sales.demo import seed_sales_demo
 
     people = seed_people()
     db.session.flush()
-    if seed_sales_demo() or people:
+    if any([seed_sales_demo(), seed_channel_demo(), people]):
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

@@ -148,7 +148,7 @@ def _act_on_streak(dealer: Dealer, row: DealerScore, quarter: Quarter, now: date
     if row.failing_streak >= get_setting("dealer_termination_quarters"):
         _terminate(dealer, row, quarter, now)
     elif row.failing_streak >= get_setting("dealer_warning_quarters"):
-        _warn(dealer, row, quarter, now)
+        warn(dealer, row, quarter, now)
     elif row.passed and dealer.status == "warned":
         dealer.status = "active"
 
@@ -159,7 +159,7 @@ def _already(dealer_id: int, quarter: Quarter, kind: str) -> bool:
         DealerWarning.kind == kind)) is not None
 
 
-def _warn(dealer: Dealer, row: DealerScore, quarter: Quarter, now: datetime) -> None:
+def warn(dealer: Dealer, row: DealerScore, quarter: Quarter, now: datetime) -> None:
     """A warning notice and its rectification clock (the kind's duration, in settings)."""
     if _already(dealer.id, quarter, "warning"):
         return
