@@ -51,6 +51,7 @@ def record_ids() -> dict:
     from sqlalchemy import select
 
     from crm.auth.models import User
+    from crm.channel.models import Dealer, DealerScore
     from crm.customers.models import Customer
     from crm.extensions import db
     from crm.sales.models import Deal, FunnelStage, Lead
@@ -65,6 +66,9 @@ def record_ids() -> dict:
         "deal": db.session.scalar(select(Deal.id).where(
             Deal.owner_id == rep, Deal.stage_id == stages["potential"])),
         "lead": db.session.scalar(select(Lead.id).where(Lead.owner_id == rep)),
+        "dealer": db.session.scalar(select(Dealer.id).order_by(Dealer.id)),
+        "dealer_score": db.session.scalar(select(DealerScore.id).order_by(
+            DealerScore.quarter.desc(), DealerScore.id)),
         "potential": stages["potential"],
         "intent": stages["intent"],
         "pool_lead": pooled.pop,

@@ -30,11 +30,12 @@ class Size:
     contacts: int
     deals: int
     activities: int
+    dealers: int = 3_000  # issue 18: 3k dealers with 12 quarters of history
 
 
 SIZES = {
-    "tiny": Size("tiny", 20, 200, 600, 400, 2_000),
-    "small": Size("small", 50, 1_000, 3_000, 2_000, 10_000),
+    "tiny": Size("tiny", 20, 200, 600, 400, 2_000, dealers=30),
+    "small": Size("small", 50, 1_000, 3_000, 2_000, 10_000, dealers=300),
     "medium": Size("medium", 400, 100_000, 300_000, 200_000, 1_000_000),
     "large": Size("large", 2_000, 1_000_000, 3_000_000, 2_000_000, 10_000_000),
 }
@@ -290,6 +291,76 @@ def complaints(conn: Connection, size: Size, ctx: Context) -> int:
     return count
 
 
+def dealers(conn: Connection, size: Size, ctx: Context) -> int:
+    """Dealers over every province, most of them active, some warned or ended, a few applying."""
+    from crm.channel.dealers import PROVINCE_REGIONS
+    from crm.channel.models import Dealer
+
+    today = utcnow().date()
+    statuses = ["active"] * 16 + ["warned"] * 2 + ["terminated", "applicant"]
+
+    def rows():
+        for i in range(size.dealers):
+            province, city = names.place(ctx.rng)
+            name = f"{names.company(ctx.rng, city)}（{i + 1}号）"
+            yield {"name": name, "search_key": pinyin_key(name, city),
+                   "region": PROVINCE_REGIONS.get(province, "east"), "province": province,
+                   "city": city, "grade": ctx.rng.choice("AABBBC"),
+                   "status": ctx.rng.choice(statuses), "contact_name": names.person(ctx.rng),
+                   "contact_phone": names.mobile(ctx.rng),
+                   "experience_years": ctx.rng.randrange(1, 20),
+                   "warehouse_m2": ctx.rng.randrange(200, 5_000),
+                   "capital": Decimal(ctx.rng.randrange(500_000, 50_000_000)),
+                   "joined_on": today - timedelta(days=ctx.rng.randrange(90, 3_650)),
+                   "version": 1, "created_at": utcnow(), "updated_at": utcnow()}
+
+    return bulk_insert(conn, Dealer.__table__, rows())
+
+
+def dealer_history(conn: Connection, size: Size, ctx: Context) -> int:
+    """Per dealer one agreement with its protected city and tiers, and 12 quarters of scores
+    (the sparklines stored with each), all final but the current quarter's preview."""
+    from crm.channel.figures import Quarter
+    from crm.channel.models import Agreement, DealerScore, RebateTier, Territory
+
+    now = utcnow()
+    dealers = conn.execute(select(text("id, province, city")).select_from(
+        text("dealers"))).all()
+    bulk_insert(conn, Agreement.__table__, (
+        {"id": dealer_id, "number": f"QD-B-{dealer_id:06d}", "dealer_id": dealer_id,
+         "starts_on": (now - timedelta(days=1_200)).date(), "ends_on": (now + timedelta(
+             days=365)).date(), "active": True, "quarterly_target": Decimal(500_000),
+         "version": 1, "created_at": now, "updated_at": now} for dealer_id, _p, _c in dealers))
+    bulk_insert(conn, Territory.__table__, (
+        {"agreement_id": dealer_id, "province": province, "city": f"{city}{dealer_id}"}
+        for dealer_id, province, city in dealers))
+    bulk_insert(conn, RebateTier.__table__, (
+        {"agreement_id": dealer_id, "attainment_percent": level, "rebate_percent": rebate}
+        for dealer_id, _p, _c in dealers for level, rebate in ((80, 1), (100, 3))))
+    quarters, q = [], Quarter.of(now.date())
+    for _n in range(12):
+        quarters.insert(0, q)
+        q = q.previous()
+
+    def rows():
+        for dealer_id, _p, _c in dealers:
+            history: list[str] = []
+            streak = 0
+            for position, quarter in enumerate(quarters):
+                score = Decimal(ctx.rng.randrange(30, 100))
+                streak = 0 if score >= 60 else streak + 1
+                history.append(str(score))
+                yield {"dealer_id": dealer_id, "quarter": quarter.key, "score": score,
+                       "target": Decimal(500_000), "revenue": score * 5_000,
+                       "attainment": score, "new_customers": ctx.rng.randrange(0, 8),
+                       "complaints": 0, "complaint_rate": 0, "passed": score >= 60,
+                       "failing_streak": streak, "rebate_percent": 3 if score >= 100 else (
+                           1 if score >= 80 else 0), "final": position < 11,
+                       "computed_at": now, "trend": ",".join(history[-8:]), "version": 1}
+
+    return bulk_insert(conn, DealerScore.__table__, rows())
+
+
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("people", people),
     ("customers", customers),
@@ -297,6 +368,8 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("leads", leads),
     ("deals", deals),
     ("followups", followups),
+    ("dealers", dealers),
+    ("dealer_history", dealer_history),
     ("audit_trail", audit_trail),
     ("service_calls", service_calls),
     ("complaints", complaints),

@@ -12,7 +12,7 @@ from typing import Literal
 
 from bench.client import Session
 
-Role = Literal["rep", "manager", "director", "admin", "agent"]
+Role = Literal["rep", "manager", "director", "admin", "agent", "channel"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",
@@ -20,8 +20,10 @@ LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "director": "zhaomin",
     "admin": "admin",
     "agent": "zhoujie",  # a service agent
+    "channel": "sunli",
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
+VERSION_FIELD = re.compile(r'id="adjust-version" name="version" type="hidden" value="(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,15 @@ def log_call(_session: Session, ids: dict) -> dict:
     is a new call)."""
     return {"customer_id": str(ids["customer"]), "notes": "咨询续费", "direction": "in",
             "channel": "hotline", "duration_minutes": "3"}
+
+
+def adjust_score(session: Session, ids: dict) -> dict:
+    """The inline adjustment of one dealer's score, with its current version."""
+    editor = session.request("GET", f"/channel/scores/{ids['dealer_score']}/adjust",
+                             htmx_target=f"score-{ids['dealer_score']}")
+    found = VERSION_FIELD.search(editor.body.decode())
+    version = found.group(1) if found else "0"
+    return {"score": str(50 + int(version) % 50), "reason": "季度复核", "version": version}
 
 
 def move_deal(session: Session, ids: dict) -> dict:
@@ -105,6 +116,18 @@ SCENARIOS: list[Scenario] = [
              htmx_target="agenda-list"),
     *by_role("notifications", "/notifications"),
     Scenario("notification count (bell)", "rep", "/notifications/bell", htmx_target="bell"),
+    Scenario("dealer list", "channel", "/dealers", first_load=True),
+    Scenario("dealer search (pinyin)", "channel", "/dealers?q=hx&region=east",
+             htmx_target="dealer-list"),
+    Scenario("dealer page", "channel", "/dealers/{dealer}", first_load=True),
+    Scenario("dealer application checks (fragment)", "channel",
+             "/dealers/apply/checks?experience_years=4&warehouse_m2=300&capital=2000000"
+             "&planned_volume=5000000", htmx_target="application-checks"),
+    Scenario("dealer scores (all dealers of a quarter)", "channel", "/channel/scores",
+             first_load=True, target_p95_ms=100.0),
+    Scenario("dealer score inline adjustment (write)", "channel",
+             "/channel/scores/{dealer_score}/adjust", htmx_target="score-{dealer_score}",
+             method="POST", form=adjust_score),
     Scenario("users list", "admin", "/admin/users", first_load=True),
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",

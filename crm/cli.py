@@ -12,6 +12,7 @@ cli = AppGroup("crm", help="CRM administration commands.")
 def seed_demo() -> None:
     """Load the demo organisation and data, once."""
     from crm.auth.demo import seed_people
+    from crm.channel.demo import seed_channel_demo
     from crm.sales.demo import seed_sales_demo
     from crm.service.demo import seed_service_demo
 
@@ -20,7 +21,7 @@ def seed_demo() -> None:
     sales = seed_sales_demo()
     if sales:
         seed_service_demo()
-    if sales or people:
+    if any([sales, seed_channel_demo(), people]):
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

@@ -1,8 +1,14 @@
 """Records owned by the rep zhangwei, for tests that open every record page per role."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from crm.auth.models import User
+from crm.base import utcnow
+from crm.channel import agreements, dealers, onboarding
+from crm.channel.agreements import Place
+from crm.channel.models import Agreement, Dealer, DealerApplication, DealerScore
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -35,7 +41,9 @@ def sample_records(app) -> dict:
                 "drop_id": second, "lead_id": lead,
                 "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead)),
                 "product_id": _sample_product(), "complaint_id": _sample_complaint(first.id),
-                "action": "respond"}
+                "action": "respond", "dealer_id": _sample_dealer(),
+                "agreement_id": _sample_agreement(), "application_id": _sample_application(),
+                "score_id": _sample_score()}
 
 
 def _sample_product() -> int:
@@ -55,4 +63,47 @@ def _sample_complaint(customer_id: int) -> int:
         found = complaints.open_complaint(customer_id, agent.id, "样例投诉", "direct",
                                           by=agent).id
         db.session.commit()
+    return found
+
+
+def _sample_dealer() -> int:
+    found = db.session.scalar(select(Dealer.id).where(Dealer.name == "样例经销商有限公司"))
+    if found is None:
+        found = dealers.save_dealer(None, {"name": "样例经销商有限公司", "province": "浙江",
+                                           "city": "杭州", "experience_years": 5}).id
+        db.session.commit()
+    return found
+
+
+def _sample_agreement() -> int:
+    found = db.session.scalar(select(Agreement.id).where(Agreement.number == "QD-SAMPLE"))
+    if found is None:
+        dealer = db.session.get(Dealer, _sample_dealer())
+        found = agreements.save_agreement(
+            None, dealer, {"number": "QD-SAMPLE", "starts_on": date(2026, 1, 1),
+                           "ends_on": date(2026, 12, 31), "quarterly_target": 1_000_000},
+            [Place("浙江", "杭州")], [(100, 3)]).id
+        db.session.commit()
+    return found
+
+
+def _sample_application() -> int:
+    dealer_id = _sample_dealer()
+    found = db.session.scalar(select(DealerApplication.id).where(
+        DealerApplication.dealer_id == dealer_id))
+    if found is None:
+        found = onboarding.apply(db.session.get(Dealer, dealer_id), 5_000_000, None).id
+        db.session.commit()
+    return found
+
+
+def _sample_score() -> int:
+    dealer_id = _sample_dealer()
+    found = db.session.scalar(select(DealerScore.id).where(DealerScore.dealer_id == dealer_id))
+    if found is None:
+        row = DealerScore(dealer_id=dealer_id, quarter=20263, score=55, passed=False,
+                          failing_streak=1, final=True, computed_at=utcnow(), trend="55.0")
+        db.session.add(row)
+        db.session.commit()
+        found = row.id
     return found

@@ -28,6 +28,7 @@ class CustomerForm(Form):
     province = SelectField(_l("Province"), choices=[("", "—")] + list(PROVINCES.items()))
     city = StringField(_l("City"), validators=[Optional(), Length(max=50)])
     source = SelectField(_l("Source"), choices=[("", "—"), *SOURCES.items()])
+    dealer_id = SelectField(_l("From dealer"), coerce=_optional_int)
     grade = SelectField(_l("Grade"), choices=[(g, g) for g in GRADES], default="B")
     owner_id = SelectField(_l("Owner"), coerce=_optional_int, validators=[DataRequired()])
     is_government_tender = BooleanField(_l("Government tender project"))

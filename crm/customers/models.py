@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
-from crm.base import Audited, Timestamped, Versioned
+from crm.base import Audited, Timestamped, Versioned, index_when_set
 from crm.customers.identity import normalise_name, normalise_phone
 from crm.extensions import db
 from crm.web.search import search_key_of
@@ -67,12 +67,14 @@ class Customer(Audited, Versioned, Timestamped, db.Model):
         "grade": _l("Grade"), "owner_id": _l("Owner"),
         "is_government_tender": _l("Government tender project"),
         "is_target": _l("Target customer"), "phone": _l("Phone"), "email": _l("E-mail"),
+        "dealer_id": _l("Dealer"),
     }
     __field_choices__ = {"industry": INDUSTRIES, "source": SOURCES, "province": PROVINCES}
     __audit_exclude__ = Audited.__audit_exclude__ | {"normalised_name", "phone_key"}
     __table_args__ = (
         Index("ix_customers_owner_search", "owner_id", "search_key"),
         Index("ix_customers_search_key", "search_key", "id"),
+        index_when_set("ix_customers_dealer_id", "dealer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +94,7 @@ class Customer(Audited, Versioned, Timestamped, db.Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     phone_key: Mapped[str | None] = mapped_column(String(30), index=True)
     email: Mapped[str | None] = mapped_column(String(200), index=True)
+    dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id"))  # sold by
 
     owner: Mapped[User] = relationship()
     contacts: Mapped[list["Contact"]] = relationship(

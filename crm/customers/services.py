@@ -31,7 +31,8 @@ TIMELINE_SOURCES: list = []
 # the user may not open such records (one query each).
 RELATED_SOURCES: list = []
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
-                   "source", "grade", "owner_id", "is_government_tender", "phone", "email")
+                   "source", "grade", "owner_id", "is_government_tender", "phone", "email",
+                   "dealer_id")
 CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email", "wechat")
 
 

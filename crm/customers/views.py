@@ -11,6 +11,7 @@ from crm.auth.access import roles_required
 from crm.auth.models import User, UserRole
 from crm.auth.scopes import get_editable_or_404, manages, visible
 from crm.base import utcnow
+from crm.channel.dealers import dealer_choices, visible_dealer_name
 from crm.customers import services
 from crm.customers.access import CUSTOMER_ROLES, EDITOR_ROLES, may_see_personal_data
 from crm.customers.forms import ContactForm, CustomerForm, MergeForm
@@ -123,6 +124,7 @@ def _duplicates_for(form: CustomerForm, exclude_id: int | None) -> list:
 def _customer_page(customer: Customer | None):
     form = CustomerForm(obj=customer)
     form.owner_id.choices = _owner_choices()
+    form.dealer_id.choices = dealer_choices(customer.dealer_id if customer else None)
     if customer is None and request.method == "GET":
         form.owner_id.data = current_user.id
     if customer and customer.owner_id not in dict(form.owner_id.choices):
@@ -184,7 +186,8 @@ def show(customer_id: int):
                   show_personal=may_see_personal_data(current_user, customer.owner_id),
                   can_edit=manages(current_user, customer.owner_id),
                   timeline=services.timeline(customer), duplicates=duplicates,
-                  related=services.related(customer.id))
+                  related=services.related(customer.id),
+                  dealer_name=visible_dealer_name(customer.dealer_id))
 
 
 @bp.route("/customers/<int:customer_id>/contacts/new", methods=["GET", "POST"],

@@ -23,6 +23,7 @@ from crm.auth.scopes import (
     visible_filter,
 )
 from crm.base import utcnow
+from crm.channel.dealers import dealer_choices, visible_dealer_name
 from crm.contracts.models import PAYMENT_METHODS, Contract
 from crm.errors import DomainError
 from crm.extensions import db, htmx
@@ -195,6 +196,8 @@ def _product_choices() -> list[tuple]:
 def _deal_form(deal: Deal | None, form_class=DealForm):
     form = form_class(obj=deal)
     form.owner_id.choices = rep_choices()
+    if "dealer_id" in form:
+        form.dealer_id.choices = dealer_choices(deal.dealer_id if deal else None)
     if deal and deal.owner_id not in dict(form.owner_id.choices):
         form.owner_id.choices.append((deal.owner_id, deal.owner.name))
     product_choices = _product_choices()
@@ -308,6 +311,7 @@ def show(deal_id: int):
     contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
     return render("sales/deals/show.html", deal=deal, history=services.deal_history(deal),
                   contract=contract, can_edit=manages(current_user, deal.owner_id),
+                  dealer_name=visible_dealer_name(deal.dealer_id),
                   lost_reasons=funnel.lost_reasons(), loss_form=_lose_form())
 
 

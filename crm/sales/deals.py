@@ -23,7 +23,7 @@ from crm.sales.models import Deal, DealLine, DealStageTotal, FunnelStage, Lead, 
 from crm.web.forms import MONEY_MAX
 
 DEAL_FIELDS = ("title", "customer_id", "owner_id", "expected_value", "close_date", "channel",
-               "solution_spec", "delivery_cycle", "service_commitment")
+               "dealer_id", "solution_spec", "delivery_cycle", "service_commitment")
 INLINE_FIELDS = ("expected_value", "close_date")
 
 
@@ -39,6 +39,8 @@ def save_deal(deal: Deal | None, values: dict, lines: list[dict] | None = None, 
             setattr(deal, key, (value.strip() or None) if isinstance(value, str) else value)
     if not deal.title:
         raise DomainError(_("Enter a title."), "title")
+    if deal.dealer_id:  # sold by a dealer: the dealer channel
+        deal.channel = "dealer"
     if lines is not None:
         deal.lines = [DealLine(**line) for line in lines]
         if deal.lines_total > MONEY_MAX:
@@ -124,7 +126,8 @@ def convert_lead(lead: Lead, values: dict | None = None, lines: list[dict] | Non
     start = lead.stage if lead.stage.is_open else funnel.stage("potential")
     values = {"title": suggest_title(lead.company_name, today or date.today()),
               "customer_id": lead.customer_id, "owner_id": lead.owner_id,
-              "channel": "dealer" if lead.source == "dealer" else "direct", **(values or {})}
+              "channel": "dealer" if lead.source == "dealer" or lead.dealer_id else "direct",
+              "dealer_id": lead.dealer_id, **(values or {})}
     deal = Deal(lead_id=lead.id, stage_id=start.id)
     if start.id != lead.stage_id:  # a closed lead reopens with its new deal
         record_stage_change(lead_id=lead.id, from_stage_id=lead.stage_id, to_stage_id=start.id)
@@ -137,7 +140,8 @@ def _lead_customer(lead: Lead) -> int:
     if customer_id is None:
         customer_id = customers.save_customer(None, {
             "name": lead.company_name, "source": lead.source, "grade": lead.grade,
-            "owner_id": lead.owner_id, "phone": lead.contact_phone}).id
+            "owner_id": lead.owner_id, "phone": lead.contact_phone,
+            "dealer_id": lead.dealer_id}).id
         if lead.contact_name:
             customers.save_contact(None, customer_id, {"name": lead.contact_name,
                                                        "mobile": lead.contact_phone})

@@ -78,6 +78,7 @@ class LeadForm(Form):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Source"), choices=list(LEAD_SOURCES.items()), default="inbound_call")
     grade = SelectField(_l("Grade"), choices=[(g, g) for g in GRADES], default="B")
+    dealer_id = SelectField(_l("From dealer"), coerce=optional_int)
     team_id = SelectField(_l("Team"), coerce=optional_int)
     owner_id = SelectField(_l("Owner"), coerce=optional_int)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
@@ -132,6 +133,7 @@ class NewDealForm(Form):
 
 class DealForm(NewDealForm):
     channel = SelectField(_l("Sales channel"), choices=list(CHANNELS.items()))
+    dealer_id = SelectField(_l("From dealer"), coerce=optional_int)
     solution_spec = TextAreaField(_l("Product specification"), validators=[Optional()])
     delivery_cycle = StringField(_l("Delivery cycle"), validators=[Optional(), Length(max=100)])
     service_commitment = TextAreaField(_l("Service commitment"), validators=[Optional()])

@@ -18,6 +18,7 @@ from crm.auth.scopes import (
     visible,
 )
 from crm.base import utcnow
+from crm.channel.dealers import dealer_choices
 from crm.customers.models import Customer, grade_choices
 from crm.errors import DomainError
 from crm.extensions import db
@@ -161,6 +162,7 @@ def customer_hint():
 def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
     form.team_id.choices = team_choices(lead.team_id if lead else None)
+    form.dealer_id.choices = dealer_choices(lead.dealer_id if lead else None)
     form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":
         form.owner_id.data = current_user.id

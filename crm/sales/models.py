@@ -173,7 +173,8 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         "title": _l("Title"), "customer_id": _l("Customer"), "lead_id": _l("Lead"),
         "owner_id": _l("Owner"), "stage_id": _l("Stage"), "lost_reason_id": _l("Lost reason"),
         "expected_value": _l("Expected value"), "close_date": _l("Expected close date"),
-        "channel": _l("Sales channel"), "solution_spec": _l("Product specification"),
+        "channel": _l("Sales channel"), "dealer_id": _l("Dealer"),
+        "solution_spec": _l("Product specification"),
         "delivery_cycle": _l("Delivery cycle"), "service_commitment": _l("Service commitment"),
     }
     __field_choices__ = {"channel": CHANNELS}
@@ -187,6 +188,7 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         Index("ix_deals_owner_recent", "owner_id", "updated_at", "id"),
         # deals closing this month (home page): their count and sum read from the index alone
         Index("ix_deals_closing", "close_date", "stage_id", "owner_id", "expected_value", "id"),
+        index_when_set("ix_deals_dealer_id", "dealer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,6 +202,7 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
     expected_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     close_date: Mapped[date | None] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(10), default="direct")
+    dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id"))  # channel "dealer"
     solution_spec: Mapped[str | None] = mapped_column(Text)
     delivery_cycle: Mapped[str | None] = mapped_column(String(100))
     service_commitment: Mapped[str | None] = mapped_column(Text)

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from crm.audit.models import Approval
@@ -288,3 +288,16 @@ def timeline_events(customer_id: int, before: datetime | None = None,
                           _("Complaint: %(summary)s", summary=c.summary), c.owner.name,
                           url_for("complaints.show", complaint_id=c.id))
             for c in db.session.scalars(stmt)]
+
+
+def count_by_dealer(dealer_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Complaints received in [start, end) about the customers each dealer sold (the channel
+    scorecard's complaint rate, R-62)."""
+    from crm.customers.models import Customer
+
+    stmt = (select(Customer.dealer_id, func.count(Complaint.id))
+            .join(Customer, Customer.id == Complaint.customer_id)
+            .where(Customer.dealer_id.in_(dealer_ids), Complaint.created_at >= start,
+                   Complaint.created_at < end)
+            .group_by(Customer.dealer_id))
+    return dict(db.session.execute(stmt).all())

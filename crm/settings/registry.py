@@ -24,6 +24,7 @@ class SettingDef:
 _DAYS, _HOURS, _MINUTES = _l("days"), _l("hours"), _l("minutes")
 _TIMES, _YEARS, _QUARTERS = _l("times"), _l("years"), _l("quarters")
 _CNY, _PERCENT, _CHARACTERS = _l("CNY"), _l("%"), _l("characters")
+_SQUARE_METRES, _POINTS = _l("m²"), _l("points")
 _G_ACCESS, _G_SALES, _G_MONEY = _l("Login and security"), _l("Sales funnel"), _l("Receivables")
 _G_SERVICE, _G_CAMPAIGN, _G_CHANNEL = _l("Customer service"), _l("Campaigns"), _l("Channel")
 _G_ALERTS = _l("Alerts")
@@ -110,6 +111,25 @@ DEFINITIONS: tuple[SettingDef, ...] = (
     SettingDef("dealer_min_experience_years", int, 3, _l("A new dealer has industry "
                "experience of at least"), _G_CHANNEL, "R-60", minimum=0, maximum=50,
                unit=_YEARS),
+    SettingDef("dealer_min_capital", Decimal, Decimal("1000000"), _l("A new dealer has "
+               "registered capital of at least"), _G_CHANNEL, "R-60", unit=_CNY),
+    SettingDef("dealer_warehouse_per_million", int, 50, _l("A new dealer's warehouse has, per "
+               "million CNY of planned yearly sales, at least"), _G_CHANNEL, "R-60",
+               minimum=0, maximum=10000, unit=_SQUARE_METRES),
+    SettingDef("dealer_weight_attainment", int, 50, _l("Weight of sales target attainment in "
+               "a dealer's quarterly score"), _G_CHANNEL, "R-62", maximum=100, unit=_PERCENT),
+    SettingDef("dealer_weight_new_customers", int, 30, _l("Weight of new customers developed "
+               "in a dealer's quarterly score"), _G_CHANNEL, "R-62", maximum=100,
+               unit=_PERCENT),
+    SettingDef("dealer_weight_complaints", int, 20, _l("Weight of the complaint rate in a "
+               "dealer's quarterly score"), _G_CHANNEL, "R-62", maximum=100, unit=_PERCENT),
+    SettingDef("dealer_pass_score", int, 60, _l("A dealer passes a quarter with a score of "
+               "at least"), _G_CHANNEL, "R-62", maximum=100, unit=_POINTS),
+    SettingDef("dealer_new_customers_goal", int, 5, _l("New customers a quarter that earn a "
+               "dealer full marks"), _G_CHANNEL, "R-62", minimum=1, maximum=1000),
+    SettingDef("dealer_complaint_ceiling", int, 10, _l("A complaint rate (complaints per 100 "
+               "customers sold) that earns a dealer no marks"), _G_CHANNEL, "R-62", minimum=1,
+               maximum=100, unit=_PERCENT),
     SettingDef("dealer_warning_quarters", int, 2, _l("Warn a dealer after failing quarters "
                "in a row"), _G_CHANNEL, "R-62", minimum=1, maximum=8, unit=_QUARTERS),
     SettingDef("dealer_termination_quarters", int, 3, _l("End a dealer's agreement after "

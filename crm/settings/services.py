@@ -1,6 +1,8 @@
 """Reading and saving settings. Reads are cached per process and per request; the cache is
 invalidated by a stamp row in the database, so every web instance and worker sees a save."""
 
+from collections.abc import Callable
+
 from flask import g, has_app_context
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from crm.settings.registry import BY_KEY, DEFINITIONS, SettingDef
 
 STAMP_KEY = "_stamp"
 _process_cache: dict[str, tuple[str | None, dict]] = {}
+CHECKS: list[Callable[[dict], None]] = []
 
 
 def _parse(definition: SettingDef, raw: str):
@@ -49,9 +52,17 @@ def get_setting(key: str):
     return all_settings()[key]
 
 
+def register_check(check: Callable[[dict], None]) -> None:
+    """A rule across settings (e.g. weights that sum to 100): check(values) raises DomainError
+    naming the field, so the settings form shows it there and saves nothing."""
+    CHECKS.append(check)
+
+
 def save_settings(changes: dict) -> list[str]:
     """Store validated values (the form checked bounds); returns the keys that changed."""
     current = all_settings()
+    for check in CHECKS:
+        check(current | changes)
     changed = [key for key, value in changes.items() if value != current[key]]
     rows = {s.key: s for s in db.session.scalars(select(Setting).where(Setting.key.in_(
         [*changed, STAMP_KEY])))}

@@ -46,7 +46,9 @@ WIDTHS = (1366, 390)
 NOT_PAGES = {"customers.duplicates", "followups.panel", "notifications.bell", "deals.value",
              "deals.edit_value", "followups.agenda_ics", "health.healthz", "static",
              "deadlines.countdown", "deadlines.export_year", "favicon", "leads.customer_hint",
-             "picker.suggest", "calls.contact_options", "complaints.signed_form"}
+             "picker.suggest", "calls.contact_options", "complaints.signed_form",
+             "scores.export_csv", "scores.export_xlsx", "scores.row", "scores.adjust",
+             "channel.apply_checks"}
 RUN_AXE = "options => axe.run(document, options)"
 DUPLICATE_IDS = """() => {
   const seen = new Map();

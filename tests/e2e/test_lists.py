@@ -27,6 +27,7 @@ LISTS = [
     ("/pool", "zhangwei", "lead", "公海里的公司"),
     ("/deals", "zhangwei", "deal", "样例精密"),
     ("/products", "hefang", "product", "样例产品"),
+    ("/dealers", "sunli", "dealer", "样例经销商有限公司"),
     ("/admin/users", "admin", "user", "张伟"),
     ("/admin/teams", "admin", "team", "华东"),
     ("/followups", "zhangwei", "agenda", "回访样例"),

@@ -11,6 +11,15 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
+from crm.channel.forms import (
+    AdjustForm,
+    AgreementForm,
+    ApplicationForm,
+    DealerForm,
+    DecisionForm,
+    EndAgreementForm,
+)
+from crm.channel.models import Agreement, DealerScore
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
@@ -98,6 +107,19 @@ def _product(_i):
             "active": "y", "description": "说明"}
 
 
+def _dealer(_i):
+    return {"name": "新经销商有限公司", "credit_code": "", "province": "江苏", "city": "苏州",
+            "address": "工业园区", "grade": "B", "contact_name": "钱七", "contact_title": "总经理",
+            "contact_phone": "13800002222", "experience_years": "4", "warehouse_m2": "800",
+            "capital": "2000000", "manager_id": "", "note": "备注"}
+
+
+def _agreement(_i):
+    return {"number": "QD-2026-0900", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+            "quarterly_target": "800000", "territory_lines": "广东 深圳",
+            "tier_lines": "80 1\n100 3", "protection": "不得跨区窜货"}
+
+
 def _user(_i):
     return {"username": "newbie", "name": "新人", "email": "newbie@example.cn", "team_id": "",
             "roles": "sales", "password": "Long#Password2026"}
@@ -156,6 +178,25 @@ ENTRIES = [
           lambda i: f"/customers/{i['customer_id']}/contacts/{i['contact_id']}",
           _edit(Contact, "contact_id", _contact)),
     Entry("products.edit", "hefang", ProductForm, lambda i: "/products/new", _product),
+    Entry("channel.edit", "sunli", DealerForm, lambda i: "/dealers/new", _dealer),
+    Entry("channel.new_agreement", "sunli", AgreementForm,
+          lambda i: f"/dealers/{i['dealer_id']}/agreements/new", _agreement),
+    Entry("channel.edit_agreement", "sunli", AgreementForm,
+          lambda i: f"/agreements/{i['agreement_id']}",
+          lambda i: {**_agreement(i), "number": "QD-SAMPLE", "territory_lines": "浙江 杭州",
+                     "version": _version(Agreement, i["agreement_id"])}),
+    Entry("channel.apply", "sunli", ApplicationForm, lambda i: "/dealers/apply",
+          lambda i: {**_dealer(i), "planned_volume": "5000000"}),
+    Entry("channel.decide", "zhaomin", DecisionForm,
+          lambda i: f"/applications/{i['application_id']}/decide",
+          lambda i: {"decision": "approved", "reason": "战略区域，破格准入"}),
+    Entry("scores.adjust", "sunli", AdjustForm, lambda i: f"/channel/scores/{i['score_id']}/adjust",
+          lambda i: {"score": "70", "reason": "回款延迟",
+                     "version": _version(DealerScore, i["score_id"])},
+          error_mark='<p class="error" id="adjust-'),
+    Entry("channel.end_agreement", "sunli", EndAgreementForm,
+          lambda i: f"/agreements/{i['agreement_id']}/end", lambda i: {"reason": "合作终止"},
+          error_mark='<p class="error" id="end-reason-'),
     Entry("followups.create", "zhangwei", FollowUpForm, lambda i: "/followups",
           lambda i: {"what": "回电", "due_date": TODAY, "due_time": "", "owner_id": i["me"]}),
     Entry("followups.complete", "zhangwei", CompleteForm,
@@ -200,6 +241,7 @@ ENTRIES = [
 ]
 # Forms of choices only (no typed text), covered by their domain's tests and test_chosen_ids.
 CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "deals.lose",
+                "channel.change_status",
                 "deadlines.load_official"}  # a year picked from the published ones
 # Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
 UPLOADS = {"deadlines.import_year": ImportForm}

@@ -32,6 +32,7 @@ ADMIN = frozenset({"admin"})
 OVERSIGHT = frozenset({"admin", "director"})
 SELLERS = frozenset({"sales", "manager", "director", "admin"})
 CUSTOMER_READERS = SELLERS | {"service"}
+CHANNEL = frozenset({"channel", "director", "admin"})
 
 ACCESS = {
     "dashboard.home": EVERYONE,
@@ -82,6 +83,22 @@ ACCESS = {
     "deals.convert": SELLERS,
     "products.index": EVERYONE,
     "products.edit": frozenset({"product", "admin"}),
+    # dealers: the channel roles; a rep reads a dealer only on their own deals (tests/channel)
+    "channel.dealers": CHANNEL,
+    "channel.dealer": CHANNEL,
+    "channel.edit": CHANNEL,
+    "channel.change_status": CHANNEL,
+    "channel.new_agreement": CHANNEL,
+    "channel.edit_agreement": CHANNEL,
+    "channel.end_agreement": CHANNEL,
+    "channel.apply": CHANNEL,
+    "channel.apply_checks": CHANNEL,
+    "channel.decide": OVERSIGHT,  # the channel director (crm/channel/access.py)
+    "scores.index": CHANNEL,
+    "scores.export_csv": CHANNEL,
+    "scores.export_xlsx": CHANNEL,
+    "scores.row": CHANNEL,
+    "scores.adjust": CHANNEL,
     "notifications.index": EVERYONE,
     "notifications.bell": EVERYONE,
     "notifications.mark_read": EVERYONE,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
+from crm.channel.models import Agreement, Dealer, DealerApplication
 from crm.contracts.models import Contract
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
@@ -28,6 +29,10 @@ CREATES = [
     ("customers.contact_form", "/customers/{customer_id}/contacts/new",
      "/customers/{customer_id}/contacts/new", Contact),
     ("products.edit", "/products/new", "/products/new", Product),
+    ("channel.edit", "/dealers/new", "/dealers/new", Dealer),
+    ("channel.apply", "/dealers/apply", "/dealers/apply", DealerApplication),
+    ("channel.new_agreement", "/dealers/{dealer_id}/agreements/new",
+     "/dealers/{dealer_id}/agreements/new", Agreement),
     ("followups.create", "/followups", "/followups", FollowUp),
     ("admin.new_user", "/admin/users/new", "/admin/users/new", User),
     ("admin.edit_team", "/admin/teams/new", "/admin/teams/new", Team),

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
+from crm.channel.models import Agreement, Dealer
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
 from crm.sales.models import Deal, Lead, Product
@@ -133,7 +134,8 @@ def _has_form(app, endpoint: str) -> bool:
 
 
 # The column each form field is saved to: its length limit may not exceed the column's.
-COLUMNS = {"LeadForm": Lead, "DealForm": Deal, "CustomerForm": Customer,
+COLUMNS = {"LeadForm": Lead, "DealForm": Deal, "CustomerForm": Customer, "DealerForm": Dealer,
+           "AgreementForm": Agreement,
            "ContactForm": Contact, "ProductForm": Product}
 
 

@@ -1,0 +1,118 @@
+"""The scoring page's data (flow 3): one quarter's stored scores of every dealer in one query,
+their last 8 quarters for the sparklines in a second; sorted and filtered in SQL; exported as
+CSV or .xlsx. Nothing is computed per request (crm/channel/scoring.py stores the scores)."""
+
+import csv
+import io
+from decimal import Decimal
+from functools import lru_cache
+
+from sqlalchemy import func, select
+
+from crm.auth.scopes import visible_filter
+from crm.channel.figures import Quarter
+from crm.channel.models import Dealer, DealerScore
+from crm.extensions import db
+
+SPARK_QUARTERS = 8
+SPARK_WIDTH, SPARK_HEIGHT = 80, 20
+SPARK_STEP = SPARK_WIDTH / (SPARK_QUARTERS - 1)
+EFFECTIVE = func.coalesce(DealerScore.adjusted_score, DealerScore.score)
+SORTS = {
+    "name": Dealer.search_key, "region": Dealer.region, "status": Dealer.status,
+    "target": DealerScore.target, "revenue": DealerScore.revenue,
+    "attainment": DealerScore.attainment, "new_customers": DealerScore.new_customers,
+    "complaint_rate": DealerScore.complaint_rate, "score": EFFECTIVE,
+    "rebate": DealerScore.rebate_percent, "streak": DealerScore.failing_streak,
+}
+
+def effective_score(row) -> Decimal:
+    """A row of `score_rows`: its adjusted score, else the computed one."""
+    return row.score if row.adjusted_score is None else row.adjusted_score
+
+
+def state(row) -> str:
+    """The warning state at a glance: terminated, warned, at risk (failed last), ok."""
+    if row.status in ("terminated", "warned"):
+        return row.status
+    return "at_risk" if row.failing_streak else "ok"
+
+
+@lru_cache(maxsize=32_768)
+def spark_points(trend: str) -> str:
+    """The sparkline's polyline points of a stored trend (scoring.trend_text): x by quarter,
+    y from 100 (top) to 0 (bottom). Cached: the same trends are drawn on every page load."""
+    return " ".join(f"{i * SPARK_STEP:.0f},{SPARK_HEIGHT - float(v) / 5:.1f}"
+                    for i, v in enumerate(trend.split(",")) if v)
+
+
+def stored_quarters() -> list[Quarter]:
+    keys = db.session.scalars(select(DealerScore.quarter).distinct()
+                              .order_by(DealerScore.quarter.desc()))
+    return [Quarter.from_key(key) for key in keys]
+
+
+def _query(quarter: Quarter, region: str = "", status: str = ""):
+    stmt = (select(DealerScore.id, DealerScore.dealer_id, Dealer.name, Dealer.region,
+                   Dealer.status, DealerScore.target, DealerScore.revenue,
+                   DealerScore.attainment, DealerScore.new_customers, DealerScore.complaints,
+                   DealerScore.complaint_rate, DealerScore.score, DealerScore.adjusted_score,
+                   DealerScore.adjustment_reason, DealerScore.passed,
+                   DealerScore.failing_streak, DealerScore.rebate_percent, DealerScore.final,
+                   DealerScore.trend)
+            .join(Dealer, Dealer.id == DealerScore.dealer_id)
+            .where(DealerScore.quarter == quarter.key, visible_filter(Dealer)))
+    if region:
+        stmt = stmt.where(Dealer.region == region)
+    if status:
+        stmt = stmt.where(Dealer.status == status)
+    return stmt
+
+
+def score_rows(quarter: Quarter, *, region: str = "", status: str = "", sort: str = "score",
+               descending: bool = True) -> list:
+    column = SORTS.get(sort, EFFECTIVE)
+    order = column.desc() if descending else column.asc()
+    stmt = _query(quarter, region, status).order_by(order, DealerScore.dealer_id)
+    return list(db.session.connection().execute(stmt))  # plain rows: no ORM objects
+
+
+def one_row(score: DealerScore):
+    """One dealer's row (after an inline adjustment)."""
+    quarter = Quarter.from_key(score.quarter)
+    return db.session.connection().execute(_query(quarter).where(DealerScore.id == score.id)
+                                           ).one()
+
+
+EXPORT_HEADER = ("dealer", "region", "status", "target", "revenue", "attainment_percent",
+                 "new_customers", "complaints", "complaint_rate_percent", "score",
+                 "adjusted_score", "adjustment_reason", "passed", "failing_quarters",
+                 "rebate_percent")
+
+
+def export_rows(rows: list, labels: dict) -> list[tuple]:
+    return [(r.name, str(labels["regions"][r.region]), str(labels["statuses"][r.status]),
+             r.target, r.revenue, r.attainment, r.new_customers, r.complaints,
+             r.complaint_rate, r.score, r.adjusted_score, r.adjustment_reason or "",
+             r.passed, r.failing_streak, r.rebate_percent) for r in rows]
+
+
+def as_csv(header: list[str], rows: list[tuple]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return "\ufeff" + out.getvalue()  # the BOM: Excel opens the Chinese names right
+
+
+def as_xlsx(header: list[str], rows: list[tuple], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
