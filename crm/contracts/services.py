@@ -107,8 +107,10 @@ def save_schedule(contract: Contract, rows: list[tuple[date, Decimal]]) -> list[
                      "amount %(price)s.", total=money(total), gap=money(-difference),
                      price=money(contract.price)))
         raise DomainError(message, "instalments")
-    db.session.execute(Instalment.__table__.delete().where(
-        Instalment.contract_id == contract.id))
+    for old in db.session.scalars(select(Instalment).where(
+            Instalment.contract_id == contract.id)):
+        db.session.delete(old)
+    db.session.flush()
     instalments = [Instalment(contract_id=contract.id, due_on=due_on, amount=amount,
                               paid=Decimal("0"), outstanding=amount)
                    for (due_on, _amount), amount in sorted(zip(rows, amounts, strict=True))]

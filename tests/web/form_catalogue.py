@@ -11,6 +11,8 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
+from crm.contracts.forms import DocumentForm, PaymentForm, ScheduleForm, StatusForm
+from crm.contracts.models import Contract
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
@@ -174,9 +176,24 @@ ENTRIES = [
           omitted=("duration_minutes",)),  # a follow-up's due time is chosen each time
     Entry("settings.index", "admin", lambda **kw: settings_form_class()(**kw),
           lambda i: "/admin/settings", _settings),
+    Entry("contracts.change_status", "zhangwei", StatusForm,
+          lambda i: f"/contracts/{i['contract_id']}/status",
+          lambda i: {"status": "in_delivery", "delivered_on": "",
+                     "version": _version(Contract, i["contract_id"])}),
+    Entry("contracts.schedule", "zhengshuang", ScheduleForm,
+          lambda i: f"/contracts/{i['contract_id']}/schedule",
+          lambda i: {"instalments-0-due_on": "2026-03-01", "instalments-0-amount": "40000",
+                     "instalments-1-due_on": "2026-06-01", "instalments-1-amount": "60000"}),
+    Entry("contracts.payment", "zhengshuang", PaymentForm,
+          lambda i: f"/contracts/{i['contract_id']}/payments",
+          lambda i: {"instalment_id": i["instalment_id"], "received_on": TODAY,
+                     "amount": "100", "method": "bank_transfer", "reference": "HX2026",
+                     "reason": ""}),
 ]
 # Forms of choices only (no typed text), covered by their domain's tests and test_chosen_ids.
 CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "deals.lose",
+                "contracts.mark_important",  # a tick box and the version
                 "deadlines.load_official"}  # a year picked from the published ones
 # Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
-UPLOADS = {"deadlines.import_year": ImportForm}
+UPLOADS = {"deadlines.import_year": ImportForm,
+           "contracts.upload": DocumentForm}  # tests/storage, tests/contracts

@@ -32,6 +32,9 @@ ADMIN = frozenset({"admin"})
 OVERSIGHT = frozenset({"admin", "director"})
 SELLERS = frozenset({"sales", "manager", "director", "admin"})
 CUSTOMER_READERS = SELLERS | {"service"}
+CONTRACT_READERS = SELLERS | {"finance", "legal"}
+BOOKKEEPERS = frozenset({"finance", "director", "admin"})
+LEDGER_READERS = BOOKKEEPERS | {"legal", "manager"}
 
 ACCESS = {
     "dashboard.home": EVERYONE,
@@ -80,6 +83,16 @@ ACCESS = {
     "deals.lose": SELLERS,
     "deals.reopen": SELLERS,
     "deals.convert": SELLERS,
+    "contracts.index": CONTRACT_READERS,
+    "contracts.show": CONTRACT_READERS,
+    "contracts.document": CONTRACT_READERS,
+    "contracts.upload": CONTRACT_READERS,
+    "contracts.change_status": SELLERS,
+    "contracts.mark_important": SELLERS | {"finance"},
+    "contracts.schedule": BOOKKEEPERS,
+    "contracts.payment": BOOKKEEPERS,
+    "contracts.ledger": LEDGER_READERS,
+    "contracts.bucket": LEDGER_READERS,
     "products.index": EVERYONE,
     "products.edit": frozenset({"product", "admin"}),
     "notifications.index": EVERYONE,
@@ -170,7 +183,9 @@ SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "custome
           "deadlines.countdown", "deadlines.pause", "deadlines.resume",
           "leads.show", "leads.edit", "leads.move", "leads.followup", "leads.release",
           "deals.show", "deals.edit", "deals.value", "deals.edit_value", "deals.move",
-          "deals.sign", "deals.convert", "deals.lose", "deals.reopen"}
+          "deals.sign", "deals.convert", "deals.lose", "deals.reopen",
+          "contracts.show", "contracts.document", "contracts.upload", "contracts.change_status",
+          "contracts.mark_important"}
 
 
 def test_someone_elses_records_are_404(app, login):

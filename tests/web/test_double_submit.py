@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
-from crm.contracts.models import Contract
+from crm.contracts.models import Contract, Payment
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
 from crm.followups.models import FollowUp
@@ -31,6 +31,8 @@ CREATES = [
     ("admin.new_user", "/admin/users/new", "/admin/users/new", User),
     ("admin.edit_team", "/admin/teams/new", "/admin/teams/new", Team),
     ("deals.sign", "/deals/{deal_id}/sign", "/deals/{deal_id}/sign", Contract),
+    ("contracts.payment", "/contracts/{contract_id}/payments",
+     "/contracts/{contract_id}/payments", Payment),
 ]
 
 
