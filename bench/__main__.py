@@ -67,7 +67,20 @@ def record_ids() -> dict:
         "potential": stages["potential"],
         "intent": stages["intent"],
         "pool_lead": pooled.pop,
+        **_open_instalment(),
     }
+
+
+def _open_instalment() -> dict:
+    """An instalment still open enough for the payment scenario's yuan, and its contract."""
+    from sqlalchemy import select
+
+    from crm.contracts.models import Instalment
+    from crm.extensions import db
+
+    found = db.session.execute(select(Instalment.id, Instalment.contract_id).where(
+        Instalment.outstanding > 100_000).order_by(Instalment.id).limit(1)).first()
+    return {"instalment": found[0], "contract": found[1]} if found else {}
 
 
 def prepare(url: str, size: str) -> dict:

@@ -11,13 +11,14 @@ from typing import Literal
 
 from bench.client import Session
 
-Role = Literal["rep", "manager", "director", "admin"]
+Role = Literal["rep", "manager", "director", "admin", "finance"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",
     "manager": "wangqiang",
     "director": "zhaomin",
     "admin": "admin",
+    "finance": "zhengshuang",
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
@@ -48,6 +49,12 @@ def inline_amount(session: Session, ids: dict) -> dict:
     found = VERSION.search(editor.body.decode())
     version = found.group(1) if found else "0"  # no editor: the write fails and counts as one
     return {"value": str(100_000 + int(version)), "version": version}
+
+
+def payment(session: Session, ids: dict) -> dict:
+    """One yuan against the benchmark contract's open instalment."""
+    return {"instalment_id": ids["instalment"], "received_on": "2026-11-28", "amount": "1",
+            "method": "bank_transfer", "reference": "BENCH", "reason": ""}
 
 
 def move_deal(session: Session, ids: dict) -> dict:
@@ -84,6 +91,16 @@ SCENARIOS: list[Scenario] = [
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",
              htmx_target="audit-list"),
+    Scenario("contract list", "rep", "/contracts", first_load=True),
+    Scenario("contract list (finance)", "finance", "/contracts"),
+    Scenario("contract page", "finance", "/contracts/{contract}", first_load=True),
+    Scenario("receivables ledger (finance, company)", "finance", "/receivables",
+             target_p95_ms=100.0),
+    Scenario("receivables ledger by rep", "finance", "/receivables?by=rep",
+             target_p95_ms=100.0),
+    Scenario("ledger drill-down (61+ days)", "finance", "/receivables/d61"),
+    Scenario("record a payment (write)", "finance", "/contracts/{contract}/payments",
+             htmx_target="receivables", method="POST", form=payment),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]
