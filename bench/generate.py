@@ -258,7 +258,8 @@ def contracts(conn: Connection, size: Size, ctx: Context) -> int:
 
     def instalment_rows():
         next_id = 0
-        for (deal_id, _c, _o), price, day in zip(deals, prices, signed, strict=True):
+        for (deal_id, customer_id, owner_id), price, day in zip(deals, prices, signed,
+                                                                 strict=True):
             parts = [price * share / 100 for share in (30, 40, 20)]
             for k, amount in enumerate([*parts, price - sum(parts)]):
                 next_id += 1
@@ -271,7 +272,8 @@ def contracts(conn: Connection, size: Size, ctx: Context) -> int:
                                          "method": "bank_transfer", "reference": "",
                                          "reason": "", "recorded_by_id": finance,
                                          "recorded_at": utcnow()})
-                yield {"id": next_id, "contract_id": deal_id, "due_on": due,
+                yield {"id": next_id, "contract_id": deal_id, "customer_id": customer_id,
+                       "owner_id": owner_id, "due_on": due,
                        "amount": amount, "paid": paid, "outstanding": amount - paid}
 
     count = bulk_insert(conn, Instalment.__table__, instalment_rows())

@@ -35,15 +35,16 @@ def _scope() -> list:
 
 
 def _group_column(by: str):
-    return {"customer": Contract.customer_id, "rep": Contract.owner_id,
+    return {"customer": Instalment.customer_id, "rep": Instalment.owner_id,
             "team": User.team_id, "region": OwnerTeam.parent_id}[by]
 
 
 def _grouped(by: str):
+    """Open instalments by group and bucket, read from their partial index (owner and
+    customer are copied onto the instalment); teams and regions join the small users table."""
     stmt = aging_rows(_scope(), today(), group_by=_group_column(by).label("group_id"))
-    stmt = stmt.join(Contract, Contract.id == Instalment.contract_id)
     if by in ("team", "region"):
-        stmt = stmt.join(User, User.id == Contract.owner_id)
+        stmt = stmt.join(User, User.id == Instalment.owner_id)
     if by == "region":
         stmt = stmt.outerjoin(OwnerTeam, OwnerTeam.id == User.team_id)
     return stmt
@@ -99,7 +100,7 @@ def ledger():
 
 
 def _drill_query():
-    return visible(Instalment).join(Contract, Contract.id == Instalment.contract_id).options(
+    return visible(Instalment).options(
         joinedload(Instalment.contract).joinedload(Contract.customer),
         joinedload(Instalment.contract).joinedload(Contract.owner))
 
@@ -108,7 +109,7 @@ def _team_link(key: str, column) -> Link:
     def chip(value: str) -> str:
         return db.session.scalar(select(Team.name).where(Team.id == int(value))) or value
 
-    return Link(key, chip, lambda v: Contract.owner_id.in_(
+    return Link(key, chip, lambda v: Instalment.owner_id.in_(
         select(User.id).join(OwnerTeam, OwnerTeam.id == User.team_id).where(column == int(v))))
 
 
@@ -125,7 +126,7 @@ DRILL = ListSpec(
         Column("outstanding", _l("Outstanding"), sort=(Instalment.outstanding, True)),
     ),
     default_sort="due",
-    links=(owner_link(Contract), customer_link(Contract), _team_link("team", OwnerTeam.id),
+    links=(owner_link(Instalment), customer_link(Instalment), _team_link("team", OwnerTeam.id),
            _team_link("region", OwnerTeam.parent_id)),
     count_text=_l("%(n)s instalments"),
 )

@@ -107,19 +107,23 @@ class ContractDocument(Audited, db.Model):
 
 class Instalment(Audited, db.Model):
     """A due date and amount of the payment schedule; `paid` and `outstanding` are kept by the
-    payment services (the ledger reads the open ones by index, never summing payments)."""
+    payment services, and the contract's customer and owner are copied here, so the ledger
+    groups the open instalments from one partial index, never summing payments nor joining
+    the contracts."""
 
     __tablename__ = "instalments"
     __label__ = _l("Instalment")
     __field_labels__ = {"due_on": _l("Due on"), "amount": _l("Amount")}
     __table_args__ = (
         Index("ix_instalments_contract", "contract_id", "due_on"),
-        Index("ix_instalments_open_due", "due_on", "outstanding",
+        Index("ix_instalments_open_due", "due_on", "outstanding", "owner_id", "customer_id",
               postgresql_where=OPEN_INSTALMENT, sqlite_where=OPEN_INSTALMENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(MONEY)
     paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))

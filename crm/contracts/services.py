@@ -111,7 +111,8 @@ def save_schedule(contract: Contract, rows: list[tuple[date, Decimal]]) -> list[
             Instalment.contract_id == contract.id)):
         db.session.delete(old)
     db.session.flush()
-    instalments = [Instalment(contract_id=contract.id, due_on=due_on, amount=amount,
+    instalments = [Instalment(contract_id=contract.id, customer_id=contract.customer_id,
+                              owner_id=contract.owner_id, due_on=due_on, amount=amount,
                               paid=Decimal("0"), outstanding=amount)
                    for (due_on, _amount), amount in sorted(zip(rows, amounts, strict=True))]
     db.session.add_all(instalments)

@@ -75,16 +75,23 @@ def upgrade() -> None:
         "instalments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("amount", MONEY, nullable=False),
         sa.Column("paid", MONEY, nullable=False),
         sa.Column("outstanding", MONEY, nullable=False),
         sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"],
                                 name=op.f("fk_instalments_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"],
+                                name=op.f("fk_instalments_customer_id_customers")),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"],
+                                name=op.f("fk_instalments_owner_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_instalments")),
     )
     op.create_index("ix_instalments_contract", "instalments", ["contract_id", "due_on"])
-    op.create_index("ix_instalments_open_due", "instalments", ["due_on", "outstanding"],
+    op.create_index("ix_instalments_open_due", "instalments",
+                    ["due_on", "outstanding", "owner_id", "customer_id"],
                     postgresql_where=OPEN_INSTALMENT, sqlite_where=OPEN_INSTALMENT)
     op.create_table(
         "payments",

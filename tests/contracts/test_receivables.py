@@ -199,7 +199,8 @@ def _bulk_contracts(app, n: int) -> None:
              "signed_at": date(2026, 1, 1), "important": False, "search_key": "bulk"}
             for i in range(n)])
         db.session.execute(insert(Instalment), [
-            {"contract_id": base + i + 1, "due_on": TODAY + timedelta(days=d),
+            {"contract_id": base + i + 1, "customer_id": first.customer_id,
+             "owner_id": first.owner_id, "due_on": TODAY + timedelta(days=d),
              "amount": Decimal("500"), "paid": Decimal("0"), "outstanding": Decimal("500")}
             for i in range(n) for d in (-40, 20)])
         db.session.commit()
