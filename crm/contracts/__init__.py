@@ -5,12 +5,20 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from crm.contracts import ledger_views  # noqa: F401 - routes on the blueprint
+    from crm.contracts import collection_views, ledger_views  # noqa: F401 - routes on bp
     from crm.contracts.access import register_scopes
+    from crm.contracts.collection import SUBJECT, register_kinds
+    from crm.contracts.models import Instalment
     from crm.contracts.views import bp
-    from crm.domains import add_nav
+    from crm.deadlines.subjects import register_subject
+    from crm.domains import Periodic, add_nav, add_periodic
 
     register_scopes()
+    register_kinds()
+    register_subject(SUBJECT, Instalment, _l("Instalment"), "contracts.instalment",
+                     "instalment_id", lambda i: f"{i.due_on.isoformat()} · ¥{i.amount:,.2f}")
     app.register_blueprint(bp)
+    add_periodic(app, Periodic("contracts.collection", "jobs.contracts.run_collection_ladder",
+                               cron="30 0 * * *"))
     add_nav(app, "contracts.index", _l("Contracts"), "/contracts", 45)
     add_nav(app, "contracts.ledger", _l("Receivables"), "/receivables", 46)

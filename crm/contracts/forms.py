@@ -8,11 +8,18 @@ from wtforms import (
     HiddenField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms import Form as WtfForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from crm.contracts.models import PAYMENT_CHANNELS, STATUSES
+from crm.contracts.models import (
+    COLLECTION_STEPS,
+    LEGAL_DECISIONS,
+    LETTER_CHANNELS,
+    PAYMENT_CHANNELS,
+    STATUSES,
+)
 from crm.sales.forms import MoneyField, plausible_amount
 from crm.web.forms import Form
 
@@ -58,3 +65,26 @@ class PaymentForm(Form):
     method = SelectField(_l("Method"), choices=list(PAYMENT_CHANNELS.items()))
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=100)])
     reason = StringField(_l("Reason (refunds)"), validators=[Optional(), Length(max=200)])
+
+
+class CollectionStepForm(Form):
+    id_prefix = "step"
+    instalment_id = SelectField(_l("Instalment"), coerce=int)
+    step = SelectField(_l("Step"), choices=list(COLLECTION_STEPS.items()))
+    done_on = DateField(_l("Date"), format="%Y-%m-%d", validators=[DataRequired()])
+    channel = SelectField(_l("Letter sent by"), choices=[("", "—"), *LETTER_CHANNELS.items()],
+                          validators=[Optional()])
+    outcome = TextAreaField(_l("Outcome of the visit, notes"), validators=[Optional()])
+    decision = SelectField(_l("Decision of the legal review"),
+                           choices=[("", "—"), *LEGAL_DECISIONS.items()],
+                           validators=[Optional()])
+
+
+class PromiseForm(Form):
+    id_prefix = "promise"
+    instalment_id = SelectField(_l("Instalment"), coerce=int)
+    promised_on = DateField(_l("Promised for"), format="%Y-%m-%d", validators=[DataRequired()])
+    amount = MoneyField(_l("Amount promised (CNY)"), places=2,
+                        validators=[InputRequired(), plausible_amount])
+    promised_by = StringField(_l("Promised by (the customer's contact)"),
+                              validators=[DataRequired(), Length(max=100)])

@@ -163,3 +163,73 @@ class Payment(Audited, db.Model):
     reason: Mapped[str] = mapped_column(String(200), default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The collection ladder (R-21): what is due for an overdue instalment, and when (days after
+# its due date), following the seed's 7日内书面催款函, 15日内销售总监上门, 30日以上法务部审核.
+COLLECTION_STEPS = {
+    "letter": _l("Collection letter (书面催款函)"),
+    "visit": _l("Visit led by the sales director"),
+    "legal": _l("Legal review (法务部审核)"),
+}
+LETTER_CHANNELS = {
+    "courier": _l("Courier"),
+    "registered_mail": _l("Registered mail"),
+    "email": _l("E-mail"),
+    "by_hand": _l("Handed over in person"),
+}
+LEGAL_DECISIONS = {
+    "proceed": _l("Start legal proceedings"),
+    "hold": _l("Do not start proceedings yet"),
+}
+PROMISE_STATUSES = {"open": _l("Open"), "kept": _l("Kept"), "broken": _l("Broken")}
+
+
+class CollectionStep(Audited, db.Model):
+    """A step of the ladder done: the letter sent (when, how), the visit (its outcome), the
+    legal review (its decision)."""
+
+    __tablename__ = "collection_steps"
+    __label__ = _l("Collection step")
+    __field_labels__ = {"step": _l("Step"), "done_on": _l("Date"), "channel": _l("Sent by"),
+                        "outcome": _l("Outcome"), "decision": _l("Decision")}
+    __field_choices__ = {"step": COLLECTION_STEPS, "channel": LETTER_CHANNELS,
+                         "decision": LEGAL_DECISIONS}
+    __table_args__ = (Index("ix_collection_steps_contract", "contract_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(ForeignKey("instalments.id"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    step: Mapped[str] = mapped_column(String(10))
+    done_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(10), default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()
+
+
+class PaymentPromise(Audited, db.Model):
+    """A promise to pay (date, amount, who promised): the ladder stands still until then;
+    a promise not kept by its date starts it again and alerts."""
+
+    __tablename__ = "payment_promises"
+    __label__ = _l("Promise to pay")
+    __field_labels__ = {"promised_on": _l("Promised for"), "amount": _l("Amount"),
+                        "promised_by": _l("Promised by"), "status": _l("Status")}
+    __field_choices__ = {"status": PROMISE_STATUSES}
+    __table_args__ = (Index("ix_payment_promises_open", "status", "promised_on"),
+                      Index("ix_payment_promises_contract", "contract_id", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(ForeignKey("instalments.id"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    promised_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    promised_by: Mapped[str] = mapped_column(String(100))
+    paid_before: Mapped[Decimal] = mapped_column(MONEY)  # the instalment's paid when promised
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

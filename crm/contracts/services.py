@@ -5,9 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from crm.auth.models import User
+from crm.contracts import collection
 from crm.contracts.models import (
     NEXT_STATUSES,
     STATUSES,
@@ -120,16 +121,23 @@ def save_schedule(contract: Contract, rows: list[tuple[date, Decimal]]) -> list[
     return instalments
 
 
+def _locked(instalment_id: int) -> Instalment:
+    """The instalment as stored now, locked until the commit (PostgreSQL; SQLite's writer
+    lock does the same), so two payments at once never lose one."""
+    return db.session.scalar(select(Instalment).where(Instalment.id == instalment_id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
 def record_payment(instalment: Instalment, *, received_on: date, amount: Decimal, method: str,
                    reference: str, reason: str, user: User) -> Payment:
     """Money received against an instalment (several, partial); a refund is negative and says
-    why. The instalment's paid and outstanding move in the same statement (no lost update)."""
+    why. The instalment's paid and outstanding are kept in step with its payments."""
     amount = amount.quantize(CENT)
     if amount == 0:
         raise DomainError(_("Enter an amount other than zero."), "amount")
     if amount < 0 and not reason.strip():
         raise DomainError(_("A refund needs a reason."), "reason")
-    db.session.refresh(instalment)
+    instalment = _locked(instalment.id)
     if amount > instalment.outstanding:
         raise DomainError(_("Only %(left)s is outstanding on this instalment.",
                             left=money(instalment.outstanding)), "amount")
@@ -141,11 +149,11 @@ def record_payment(instalment: Instalment, *, received_on: date, amount: Decimal
                       reference=reference.strip(), reason=reason.strip(),
                       recorded_by_id=user.id)
     db.session.add(payment)
-    db.session.execute(update(Instalment).where(Instalment.id == instalment.id).values(
-        paid=Instalment.paid + amount, outstanding=Instalment.outstanding - amount)
-        .execution_options(synchronize_session=False))
+    # Decimal arithmetic here, not in SQL: SQLite would add the amounts as floating point.
+    instalment.paid = instalment.paid + amount
+    instalment.outstanding = instalment.amount - instalment.paid
     db.session.flush()
-    db.session.refresh(instalment)
+    collection.stop_if_paid(instalment)
     return payment
 
 

@@ -124,13 +124,23 @@ def _schedule(contract: Contract) -> dict:
             "today": today(), "channels": PAYMENT_CHANNELS}
 
 
+def _collection(contract: Contract, forms: dict) -> dict:
+    from crm.contracts.collection_views import collection_context, promise_form, step_form
+
+    context = collection_context(contract)
+    overdue = context["overdue"]
+    return context | {
+        "step_form": forms.get("step_form") or step_form(contract, overdue, blank=True),
+        "promise_form": forms.get("promise_form") or promise_form(overdue, blank=True)}
+
+
 def _page(contract: Contract, status: int = 200, **forms):
     documents = list(db.session.scalars(visible(ContractDocument).options(
         joinedload(ContractDocument.uploaded_by)).where(
         ContractDocument.contract_id == contract.id).order_by(ContractDocument.id)))
     status_form = forms.get("status_form") or StatusForm(obj=contract, formdata=None)
     status_form.status.choices = [(s, STATUSES[s]) for s in NEXT_STATUSES[contract.status]]
-    context = _schedule(contract)
+    context = _schedule(contract) | _collection(contract, forms)
     return render(
         "contracts/show.html", status=status, contract=contract, documents=documents,
         statuses=STATUSES, payment_methods=PAYMENT_METHODS, can_edit=_may_edit(contract),

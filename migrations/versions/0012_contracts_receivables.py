@@ -115,9 +115,58 @@ def upgrade() -> None:
     )
     op.create_index("ix_payments_instalment", "payments", ["instalment_id", "id"])
     op.create_index("ix_payments_contract", "payments", ["contract_id", "id"])
+    _ladder_tables()
+
+
+def _ladder_tables() -> None:
+    op.create_table(
+        "collection_steps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instalment_id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.String(10), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(20), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=False),
+        sa.Column("decision", sa.String(10), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", crm.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["instalment_id"], ["instalments.id"],
+                                name=op.f("fk_collection_steps_instalment_id_instalments")),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"],
+                                name=op.f("fk_collection_steps_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"],
+                                name=op.f("fk_collection_steps_recorded_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_collection_steps")),
+    )
+    op.create_index("ix_collection_steps_contract", "collection_steps", ["contract_id", "id"])
+    op.create_table(
+        "payment_promises",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instalment_id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("promised_on", sa.Date(), nullable=False),
+        sa.Column("amount", MONEY, nullable=False),
+        sa.Column("promised_by", sa.String(100), nullable=False),
+        sa.Column("paid_before", MONEY, nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", crm.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["instalment_id"], ["instalments.id"],
+                                name=op.f("fk_payment_promises_instalment_id_instalments")),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"],
+                                name=op.f("fk_payment_promises_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"],
+                                name=op.f("fk_payment_promises_recorded_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_promises")),
+    )
+    op.create_index("ix_payment_promises_open", "payment_promises", ["status", "promised_on"])
+    op.create_index("ix_payment_promises_contract", "payment_promises", ["contract_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_table("payment_promises")
+    op.drop_table("collection_steps")
     op.drop_table("payments")
     op.drop_table("instalments")
     op.drop_table("contract_documents")

@@ -4,14 +4,21 @@ fails `test_every_form_route_is_catalogued`."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
-from crm.contracts.forms import DocumentForm, PaymentForm, ScheduleForm, StatusForm
+from crm.contracts.forms import (
+    CollectionStepForm,
+    DocumentForm,
+    PaymentForm,
+    PromiseForm,
+    ScheduleForm,
+    StatusForm,
+)
 from crm.contracts.models import Contract
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
@@ -184,6 +191,15 @@ ENTRIES = [
           lambda i: f"/contracts/{i['contract_id']}/schedule",
           lambda i: {"instalments-0-due_on": "2026-03-01", "instalments-0-amount": "40000",
                      "instalments-1-due_on": "2026-06-01", "instalments-1-amount": "60000"}),
+    Entry("contracts.record_step", "zhangwei", CollectionStepForm,
+          lambda i: f"/contracts/{i['contract_id']}/collection",
+          lambda i: {"instalment_id": i["instalment_id"], "step": "visit", "done_on": TODAY,
+                     "channel": "", "outcome": "客户承诺月底付款", "decision": ""}),
+    Entry("contracts.promise", "zhengshuang", PromiseForm,
+          lambda i: f"/contracts/{i['contract_id']}/promises",
+          lambda i: {"instalment_id": i["instalment_id"],
+                     "promised_on": (date.today() + timedelta(days=20)).isoformat(),
+                     "amount": "5000", "promised_by": "王会计"}),
     Entry("contracts.payment", "zhengshuang", PaymentForm,
           lambda i: f"/contracts/{i['contract_id']}/payments",
           lambda i: {"instalment_id": i["instalment_id"], "received_on": TODAY,
