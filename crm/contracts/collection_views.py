@@ -27,6 +27,7 @@ from crm.contracts.models import (
 )
 from crm.contracts.views import _contract_or_404, _page, bp
 from crm.extensions import db
+from crm.storage.files import attachment_header
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.formatting import money
 from crm.web.render import render
@@ -161,6 +162,7 @@ def letter_pdf(contract_id: int, instalment_id: int):
     pdf = HTML(string=html).write_pdf(stylesheets=[css])
     response = make_response(pdf)
     response.mimetype = "application/pdf"
-    name = f"collection-letter-{context['contract'].number}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = attachment_header(
+        f"催款函-{context['contract'].number}.pdf")
+    response.vary.add("HX-Request")
     return response
