@@ -47,8 +47,8 @@ SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1
 
 
 def _sample_contract(owner: int) -> dict:
-    """zhangwei's signed contract with a document (its deal is not the sample deal, which
-    stays open for the deal routes)."""
+    """zhangwei's contract in delivery, with an overdue instalment and a document (its deal
+    is not the sample deal, which stays open for the deal routes)."""
     found = db.session.scalar(select(Contract).where(Contract.owner_id == owner))
     if found is None:
         with current_app.test_request_context():
@@ -59,6 +59,7 @@ def _sample_contract(owner: int) -> dict:
                                     payment_terms="验收后付款", breach_liability="每日万分之五",
                                     signed_at=date(2026, 1, 5))
             contracts.save_schedule(found, [(date(2026, 1, 15), Decimal("100000"))])
+            contracts.change_status(found, "in_delivery")
             upload = FileStorage(io.BytesIO(SAMPLE_PDF), filename="合同.pdf")
             contracts.attach_document(found, upload, important=False,
                                       user=db.session.get(User, owner))

@@ -5,16 +5,19 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from crm.contracts import collection_views, ledger_views  # noqa: F401 - routes on bp
+    from crm.contracts import collection_views, delivery, ledger_views  # noqa: F401 - routes
     from crm.contracts.access import register_scopes
     from crm.contracts.collection import SUBJECT, register_kinds
-    from crm.contracts.models import Instalment
+    from crm.contracts.models import Contract, Instalment
     from crm.contracts.views import bp
     from crm.deadlines.subjects import register_subject
     from crm.domains import Periodic, add_nav, add_periodic
 
     register_scopes()
     register_kinds()
+    delivery.register_kinds()
+    register_subject(delivery.SUBJECT, Contract, _l("Contract"), "contracts.show", "contract_id",
+                     lambda c: c.number)
     register_subject(SUBJECT, Instalment, _l("Instalment"), "contracts.instalment",
                      "instalment_id", lambda i: f"{i.due_on.isoformat()} · ¥{i.amount:,.2f}")
     app.register_blueprint(bp)

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.contracts.models import (
     COLLECTION_STEPS,
+    DELIVERY_RECORDS,
     LEGAL_DECISIONS,
     LETTER_CHANNELS,
     PAYMENT_CHANNELS,
@@ -88,3 +89,11 @@ class PromiseForm(Form):
                         validators=[InputRequired(), plausible_amount])
     promised_by = StringField(_l("Promised by (the customer's contact)"),
                               validators=[DataRequired(), Length(max=100)])
+
+
+class DeliveryForm(Form):
+    id_prefix = "delivery"
+    kind = SelectField(_l("What happened"), choices=list(DELIVERY_RECORDS.items()))
+    note = TextAreaField(_l("Details"), validators=[DataRequired()])
+    remedy = TextAreaField(_l("Remedy plan (when reporting to the customer)"),
+                           validators=[Optional()])

@@ -233,3 +233,31 @@ class PaymentPromise(Audited, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+DELIVERY_RECORDS = {
+    "confirmation": _l("Weekly schedule confirmed with production"),
+    "exception": _l("Delivery exception"),
+    "report": _l("Exception reported to the customer with a remedy plan"),
+}
+
+
+class DeliveryRecord(Audited, db.Model):
+    """Delivery follow-up (R-16): the weekly schedule confirmation, an exception, and its report
+    to the customer with the remedy plan (within 24 hours)."""
+
+    __tablename__ = "delivery_records"
+    __label__ = _l("Delivery record")
+    __field_labels__ = {"kind": _l("Kind"), "note": _l("Note"), "remedy": _l("Remedy plan")}
+    __field_choices__ = {"kind": DELIVERY_RECORDS}
+    __table_args__ = (Index("ix_delivery_records_contract", "contract_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    remedy: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from crm.auth.models import User
-from crm.contracts import collection
+from crm.contracts import collection, delivery
 from crm.contracts.models import (
     NEXT_STATUSES,
     STATUSES,
@@ -61,6 +61,10 @@ def change_status(contract: Contract, status: str, *, delivered_on: date | None 
         contract.delivered_on = delivered_on
     contract.status = status
     db.session.flush()
+    if status == "in_delivery":
+        delivery.start_production(contract)
+    elif contract.status in ("delivered", "terminated"):
+        delivery.end_production(contract)
     if status == "delivered":
         contract_delivered.send(contract, delivered_on=delivered_on)
 

@@ -15,9 +15,10 @@ from sqlalchemy.orm import joinedload
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, manages, visible, visible_filter
 from crm.base import utcnow
-from crm.contracts import services
+from crm.contracts import delivery, services
 from crm.contracts.access import CONTRACT_READER_ROLES, FINANCE_ROLES
 from crm.contracts.forms import (
+    DeliveryForm,
     DocumentForm,
     ImportantForm,
     PaymentForm,
@@ -26,12 +27,14 @@ from crm.contracts.forms import (
 )
 from crm.contracts.ledger import aging_from, aging_rows
 from crm.contracts.models import (
+    DELIVERY_RECORDS,
     NEXT_STATUSES,
     PAYMENT_CHANNELS,
     PAYMENT_METHODS,
     STATUSES,
     Contract,
     ContractDocument,
+    DeliveryRecord,
     Instalment,
     Payment,
 )
@@ -134,13 +137,21 @@ def _collection(contract: Contract, forms: dict) -> dict:
         "promise_form": forms.get("promise_form") or promise_form(overdue, blank=True)}
 
 
+def _delivery(contract: Contract, forms: dict) -> dict:
+    records = list(db.session.scalars(select(DeliveryRecord).options(
+        joinedload(DeliveryRecord.recorded_by)).where(
+        DeliveryRecord.contract_id == contract.id).order_by(DeliveryRecord.id)))
+    return {"delivery_records": records, "delivery_labels": DELIVERY_RECORDS,
+            "delivery_form": forms.get("delivery_form") or DeliveryForm(formdata=None)}
+
+
 def _page(contract: Contract, status: int = 200, **forms):
     documents = list(db.session.scalars(visible(ContractDocument).options(
         joinedload(ContractDocument.uploaded_by)).where(
         ContractDocument.contract_id == contract.id).order_by(ContractDocument.id)))
     status_form = forms.get("status_form") or StatusForm(obj=contract, formdata=None)
     status_form.status.choices = [(s, STATUSES[s]) for s in NEXT_STATUSES[contract.status]]
-    context = _schedule(contract) | _collection(contract, forms)
+    context = _schedule(contract) | _collection(contract, forms) | _delivery(contract, forms)
     return render(
         "contracts/show.html", status=status, contract=contract, documents=documents,
         statuses=STATUSES, payment_methods=PAYMENT_METHODS, can_edit=_may_edit(contract),
@@ -176,6 +187,22 @@ def change_status(contract_id: int):
         return saved_redirect(_("Status changed."), url_for("contracts.show",
                                                             contract_id=contract.id))
     return _page(contract, result.status, status_form=form)
+
+
+@bp.post("/contracts/<int:contract_id>/delivery")
+@roles_required(*CONTRACT_READER_ROLES)
+def record_delivery(contract_id: int):
+    """R-16: a schedule confirmation, an exception or its report to the customer."""
+    contract = _editable(contract_id)
+    form = DeliveryForm()
+    result = submit_edit(form, None, [], lambda: delivery.record(
+        contract, form.kind.data, note=form.note.data, remedy=form.remedy.data or "",
+        user=current_user))
+    if result.done:
+        return saved_redirect(_("Delivery follow-up recorded."),
+                              url_for("contracts.show", contract_id=contract.id,
+                                      _anchor="delivery"))
+    return _page(contract, result.status, delivery_form=form)
 
 
 @bp.post("/contracts/<int:contract_id>/important")

@@ -162,9 +162,26 @@ def _ladder_tables() -> None:
     )
     op.create_index("ix_payment_promises_open", "payment_promises", ["status", "promised_on"])
     op.create_index("ix_payment_promises_contract", "payment_promises", ["contract_id", "id"])
+    op.create_table(
+        "delivery_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("remedy", sa.Text(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", crm.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"],
+                                name=op.f("fk_delivery_records_contract_id_contracts")),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"],
+                                name=op.f("fk_delivery_records_recorded_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_records")),
+    )
+    op.create_index("ix_delivery_records_contract", "delivery_records", ["contract_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_table("delivery_records")
     op.drop_table("payment_promises")
     op.drop_table("collection_steps")
     op.drop_table("payments")

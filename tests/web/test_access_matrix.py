@@ -92,6 +92,7 @@ ACCESS = {
     "contracts.schedule": BOOKKEEPERS,
     "contracts.payment": BOOKKEEPERS,
     "contracts.record_step": CONTRACT_READERS,
+    "contracts.record_delivery": SELLERS,
     "contracts.promise": SELLERS | {"finance"},
     "contracts.instalment": CONTRACT_READERS,
     "contracts.letter": CONTRACT_READERS,
@@ -194,7 +195,8 @@ SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "custome
           "deals.sign", "deals.convert", "deals.lose", "deals.reopen",
           "contracts.show", "contracts.document", "contracts.upload", "contracts.change_status",
           "contracts.mark_important", "contracts.record_step", "contracts.promise",
-          "contracts.instalment", "contracts.letter", "contracts.letter_pdf"}
+          "contracts.instalment", "contracts.letter", "contracts.letter_pdf",
+          "contracts.record_delivery"}
 
 
 def test_someone_elses_records_are_404(app, login):
