@@ -13,9 +13,22 @@ COMPILED := $(CATALOGS:.po=.mo)
 PYTEST_ARGS ?=
 N ?= 20
 
-.PHONY: install run test test-e2e-repeat lint bench chromium translations clean
+.PHONY: install run test test-e2e-repeat lint bench chromium pdf-libs translations clean
 
-install: $(STAMP) $(COMPILED)
+install: pdf-libs $(STAMP) $(COMPILED)
+
+# WeasyPrint (the collection letter as a PDF) needs Debian's Pango and CJK fonts.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+pdf-libs:
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "PDF letters need, as root: apt-get install -y --no-install-recommends" $$missing; \
+	  else \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y --no-install-recommends $$missing; \
+	  fi; \
+	fi
 
 # One install (dev extras included) serves both `run` and `test`.
 $(STAMP): pyproject.toml

@@ -75,7 +75,20 @@ def record_ids() -> dict:
         "complaint": db.session.scalar(select(Complaint.id).join(
             User, User.id == Complaint.owner_id).where(
             User.username == LOGINS["agent"], Complaint.state != "closed").limit(1)),
+        **_open_instalment(),
     }
+
+
+def _open_instalment() -> dict:
+    """An instalment still open enough for the payment scenario's yuan, and its contract."""
+    from sqlalchemy import select
+
+    from crm.contracts.models import Instalment
+    from crm.extensions import db
+
+    found = db.session.execute(select(Instalment.id, Instalment.contract_id).where(
+        Instalment.outstanding > 100_000).order_by(Instalment.id).limit(1)).first()
+    return {"instalment": found[0], "contract": found[1]} if found else {}
 
 
 def prepare(url: str, size: str, run_jobs: bool = True) -> dict:

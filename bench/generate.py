@@ -359,6 +359,70 @@ def dealer_history(conn: Connection, size: Size, ctx: Context) -> int:
                        "computed_at": now, "trend": ",".join(history[-8:]), "version": 1}
 
     return bulk_insert(conn, DealerScore.__table__, rows())
+def contracts(conn: Connection, size: Size, ctx: Context) -> int:
+    """Three deals in four signed (medium: 150k contracts), four instalments each (600k), the
+    due ones mostly paid by one or two payments (≈500k), the rest spread over the aging
+    buckets; paid and outstanding kept as the payment services keep them."""
+    from crm.contracts.models import Contract, Instalment, Payment
+    from crm.sales.models import Deal
+
+    today, n = utcnow().date(), size.deals * 3 // 4
+    deals = conn.execute(select(Deal.id, Deal.customer_id, Deal.owner_id).order_by(Deal.id)
+                         .limit(n)).all()
+    finance = conn.scalar(text("SELECT id FROM users WHERE username = 'zhengshuang'"))
+    prices = [Decimal(ctx.rng.randrange(40, 20_000) * 100) for _ in deals]
+    signed = [today - timedelta(days=ctx.rng.randrange(0, 720)) for _ in deals]
+
+    def contract_rows():
+        for (deal_id, customer_id, owner_id), price, day in zip(deals, prices, signed,
+                                                                  strict=True):
+            number = f"HT{day:%Y%m%d}-{deal_id:06d}"
+            yield {"id": deal_id, "number": number, "status": "signed", "deal_id": deal_id,
+                   "customer_id": customer_id, "owner_id": owner_id, "price": price,
+                   "payment_method": "bank_transfer", "payment_terms": "30/40/20/10",
+                   "breach_liability": "每日万分之五", "signed_at": day, "important": False,
+                   "search_key": number.lower(), "version": 1, "created_at": utcnow(),
+                   "updated_at": utcnow()}
+
+    bulk_insert(conn, Contract.__table__, contract_rows())
+    payments: list[dict] = []
+
+    def instalment_rows():
+        next_id = 0
+        for (deal_id, customer_id, owner_id), price, day in zip(deals, prices, signed,
+                                                                 strict=True):
+            parts = [price * share / 100 for share in (30, 40, 20)]
+            for k, amount in enumerate([*parts, price - sum(parts)]):
+                next_id += 1
+                due = day + timedelta(days=30 + 90 * k)
+                paid = _paid(ctx, amount, due, today)
+                for part in ([paid] if ctx.rng.random() < 0.8 else [paid / 2, paid - paid / 2]):
+                    if part:
+                        payments.append({"instalment_id": next_id, "contract_id": deal_id,
+                                         "received_on": min(due, today), "amount": part,
+                                         "method": "bank_transfer", "reference": "",
+                                         "reason": "", "recorded_by_id": finance,
+                                         "recorded_at": utcnow()})
+                yield {"id": next_id, "contract_id": deal_id, "customer_id": customer_id,
+                       "owner_id": owner_id, "due_on": due,
+                       "amount": amount, "paid": paid, "outstanding": amount - paid}
+
+    count = bulk_insert(conn, Instalment.__table__, instalment_rows())
+    bulk_insert(conn, Payment.__table__, payments)
+    if conn.dialect.name == "postgresql":  # ids were given: move the sequences past them
+        for table in ("contracts", "instalments"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"(SELECT max(id) FROM {table}))"))
+    return count
+
+
+def _paid(ctx: Context, amount: Decimal, due, today) -> Decimal:
+    """Due instalments: nine in ten paid in full, some partly, a few not at all."""
+    if due > today:
+        return Decimal(0)
+    roll = ctx.rng.random()
+    return amount if roll < 0.9 else (amount / 2).quantize(Decimal("0.01")) if roll < 0.95 \
+        else Decimal(0)
 
 
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
@@ -370,6 +434,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("followups", followups),
     ("dealers", dealers),
     ("dealer_history", dealer_history),
+    ("contracts", contracts),
     ("audit_trail", audit_trail),
     ("service_calls", service_calls),
     ("complaints", complaints),

@@ -13,6 +13,7 @@ from typing import Literal
 from bench.client import Session
 
 Role = Literal["rep", "manager", "director", "admin", "agent", "channel"]
+Role = Literal["rep", "manager", "director", "admin", "finance"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",
@@ -21,6 +22,7 @@ LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "admin": "admin",
     "agent": "zhoujie",  # a service agent
     "channel": "sunli",
+    "finance": "zhengshuang",
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 VERSION_FIELD = re.compile(r'id="adjust-version" name="version" type="hidden" value="(\d+)"')
@@ -68,6 +70,10 @@ def adjust_score(session: Session, ids: dict) -> dict:
     found = VERSION_FIELD.search(editor.body.decode())
     version = found.group(1) if found else "0"
     return {"score": str(50 + int(version) % 50), "reason": "季度复核", "version": version}
+def payment(session: Session, ids: dict) -> dict:
+    """One yuan against the benchmark contract's open instalment."""
+    return {"instalment_id": ids["instalment"], "received_on": "2026-11-28", "amount": "1",
+            "method": "bank_transfer", "reference": "BENCH", "reason": ""}
 
 
 def move_deal(session: Session, ids: dict) -> dict:
@@ -148,6 +154,16 @@ SCENARIOS: list[Scenario] = [
     Scenario("complaint list", "agent", "/service/complaints"),
     Scenario("complaint list (mine, overdue)", "agent",
              "/service/complaints?owner=me&overdue=1", htmx_target="complaint-list"),
+    Scenario("contract list", "rep", "/contracts", first_load=True),
+    Scenario("contract list (finance)", "finance", "/contracts"),
+    Scenario("contract page", "finance", "/contracts/{contract}", first_load=True),
+    Scenario("receivables ledger (finance, company)", "finance", "/receivables",
+             target_p95_ms=100.0),
+    Scenario("receivables ledger by rep", "finance", "/receivables?by=rep",
+             target_p95_ms=100.0),
+    Scenario("ledger drill-down (61+ days)", "finance", "/receivables/d61"),
+    Scenario("record a payment (write)", "finance", "/contracts/{contract}/payments",
+             htmx_target="receivables", method="POST", form=payment),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]

@@ -60,6 +60,7 @@ def app(tmp_path_factory, redis_url):
             "CRM_DEMO": False,
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_KIB": 1024,
+            "CRM_STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
         }
     )
     with app.app_context():

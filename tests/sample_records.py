@@ -1,14 +1,20 @@
 """Records owned by the rep zhangwei, for tests that open every record page per role."""
 
+import io
 from datetime import date
+from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.channel import agreements, dealers, onboarding
 from crm.channel.agreements import Place
 from crm.channel.models import Agreement, Dealer, DealerApplication, DealerScore
+from crm.contracts import services as contracts
+from crm.contracts.models import Contract, ContractDocument, Instalment
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -40,10 +46,40 @@ def sample_records(app) -> dict:
         return {"customer_id": first.id, "contact_id": first.contacts[0].id,
                 "drop_id": second, "lead_id": lead,
                 "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead)),
-                "product_id": _sample_product(), "complaint_id": _sample_complaint(first.id),
+                "complaint_id": _sample_complaint(first.id),
                 "action": "respond", "dealer_id": _sample_dealer(),
                 "agreement_id": _sample_agreement(), "application_id": _sample_application(),
-                "score_id": _sample_score()}
+                "score_id": _sample_score(), "product_id": _sample_product(),
+                **_sample_contract(owner)}
+
+
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _sample_contract(owner: int) -> dict:
+    """zhangwei's contract in delivery, with an overdue instalment and a document (its deal
+    is not the sample deal, which stays open for the deal routes)."""
+    found = db.session.scalar(select(Contract).where(Contract.owner_id == owner))
+    if found is None:
+        with current_app.test_request_context():
+            lead = sales.save_lead(None, {"company_name": "样例合同客户", "source": "referral"},
+                                   owner_id=owner)
+            deal = deals.convert_lead(lead)
+            found = deals.sign_deal(deal, price=Decimal("100000"), payment_method="bank_transfer",
+                                    payment_terms="验收后付款", breach_liability="每日万分之五",
+                                    signed_at=date(2026, 1, 5))
+            contracts.save_schedule(found, [(date(2026, 1, 15), Decimal("100000"))])
+            contracts.change_status(found, "in_delivery")
+            upload = FileStorage(io.BytesIO(SAMPLE_PDF), filename="合同.pdf")
+            contracts.attach_document(found, upload, important=False,
+                                      user=db.session.get(User, owner))
+            db.session.commit()
+    document = db.session.scalar(select(ContractDocument.id).where(
+        ContractDocument.contract_id == found.id))
+    instalment = db.session.scalar(select(Instalment.id).where(
+        Instalment.contract_id == found.id))
+    return {"contract_id": found.id, "document_id": document, "instalment_id": instalment,
+            "bucket": "d61"}
 
 
 def _sample_product() -> int:

@@ -44,12 +44,12 @@ def _stage_events(customer_id: int) -> list[TimelineEvent]:
 
 def _contract_events(customer_id: int) -> list[TimelineEvent]:
     contracts = db.session.scalars(
-        select(Contract).options(joinedload(Contract.owner))
+        visible(Contract).options(joinedload(Contract.owner))
         .where(Contract.customer_id == customer_id)
         .order_by(Contract.id.desc()).limit(TIMELINE_LIMIT))
     return [TimelineEvent(c.created_at, "contract",
                           _("Contract signed: %(price)s", price=money(c.price)), c.owner.name,
-                          url_for("deals.show", deal_id=c.deal_id) + "#contract")
+                          url_for("contracts.show", contract_id=c.id))
             for c in contracts]
 
 
@@ -92,8 +92,8 @@ def _related_contracts(customer_id: int) -> RelatedList | None:
         visible(Contract).add_columns(Deal.title).join(Deal, Deal.id == Contract.deal_id)
         .options(joinedload(Contract.owner)).where(Contract.customer_id == customer_id)
         .order_by(Contract.id.desc()).limit(RELATED_LIMIT)).all()
-    rows = [RelatedRow(title, url_for("deals.show", deal_id=c.deal_id) + "#contract", None,
-                       c.price, c.signed_at, c.owner.name) for c, title in found]
+    rows = [RelatedRow(f"{c.number} · {title}", url_for("contracts.show", contract_id=c.id),
+                       None, c.price, c.signed_at, c.owner.name) for c, title in found]
     return RelatedList(_("Contracts"), _("Signed on"), rows)
 
 

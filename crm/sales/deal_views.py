@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from sqlalchemy import select, union_all
+from sqlalchemy import or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -308,7 +308,10 @@ def show(deal_id: int):
             selectinload(Deal.lines).joinedload(DealLine.product)))
     if deal is None:
         abort(404)
-    contract = db.session.scalar(select(Contract).where(Contract.deal_id == deal.id))
+    # the deal's readers see its terms, unless the contract is important
+    contract = db.session.scalar(select(Contract).where(
+        Contract.deal_id == deal.id,
+        or_(Contract.important.is_(False), visible_filter(Contract))))
     return render("sales/deals/show.html", deal=deal, history=services.deal_history(deal),
                   contract=contract, can_edit=manages(current_user, deal.owner_id),
                   dealer_name=visible_dealer_name(deal.dealer_id),

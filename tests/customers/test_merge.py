@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from crm.audit.models import Approval
 from crm.auth.models import User
 from crm.base import utcnow
+from crm.contracts import services as contracts
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.deadlines import services as deadlines
@@ -26,9 +27,10 @@ def _lead_deal_contract(customer_id: int, owner: User) -> None:
     lead = sales.save_lead(None, {"company_name": "华为技术", "source": "referral",
                                   "customer_id": customer_id}, owner_id=owner.id)
     deal = deals.convert_lead(lead)
-    deals.sign_deal(deal, price=Decimal("100"), payment_method="bank_transfer",
-                    payment_terms="一次付清", breach_liability="按合同法",
-                    signed_at=date(2026, 11, 23))
+    contract = deals.sign_deal(deal, price=Decimal("100"), payment_method="bank_transfer",
+                               payment_terms="一次付清", breach_liability="按合同法",
+                               signed_at=date(2026, 11, 23))
+    contracts.save_schedule(contract, [(date(2026, 12, 23), Decimal("100"))])
 
 
 # Rows pointing at a customer by a foreign key: one maker per table (several may share one).
@@ -41,6 +43,7 @@ REFERENCING = {
         calls.CallValues(customer_id=cid, direction="in", channel="hotline", notes="来电"),
         owner, "Asia/Shanghai"),
     "complaints": lambda cid, owner: complaints.open_complaint(cid, owner.id, "交付延迟", "direct"),
+    "instalments": _lead_deal_contract,
 }
 # Rows about a customer as their subject.
 ABOUT = {

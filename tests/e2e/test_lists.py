@@ -35,6 +35,7 @@ LISTS = [
     ("/audit", "zhaomin", "audit", "张伟"),
     ("/service/calls", "zhoujie", "call", "样例精密"),
     ("/service/complaints", "zhoujie", "complaint", "样例投诉"),
+    ("/contracts", "zhengshuang", "contract", "样例合同"),
 ]
 
 

@@ -4,7 +4,7 @@ fails `test_every_form_route_is_catalogued`."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -20,6 +20,16 @@ from crm.channel.forms import (
     EndAgreementForm,
 )
 from crm.channel.models import Agreement, DealerScore
+from crm.contracts.forms import (
+    CollectionStepForm,
+    DeliveryForm,
+    DocumentForm,
+    PaymentForm,
+    PromiseForm,
+    ScheduleForm,
+    StatusForm,
+)
+from crm.contracts.models import Contract
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
@@ -238,10 +248,37 @@ ENTRIES = [
           lambda i: {"respond-note": "已致电客户"}),
     Entry("settings.index", "admin", lambda **kw: settings_form_class()(**kw),
           lambda i: "/admin/settings", _settings),
+    Entry("contracts.change_status", "zhangwei", StatusForm,
+          lambda i: f"/contracts/{i['contract_id']}/status",
+          lambda i: {"status": "delivered", "delivered_on": TODAY,
+                     "version": _version(Contract, i["contract_id"])}),
+    Entry("contracts.schedule", "zhengshuang", ScheduleForm,
+          lambda i: f"/contracts/{i['contract_id']}/schedule",
+          lambda i: {"instalments-0-due_on": "2026-03-01", "instalments-0-amount": "40000",
+                     "instalments-1-due_on": "2026-06-01", "instalments-1-amount": "60000"}),
+    Entry("contracts.record_delivery", "zhangwei", DeliveryForm,
+          lambda i: f"/contracts/{i['contract_id']}/delivery",
+          lambda i: {"kind": "exception", "note": "原材料延迟", "remedy": ""}),
+    Entry("contracts.record_step", "zhangwei", CollectionStepForm,
+          lambda i: f"/contracts/{i['contract_id']}/collection",
+          lambda i: {"instalment_id": i["instalment_id"], "step": "visit", "done_on": TODAY,
+                     "channel": "", "outcome": "客户承诺月底付款", "decision": ""}),
+    Entry("contracts.promise", "zhengshuang", PromiseForm,
+          lambda i: f"/contracts/{i['contract_id']}/promises",
+          lambda i: {"instalment_id": i["instalment_id"],
+                     "promised_on": (date.today() + timedelta(days=20)).isoformat(),
+                     "amount": "5000", "promised_by": "王会计"}),
+    Entry("contracts.payment", "zhengshuang", PaymentForm,
+          lambda i: f"/contracts/{i['contract_id']}/payments",
+          lambda i: {"instalment_id": i["instalment_id"], "received_on": TODAY,
+                     "amount": "100", "method": "bank_transfer", "reference": "HX2026",
+                     "reason": ""}),
 ]
 # Forms of choices only (no typed text), covered by their domain's tests and test_chosen_ids.
 CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "deals.lose",
                 "channel.change_status",
+                "contracts.mark_important",  # a tick box and the version
                 "deadlines.load_official"}  # a year picked from the published ones
 # Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
-UPLOADS = {"deadlines.import_year": ImportForm}
+UPLOADS = {"deadlines.import_year": ImportForm,
+           "contracts.upload": DocumentForm}  # tests/storage, tests/contracts

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
 from crm.channel.models import Agreement, Dealer, DealerApplication
-from crm.contracts.models import Contract
+from crm.contracts.models import Contract, Payment
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
 from crm.followups.models import FollowUp
@@ -39,6 +39,8 @@ CREATES = [
     ("deals.sign", "/deals/{deal_id}/sign", "/deals/{deal_id}/sign", Contract),
     ("calls.new", "/service/calls/new", "/service/calls/new", Call),
     ("complaints.new", "/service/complaints/new", "/service/complaints/new", Complaint),
+    ("contracts.payment", "/contracts/{contract_id}/payments",
+     "/contracts/{contract_id}/payments", Payment),
 ]
 
 

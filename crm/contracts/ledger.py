@@ -1,0 +1,88 @@
+"""The receivables ledger (应收账款台账, R-20): outstanding amounts of open instalments by age,
+not yet due, 1-30, 31-60 and 61+ days overdue (the seed's 账期 grades), so the buckets always
+sum to the outstanding total. One grouped statement over the partial index of open
+instalments (`ix_instalments_open_due`), never one per bucket."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, literal, select
+
+from crm.contracts.models import Instalment
+
+BUCKETS = {
+    "not_due": _l("Not yet due"),
+    "d1_30": _l("1-30 days overdue"),
+    "d31_60": _l("31-60 days overdue"),
+    "d61": _l("61+ days overdue"),
+}
+ZERO = Decimal("0.00")
+
+
+def bucket_of(due_on: date, today: date) -> str:
+    overdue = (today - due_on).days
+    if overdue <= 0:
+        return "not_due"
+    return "d1_30" if overdue <= 30 else "d31_60" if overdue <= 60 else "d61"
+
+
+def bucket_column(today: date):
+    """The bucket of an instalment as SQL (the same edges as `bucket_of`)."""
+    return case(
+        (Instalment.due_on >= today, literal("not_due")),
+        (Instalment.due_on >= today - timedelta(days=30), literal("d1_30")),
+        (Instalment.due_on >= today - timedelta(days=60), literal("d31_60")),
+        else_=literal("d61"))
+
+
+def bucket_range(bucket: str, today: date):
+    """The WHERE clause of one bucket, on due_on alone (walks the index)."""
+    edges = {"not_due": (today, None),
+             "d1_30": (today - timedelta(days=30), today - timedelta(days=1)),
+             "d31_60": (today - timedelta(days=60), today - timedelta(days=31)),
+             "d61": (None, today - timedelta(days=61))}
+    low, high = edges[bucket]
+    clauses = [Instalment.outstanding != 0]
+    if low is not None:
+        clauses.append(Instalment.due_on >= low)
+    if high is not None:
+        clauses.append(Instalment.due_on <= high)
+    return clauses
+
+
+@dataclass
+class Aging:
+    amounts: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(BUCKETS, ZERO))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BUCKETS, 0))
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts.values(), ZERO)
+
+    @property
+    def overdue(self) -> Decimal:
+        return self.total - self.amounts["not_due"]
+
+    def rows(self) -> list[tuple[str, object, Decimal, int]]:
+        return [(key, label, self.amounts[key], self.counts[key])
+                for key, label in BUCKETS.items()]
+
+
+def aging_rows(stmt_filter, today: date, group_by=None):
+    """(group, bucket, amount, count) of the open instalments that `stmt_filter` keeps."""
+    bucket = bucket_column(today).label("bucket")
+    columns = [bucket, func.sum(Instalment.outstanding), func.count()]
+    stmt = select(*([group_by] if group_by is not None else []), *columns).select_from(
+        Instalment).where(
+        Instalment.outstanding != 0, *stmt_filter)
+    return stmt.group_by(*([group_by] if group_by is not None else []), bucket)
+
+
+def aging_from(rows) -> Aging:
+    found = Aging()
+    for bucket, amount, count in rows:
+        found.amounts[bucket] += Decimal(amount or 0)
+        found.counts[bucket] += count
+    return found

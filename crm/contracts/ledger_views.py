@@ -1,0 +1,142 @@
+"""/receivables: the receivables ledger (应收账款台账) by age, per customer, rep, team or region,
+a bar chart of the buckets, and the drill-down from a bucket to its instalments (R-20)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import abort, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, joinedload
+
+from crm.auth.access import roles_required
+from crm.auth.models import Team, User
+from crm.auth.scopes import visible, visible_filter
+from crm.contracts.ledger import BUCKETS, ZERO, Aging, aging_rows, bucket_range
+from crm.contracts.models import Contract, Instalment
+from crm.contracts.views import bp, today
+from crm.customers.models import Customer
+from crm.extensions import db
+from crm.sales.choices import customer_link, owner_link
+from crm.web.lists import Column, Link, ListSpec, render_list
+from crm.web.render import render
+
+LEDGER_ROLES = ("finance", "director", "admin", "legal", "manager")
+GROUPINGS = {"customer": _l("Customer"), "rep": _l("Rep"), "team": _l("Team"),
+             "region": _l("Region")}
+GROUPS_SHOWN = 50
+OwnerTeam = aliased(Team)
+
+
+def _scope() -> list:
+    """The instalments the user may see (through their contract's scope)."""
+    clause = visible_filter(Instalment)
+    return [clause]
+
+
+def _group_column(by: str):
+    return {"customer": Instalment.customer_id, "rep": Instalment.owner_id,
+            "team": User.team_id, "region": OwnerTeam.parent_id}[by]
+
+
+def _grouped(by: str):
+    """Open instalments by group and bucket, read from their partial index (owner and
+    customer are copied onto the instalment); teams and regions join the small users table."""
+    stmt = aging_rows(_scope(), today(), group_by=_group_column(by).label("group_id"))
+    if by in ("team", "region"):
+        stmt = stmt.join(User, User.id == Instalment.owner_id)
+    if by == "region":
+        stmt = stmt.outerjoin(OwnerTeam, OwnerTeam.id == User.team_id)
+    return stmt
+
+
+@dataclass
+class GroupRow:
+    group_id: int | None
+    name: str
+    aging: Aging
+
+
+def _names(by: str, ids: list) -> dict:
+    model, column = {"customer": (Customer, Customer.name), "rep": (User, User.name),
+                     "team": (Team, Team.name), "region": (Team, Team.name)}[by]
+    return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
+
+
+def ledger_figures(by: str) -> tuple[Aging, list[GroupRow], int]:
+    """The totals by bucket, the largest groups (by outstanding) and how many groups there are.
+    One grouped statement: the totals are the sum of every group, so they reconcile."""
+    groups: dict[int | None, Aging] = {}
+    totals = Aging()
+    for group_id, bucket, amount, count in db.session.execute(_grouped(by)):
+        aging = groups.setdefault(group_id, Aging())
+        for target in (aging, totals):
+            target.amounts[bucket] += Decimal(amount or 0)
+            target.counts[bucket] += count
+    largest = sorted(groups.items(), key=lambda item: item[1].total, reverse=True)
+    shown = largest[:GROUPS_SHOWN]
+    names = _names(by, [gid for gid, _aging in shown if gid is not None])
+    rows = [GroupRow(gid, names.get(gid, "—"), aging) for gid, aging in shown]
+    return totals, rows, len(groups)
+
+
+def bar_chart(totals: Aging) -> list[dict]:
+    """The bars of the SVG chart (drawn in the template: no script, no inline style)."""
+    top = max(totals.amounts.values(), default=ZERO) or Decimal(1)
+    return [{"key": key, "label": label, "amount": amount,
+             "height": int(160 * amount / top), "x": 30 + index * 110}
+            for index, (key, label, amount, _count) in enumerate(totals.rows())]
+
+
+@bp.get("/receivables")
+@roles_required(*LEDGER_ROLES)
+def ledger():
+    by = request.args.get("by", "customer")
+    if by not in GROUPINGS:
+        by = "customer"
+    totals, rows, groups = ledger_figures(by)
+    return render("contracts/ledger.html", totals=totals, rows=rows, groups=groups, by=by,
+                  groupings=GROUPINGS, buckets=BUCKETS, bars=bar_chart(totals), today=today())
+
+
+def _drill_query():
+    return visible(Instalment).options(
+        joinedload(Instalment.contract).joinedload(Contract.customer),
+        joinedload(Instalment.contract).joinedload(Contract.owner))
+
+
+def _team_link(key: str, column) -> Link:
+    def chip(value: str) -> str:
+        return db.session.scalar(select(Team.name).where(Team.id == int(value))) or value
+
+    return Link(key, chip, lambda v: Instalment.owner_id.in_(
+        select(User.id).join(OwnerTeam, OwnerTeam.id == User.team_id).where(column == int(v))))
+
+
+DRILL = ListSpec(
+    name="receivable",
+    query=_drill_query,
+    id_column=Instalment.id,
+    columns=(
+        Column("due", _l("Due on"), sort=(Instalment.due_on, False)),
+        Column("contract", _l("Contract number")),
+        Column("customer", _l("Customer")),
+        Column("owner", _l("Owner")),
+        Column("amount", _l("Amount")),
+        Column("outstanding", _l("Outstanding"), sort=(Instalment.outstanding, True)),
+    ),
+    default_sort="due",
+    links=(owner_link(Instalment), customer_link(Instalment), _team_link("team", OwnerTeam.id),
+           _team_link("region", OwnerTeam.parent_id)),
+    count_text=_l("%(n)s instalments"),
+)
+
+
+@bp.get("/receivables/<bucket>")
+@roles_required(*LEDGER_ROLES)
+def bucket(bucket: str):
+    if bucket not in BUCKETS:
+        abort(404)
+    listing = DRILL.run(_drill_query().where(*bucket_range(bucket, today())))
+    return render_list("contracts/bucket.html", listing, bucket=bucket, buckets=BUCKETS,
+                       today=today())
