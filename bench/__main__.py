@@ -51,6 +51,7 @@ def record_ids() -> dict:
     from sqlalchemy import select
 
     from crm.auth.models import User
+    from crm.campaigns.models import Campaign
     from crm.customers.models import Customer
     from crm.extensions import db
     from crm.sales.models import Deal, FunnelStage, Lead
@@ -64,6 +65,8 @@ def record_ids() -> dict:
         "deal": db.session.scalar(select(Deal.id).where(
             Deal.owner_id == rep, Deal.stage_id == stages["potential"])),
         "lead": db.session.scalar(select(Lead.id).where(Lead.owner_id == rep)),
+        "campaign": db.session.scalar(select(Campaign.id).where(Campaign.status == "running")
+                                      .order_by(Campaign.id.desc())),
         "potential": stages["potential"],
         "intent": stages["intent"],
         "pool_lead": pooled.pop,

@@ -228,6 +228,60 @@ def followups(conn: Connection, size: Size, ctx: Context) -> int:
     return n
 
 
+CAMPAIGN_STATUSES = ("draft", "awaiting_approval", "approved", "running", "closing", "closed",
+                     "rejected", "cancelled")
+
+
+def campaigns(conn: Connection, size: Size, ctx: Context) -> int:
+    """One campaign per hundred deals (2k in the medium set) of 市场部, five cost lines each
+    (one a purchase), and past the draft a budget request with its decision (R-50, R-51)."""
+    from crm.audit.models import Approval
+    from crm.auth.models import Team, User
+    from crm.campaigns.models import KINDS, Campaign, CampaignCost, CampaignRequest
+
+    users = dict(conn.execute(select(User.username, User.id).where(
+        User.username.in_(("machao", "gaoyan", "zhaomin")))).all())
+    department = conn.scalar(select(Team.id).where(Team.name == "市场部"))
+    now, n = utcnow(), max(size.deals // 100, 4)
+    rows = []
+    for i in range(n):
+        name = f"{names.place(ctx.rng)[1]}{ctx.rng.choice(CAMPAIGN_THEMES)}{i}"
+        start = (now + timedelta(days=ctx.rng.randrange(-400, 120))).date()
+        rows.append({"name": name, "search_key": pinyin_key(name), "kind": ctx.rng.choice(
+            list(KINDS)), "starts_on": start, "ends_on": start + timedelta(days=ctx.rng.randrange(
+                1, 60)), "owner_id": users["machao"], "department_id": department,
+            "budget": Decimal(ctx.rng.randrange(5, 300) * 1000), "goal_leads": 100,
+            "goal_deals": 10, "goal_revenue": Decimal(1_000_000),
+            "status": CAMPAIGN_STATUSES[i % len(CAMPAIGN_STATUSES)], "emergency": i % 50 == 0,
+            "version": 1, "created_at": now - timedelta(minutes=n - i), "updated_at": now})
+    bulk_insert(conn, Campaign.__table__, rows)
+    decided = list(conn.execute(select(Campaign.id, Campaign.budget, Campaign.status).where(
+        Campaign.status != "draft")))
+    bulk_insert(conn, CampaignCost.__table__, (
+        {"campaign_id": cid, "what": what, "amount": Decimal(ctx.rng.randrange(500, 20_000)),
+         "spent_on": now.date(), "is_purchase": what == "物料采购",
+         "created_by_id": users["machao"], "created_at": now, "updated_at": now}
+        for cid, _budget, _status in decided for what in COST_LINES))
+    bulk_insert(conn, CampaignRequest.__table__, (
+        {"campaign_id": cid, "kind": "budget", "amount": budget, "chain": "director",
+         "step": 0 if status == "awaiting_approval" else 1,
+         "waiting_role": "director" if status == "awaiting_approval" else None,
+         "status": {"awaiting_approval": "pending", "rejected": "rejected"}.get(
+             status, "approved"), "emergency": False, "author_id": users["machao"],
+         "submitted_at": now, "created_at": now, "updated_at": now}
+        for cid, budget, status in decided))
+    bulk_insert(conn, Approval.__table__, (
+        {"at": now, "user_id": users["zhaomin"], "subject_type": "campaign", "subject_id": cid,
+         "action": "budget:director", "decision": "rejected" if status == "rejected"
+         else "approved", "note": "同意"}
+        for cid, _budget, status in decided if status != "awaiting_approval"))
+    return n
+
+
+CAMPAIGN_THEMES = ("春季促销", "秋季展会", "客户沙龙", "线上直播", "新品发布会", "行业论坛")
+COST_LINES = ("场地租赁", "物料采购", "广告投放", "差旅", "餐饮")
+
+
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("people", people),
     ("customers", customers),
@@ -235,6 +289,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("leads", leads),
     ("deals", deals),
     ("followups", followups),
+    ("campaigns", campaigns),
     ("audit_trail", audit_trail),
 ]
 

@@ -1,6 +1,7 @@
 """What the benchmark requests. Each later page is one entry: who asks, what, and how.
 
 Paths may name records: `{customer}`, `{deal}`, `{lead}` are records of the benchmark rep,
+`{campaign}` a campaign of the benchmark's marketing specialist,
 `{pool_lead}` takes a fresh lead from the shared pool each time, `{intent}`/`{potential}` are
 stage ids. A form may be a dict or a function of (session, ids) that fetches what it needs."""
 
@@ -11,13 +12,14 @@ from typing import Literal
 
 from bench.client import Session
 
-Role = Literal["rep", "manager", "director", "admin"]
+Role = Literal["rep", "manager", "director", "admin", "marketing"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",
     "manager": "wangqiang",
     "director": "zhaomin",
     "admin": "admin",
+    "marketing": "machao",
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
@@ -84,6 +86,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",
              htmx_target="audit-list"),
+    Scenario("campaign list", "marketing", "/campaigns", first_load=True),
+    Scenario("campaign list (director)", "director", "/campaigns?status=running"),
+    Scenario("campaign page", "marketing", "/campaigns/{campaign}", first_load=True),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]

@@ -12,11 +12,13 @@ cli = AppGroup("crm", help="CRM administration commands.")
 def seed_demo() -> None:
     """Load the demo organisation and data, once."""
     from crm.auth.demo import seed_people
+    from crm.campaigns.demo import seed_campaigns_demo
     from crm.sales.demo import seed_sales_demo
 
     people = seed_people()
     db.session.flush()
-    if seed_sales_demo() or people:
+    sales = seed_sales_demo()
+    if seed_campaigns_demo() or sales or people:
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

@@ -13,7 +13,8 @@ from flask import Flask
 
 DOMAINS = (
     "crm.auth", "crm.audit", "crm.settings", "crm.dashboard", "crm.customers", "crm.sales",
-    "crm.contracts", "crm.deadlines", "crm.notifications", "crm.followups", "crm.admin",
+    "crm.contracts", "crm.deadlines", "crm.notifications", "crm.followups", "crm.campaigns",
+    "crm.admin",
 )
 
 

@@ -1,8 +1,15 @@
-"""Records owned by the rep zhangwei, for tests that open every record page per role."""
+"""Records owned by the rep zhangwei (and a campaign of the marketing specialist machao), for
+tests that open every record page per role."""
 
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
 from sqlalchemy import select
 
 from crm.auth.models import User
+from crm.campaigns import services as campaigns
+from crm.campaigns.models import Campaign, CampaignRequest
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -11,6 +18,8 @@ from crm.sales import leads as sales
 from crm.sales.models import Deal, Lead, Product
 
 SAMPLE_NAME = "样例精密机械有限公司"
+SAMPLE_CAMPAIGN = "样例春季促销"
+APPROVED_CAMPAIGN = "样例秋季展会"
 
 
 def sample_records(app) -> dict:
@@ -32,7 +41,41 @@ def sample_records(app) -> dict:
         return {"customer_id": first.id, "contact_id": first.contacts[0].id,
                 "drop_id": second, "lead_id": lead,
                 "deal_id": db.session.scalar(select(Deal.id).where(Deal.lead_id == lead)),
-                "product_id": _sample_product()}
+                "product_id": _sample_product(), **_sample_campaign()}
+
+
+def _sample_campaign() -> dict:
+    """Two campaigns of machao's (市场部): one whose budget the supervisor rejected (it may be
+    edited and submitted again), one approved (costs may be recorded) with a purchase that
+    waits for the department head (gaoyan)."""
+    with current_app.test_request_context():  # the decisions notify in the user's language
+        found = dict(db.session.execute(select(Campaign.name, Campaign.id).where(
+            Campaign.name.in_((SAMPLE_CAMPAIGN, APPROVED_CAMPAIGN)))).all())
+        if not found:
+            found = {name: _decided_campaign(name, approve).id
+                     for name, approve in ((SAMPLE_CAMPAIGN, False), (APPROVED_CAMPAIGN, True))}
+            db.session.commit()
+        requests = dict(db.session.execute(select(CampaignRequest.campaign_id,
+                                                  CampaignRequest.id)).all())
+    return {"campaign_id": found[SAMPLE_CAMPAIGN], "request_id": requests[found[SAMPLE_CAMPAIGN]],
+            "approved_campaign_id": found[APPROVED_CAMPAIGN],
+            "purchase_id": requests[found[APPROVED_CAMPAIGN]]}
+
+
+def _decided_campaign(name: str, approve: bool) -> Campaign:
+    author, supervisor = (db.session.scalar(select(User).where(User.username == username))
+                          for username in ("machao", "gaoyan"))
+    campaign = campaigns.save_campaign(None, {
+        "name": name, "kind": "seasonal", "starts_on": date(2026, 3, 1),
+        "ends_on": date(2026, 3, 31), "department_id": author.team_id,
+        "budget": Decimal("1000"), "goal_leads": 10, "goal_deals": 2,
+        "goal_revenue": Decimal("100000"), "note": None}, author)
+    request = campaigns.submit(campaign, author)
+    campaigns.decide(request, supervisor, approve, None if approve else "预算需细化")
+    if approve:  # a purchase waiting for the department head
+        campaigns.add_cost(campaign, {"what": "展台搭建", "amount": Decimal("800"),
+                                      "spent_on": date(2026, 3, 2), "is_purchase": True}, author)
+    return campaign
 
 
 def _sample_product() -> int:

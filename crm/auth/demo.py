@@ -35,9 +35,11 @@ USERS = (  # username, name, team, roles
     ("wumin", "吴敏", "客户服务中心", ["service"]),
     ("sunli", "孙丽", "渠道管理部", ["channel"]),
     ("machao", "马超", "市场部", ["marketing"]),
+    ("gaoyan", "高燕", "市场部", ["manager"]),
     ("hefang", "何芳", "产品部", ["product"]),
     ("zhengshuang", "郑爽", "财务部", ["finance"]),
     ("fenglv", "冯律", "法务部", ["legal"]),
+    ("qianjin", "钱进", "总部", ["ceo"]),
 )
 
 

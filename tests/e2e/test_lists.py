@@ -28,6 +28,7 @@ LISTS = [
     ("/admin/teams", "admin", "team", "华东"),
     ("/followups", "zhangwei", "agenda", "回访样例"),
     ("/notifications", "zhangwei", "notification", "样例消息"),
+    ("/campaigns", "machao", "campaign", "样例春季"),
 ]
 
 

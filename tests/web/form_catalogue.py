@@ -11,6 +11,8 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
+from crm.campaigns.forms import CampaignForm, CostForm, DecisionForm
+from crm.campaigns.models import Campaign
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
@@ -63,6 +65,7 @@ def ids(app) -> dict:
                           subject_id=None, by=db.session.get(User, me))
             db.session.commit()
         return found | {"me": me, "team": _id(Team, name="华东销售一组"),
+                        "marketing": _id(Team, name="市场部"),
                         "hq": _id(Team, name="总部"), "liuyang": _id(User, username="liuyang"),
                         "followup_id": db.session.scalar(select(FollowUp.id)),
                         "calendar_id": default_calendar_id()}
@@ -104,6 +107,12 @@ def _user(_i):
 def _settings(_i):
     return {d.key: ("y" if d.default else "") if d.kind is bool else str(d.default)
             for d in DEFINITIONS}
+
+
+def _campaign(i):
+    return {"name": "夏季沙龙", "kind": "salon", "starts_on": "2026-07-01",
+            "ends_on": "2026-07-02", "department_id": i["marketing"], "budget": "20000",
+            "goal_leads": "30", "goal_deals": "3", "goal_revenue": "300000", "note": "备注"}
 
 
 def _edit(model, key, make):
@@ -172,11 +181,23 @@ ENTRIES = [
           lambda i: f"/admin/deadline-kinds/{FOLLOWUP_KIND}",
           lambda i: {"basis": "calendar"},
           omitted=("duration_minutes",)),  # a follow-up's due time is chosen each time
+    Entry("campaigns.new", "machao", CampaignForm, lambda i: "/campaigns/new", _campaign),
+    Entry("campaigns.edit", "machao", CampaignForm,
+          lambda i: f"/campaigns/{i['campaign_id']}/edit",
+          _edit(Campaign, "campaign_id", _campaign)),
+    Entry("campaigns.new_cost", "machao", CostForm,
+          lambda i: f"/campaigns/{i['approved_campaign_id']}/costs/new",
+          lambda i: {"what": "展位费", "amount": "3000", "spent_on": TODAY}),
+    Entry("campaigns.decide", "gaoyan", DecisionForm,
+          lambda i: f"/campaigns/requests/{i['purchase_id']}/decide",
+          lambda i: {"decision": "approve", "comment": "同意"},
+          error_mark='-{id}-error"'),  # one form per request: ids "r<request id>-comment"
     Entry("settings.index", "admin", lambda **kw: settings_form_class()(**kw),
           lambda i: "/admin/settings", _settings),
 ]
 # Forms of choices only (no typed text), covered by their domain's tests and test_chosen_ids.
 CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "deals.lose",
+                "campaigns.submit", "campaigns.move",
                 "deadlines.load_official"}  # a year picked from the published ones
 # Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
 UPLOADS = {"deadlines.import_year": ImportForm}

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
+from crm.campaigns.models import Campaign, CampaignCost
 from crm.contracts.models import Contract
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
@@ -31,6 +32,9 @@ CREATES = [
     ("admin.new_user", "/admin/users/new", "/admin/users/new", User),
     ("admin.edit_team", "/admin/teams/new", "/admin/teams/new", Team),
     ("deals.sign", "/deals/{deal_id}/sign", "/deals/{deal_id}/sign", Contract),
+    ("campaigns.new", "/campaigns/new", "/campaigns/new", Campaign),
+    ("campaigns.new_cost", "/campaigns/{approved_campaign_id}/costs/new",
+     "/campaigns/{approved_campaign_id}/costs/new", CampaignCost),
 ]
 
 

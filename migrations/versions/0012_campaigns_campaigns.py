@@ -1,0 +1,109 @@
+"""Campaigns (R-50), their cost lines and the approval requests of budgets and purchases
+(R-51); each decision is an `approvals` row.
+
+Revision ID: 0012_campaigns_campaigns
+Revises: 0011_pages_home_indexes
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import crm.base
+
+
+# revision identifiers, used by Alembic.
+revision = '0012_campaigns_campaigns'
+down_revision = '0011_pages_home_indexes'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('campaigns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('search_key', sa.String(length=400), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('budget', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('goal_leads', sa.Integer(), nullable=False),
+    sa.Column('goal_deals', sa.Integer(), nullable=False),
+    sa.Column('goal_revenue', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('emergency', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['teams.id'], name=op.f('fk_campaigns_department_id_teams')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_campaigns_owner_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
+    )
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.create_index('ix_campaigns_department_recent', ['department_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_campaigns_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index('ix_campaigns_recent', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_campaigns_starts', ['starts_on', 'id'], unique=False)
+
+    op.create_table('campaign_costs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('what', sa.String(length=200), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('spent_on', sa.Date(), nullable=False),
+    sa.Column('is_purchase', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_costs_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_campaign_costs_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_costs'))
+    )
+    with op.batch_alter_table('campaign_costs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_costs_campaign_id'), ['campaign_id'], unique=False)
+
+    op.create_table('campaign_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('cost_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('chain', sa.String(length=60), nullable=False),
+    sa.Column('step', sa.Integer(), nullable=False),
+    sa.Column('waiting_role', sa.String(length=20), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('emergency', sa.Boolean(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_campaign_requests_author_id_users')),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_requests_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['cost_id'], ['campaign_costs.id'], name=op.f('fk_campaign_requests_cost_id_campaign_costs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_requests'))
+    )
+    with op.batch_alter_table('campaign_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_requests_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index('ix_campaign_requests_waiting', ['waiting_role'], unique=False, postgresql_where=sa.text('waiting_role IS NOT NULL'), sqlite_where=sa.text('waiting_role IS NOT NULL'))
+
+
+
+def downgrade():
+    with op.batch_alter_table('campaign_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_campaign_requests_waiting', postgresql_where=sa.text('waiting_role IS NOT NULL'), sqlite_where=sa.text('waiting_role IS NOT NULL'))
+        batch_op.drop_index(batch_op.f('ix_campaign_requests_campaign_id'))
+
+    op.drop_table('campaign_requests')
+    with op.batch_alter_table('campaign_costs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_costs_campaign_id'))
+
+    op.drop_table('campaign_costs')
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_index('ix_campaigns_starts')
+        batch_op.drop_index('ix_campaigns_recent')
+        batch_op.drop_index(batch_op.f('ix_campaigns_owner_id'))
+        batch_op.drop_index('ix_campaigns_department_recent')
+
+    op.drop_table('campaigns')
