@@ -8,8 +8,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from crm.auth.models import User
+from crm.campaigns import phases
 from crm.campaigns import services as campaigns
-from crm.campaigns.models import Campaign, CampaignRequest
+from crm.campaigns.models import Campaign, CampaignPhase, CampaignRequest
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -47,7 +48,7 @@ def sample_records(app) -> dict:
 def _sample_campaign() -> dict:
     """Two campaigns of machao's (市场部): one whose budget the supervisor rejected (it may be
     edited and submitted again), one approved (costs may be recorded) with a purchase that
-    waits for the department head (gaoyan)."""
+    waits for the department head (gaoyan) and the minutes of its kickoff."""
     with current_app.test_request_context():  # the decisions notify in the user's language
         found = dict(db.session.execute(select(Campaign.name, Campaign.id).where(
             Campaign.name.in_((SAMPLE_CAMPAIGN, APPROVED_CAMPAIGN)))).all())
@@ -57,9 +58,12 @@ def _sample_campaign() -> dict:
             db.session.commit()
         requests = dict(db.session.execute(select(CampaignRequest.campaign_id,
                                                   CampaignRequest.id)).all())
+        phase, minutes = db.session.execute(select(CampaignPhase.id, CampaignPhase.minutes_id)
+                                            .where(CampaignPhase.kind == "kickoff")).first()
     return {"campaign_id": found[SAMPLE_CAMPAIGN], "request_id": requests[found[SAMPLE_CAMPAIGN]],
             "approved_campaign_id": found[APPROVED_CAMPAIGN],
-            "purchase_id": requests[found[APPROVED_CAMPAIGN]]}
+            "purchase_id": requests[found[APPROVED_CAMPAIGN]], "phase_id": phase,
+            "minutes_id": minutes}
 
 
 def _decided_campaign(name: str, approve: bool) -> Campaign:
@@ -72,9 +76,13 @@ def _decided_campaign(name: str, approve: bool) -> Campaign:
         "goal_revenue": Decimal("100000"), "note": None}, author)
     request = campaigns.submit(campaign, author)
     campaigns.decide(request, supervisor, approve, None if approve else "预算需细化")
-    if approve:  # a purchase waiting for the department head
+    if approve:  # a purchase waiting for the department head, the kickoff's minutes
         campaigns.add_cost(campaign, {"what": "展台搭建", "amount": Decimal("800"),
                                       "spent_on": date(2026, 3, 2), "is_purchase": True}, author)
+        kickoff = phases.phases_of(campaign.id)[0]
+        phases.record_minutes(campaign, kickoff, {
+            "held_on": date(2026, 2, 20), "title": "样例启动会", "topics": "目标",
+            "decisions": "分工", "record": None}, [], author)
     return campaign
 
 

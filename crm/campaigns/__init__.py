@@ -10,6 +10,8 @@ but cannot open it)."""
 from flask_babel import lazy_gettext as _l
 
 SUBJECT = "campaign"  # the subject type of a campaign (deadlines, notifications, approvals)
+PHASE_SUBJECT = "campaign_phase"  # a phase's clock is about the phase
+MINUTES_SUBJECT = "campaign_minutes"  # an action item's follow-up is about the minutes
 EMERGENCY_KIND = "campaign_emergency"  # the clock of an emergency execution's approvals
 EVERY_CAMPAIGN_ROLES = ("director", "finance", "ceo", "admin")
 CAMPAIGN_ROLES = ("marketing", "manager", *EVERY_CAMPAIGN_ROLES)
@@ -29,18 +31,41 @@ def campaign_rule(user):
     return false()
 
 
+def of_visible_campaign(campaign_column):
+    """The rule of a campaign's part: the campaign is visible."""
+
+    def rule(user):
+        from sqlalchemy import select
+
+        from crm.campaigns.models import Campaign
+
+        clause = campaign_rule(user)
+        return None if clause is None else campaign_column.in_(
+            select(Campaign.id).where(clause))
+
+    return rule
+
+
 def init_app(app) -> None:
     from crm.auth import scopes
-    from crm.campaigns.models import Campaign
+    from crm.campaigns.models import PHASES, Campaign, CampaignMinutes, CampaignPhase
     from crm.campaigns.views import bp
     from crm.deadlines.kinds import register_kind
     from crm.deadlines.subjects import register_subject
     from crm.domains import add_nav
 
     scopes.register(Campaign, campaign_rule)
+    scopes.register(CampaignPhase, of_visible_campaign(CampaignPhase.campaign_id))
+    scopes.register(CampaignMinutes, of_visible_campaign(CampaignMinutes.campaign_id))
     register_subject(SUBJECT, Campaign, _l("Campaign"), "campaigns.show", "campaign_id",
                      lambda c: c.name)
+    register_subject(PHASE_SUBJECT, CampaignPhase, _l("Campaign phase"), "campaigns.phase",
+                     "phase_id", lambda p: f"{p.campaign.name} · {PHASES[p.kind]}")
+    register_subject(MINUTES_SUBJECT, CampaignMinutes, _l("Meeting minutes"),
+                     "campaigns.minutes", "minutes_id", lambda m: m.title)
     register_kind(EMERGENCY_KIND, _l("Approvals of an emergency execution"),
                   minutes=EMERGENCY_MINUTES)
+    for kind, label in PHASES.items():
+        register_kind(f"campaign_{kind}", label)
     app.register_blueprint(bp)
     add_nav(app, "campaigns.index", _l("Campaigns"), "/campaigns", 55)

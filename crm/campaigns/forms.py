@@ -2,13 +2,23 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    FormField,
     HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import Form as WtfForm
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from crm.campaigns.models import KINDS
 from crm.sales.forms import MoneyField, plausible_amount
@@ -64,3 +74,34 @@ class CostForm(Form):
     is_purchase = BooleanField(_l("A purchase (department head → finance → CEO)"))
     emergency = BooleanField(_l("Emergency execution: go ahead now, approvals recorded "
                                 "afterwards"))
+
+
+def optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class ActionForm(WtfForm):
+    """One action item of the minutes (a sub-form: the minutes form carries the CSRF token);
+    a row left empty is skipped."""
+
+    what = StringField(_l("Action item"), validators=[Optional(), Length(max=200)])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
+    due_on = DateField(_l("Deadline"), format=DAY, validators=[Optional()])
+
+    def validate_due_on(self, field) -> None:
+        if self.what.data and not field.data:
+            raise ValidationError(_l("When is it due?"))
+
+
+class MinutesForm(Form):
+    phase_id = SelectField(_l("Phase it records"), coerce=optional_int)
+    held_on = DateField(_l("Held on"), format=DAY, validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    topics = TextAreaField(_l("Topics"), validators=[DataRequired()])
+    decisions = TextAreaField(_l("Decisions"), validators=[DataRequired()])
+    record = TextAreaField(_l("Written record"), validators=[Optional()])
+    actions = FieldList(FormField(ActionForm), min_entries=3, max_entries=10)
+
+    def action_items(self) -> list[dict]:
+        return [{"what": row.what.data, "owner_id": row.owner_id.data, "due_on": row.due_on.data}
+                for row in self.actions if row.what.data]

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.audit.models import BigId
 from crm.auth.models import Team, User
 from crm.base import Audited, Timestamped, UTCDateTime, Versioned, index_when_set, utcnow
 from crm.extensions import db
@@ -139,3 +140,78 @@ class CampaignRequest(Audited, Timestamped, db.Model):
     @property
     def roles(self) -> list[str]:
         return self.chain.split(",")
+
+
+PHASES = {
+    "kickoff": _l("Kickoff meeting"),  # 启动会
+    "midterm": _l("Mid-term review"),  # 中期评审
+    "closing": _l("Closing acceptance"),  # 结项验收
+}
+
+
+class CampaignPhase(Audited, Timestamped, db.Model):
+    """A phase of R-52, due on a day and closed by its written record (minutes); its clock is
+    a deadline of kind `campaign_<kind>` about this phase."""
+
+    __tablename__ = "campaign_phases"
+    __label__ = _l("Campaign phase")
+    __field_labels__ = {"campaign_id": _l("Campaign"), "kind": _l("Phase"),
+                        "due_on": _l("Due"), "done_at": _l("Done"),
+                        "minutes_id": _l("Minutes")}
+    __field_choices__ = {"kind": PHASES}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    minutes_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_minutes.id"))
+
+    campaign: Mapped[Campaign] = relationship()
+
+
+class CampaignMinutes(Audited, Timestamped, db.Model):
+    """Meeting minutes (R-53): topics, decisions and action items; the written record of the
+    phase that names them (`CampaignPhase.minutes_id`)."""
+
+    __tablename__ = "campaign_minutes"
+    __label__ = _l("Meeting minutes")
+    __field_labels__ = {"campaign_id": _l("Campaign"), "held_on": _l("Held on"),
+                        "title": _l("Title"), "topics": _l("Topics"),
+                        "decisions": _l("Decisions"), "record": _l("Record"),
+                        "created_by_id": _l("Created by")}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    topics: Mapped[str] = mapped_column(Text)
+    decisions: Mapped[str] = mapped_column(Text)
+    record: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    campaign: Mapped[Campaign] = relationship()
+    created_by: Mapped[User] = relationship()
+    actions: Mapped[list["MinutesAction"]] = relationship(order_by="MinutesAction.id",
+                                                          back_populates="minutes")
+
+
+class MinutesAction(Audited, db.Model):
+    """An action item of the minutes: who does what by when; it is a follow-up in its owner's
+    agenda about the minutes."""
+
+    __tablename__ = "minutes_actions"
+    __label__ = _l("Action item")
+    __field_labels__ = {"minutes_id": _l("Minutes"), "what": _l("What"),
+                        "owner_id": _l("Owner"), "due_on": _l("Due"),
+                        "followup_id": _l("Follow-up")}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("campaign_minutes.id"), index=True)
+    what: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    followup_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("followups.id"))
+
+    minutes: Mapped[CampaignMinutes] = relationship(back_populates="actions")
+    owner: Mapped[User] = relationship()

@@ -16,7 +16,7 @@ from crm.audit.models import Approval
 from crm.auth.models import User, UserRole
 from crm.auth.scopes import team_subtree_ids
 from crm.base import utcnow
-from crm.campaigns import EMERGENCY_KIND, SUBJECT
+from crm.campaigns import EMERGENCY_KIND, SUBJECT, phases
 from crm.campaigns.models import PURCHASE_CHAIN, Campaign, CampaignCost, CampaignRequest
 from crm.deadlines import services as deadlines
 from crm.errors import DomainError
@@ -84,6 +84,8 @@ def submit(campaign: Campaign, by: User, emergency: bool = False) -> CampaignReq
                             by, emergency)
     campaign.status = "approved" if emergency else "awaiting_approval"
     campaign.emergency = campaign.emergency or emergency
+    if emergency:
+        phases.plan(campaign)
     return request
 
 
@@ -174,6 +176,7 @@ def _advance(request: CampaignRequest, by: User) -> None:
     campaign = request.campaign
     if request.kind == "budget" and campaign.status == "awaiting_approval":
         campaign.status = "approved"
+        phases.plan(campaign)
     if request.emergency:
         deadlines.complete(EMERGENCY_KIND, SUBJECT, campaign.id, utcnow())
     notify(request.author_id, _("%(name)s approved: %(campaign)s", name=by.name,
@@ -195,6 +198,8 @@ def move(campaign: Campaign, status: str) -> None:
     if status not in MOVES.get(campaign.status, ()):
         raise DomainError(_("A campaign cannot go there from its status."), "status")
     campaign.status = status
+    if status == "cancelled":
+        phases.cancel_open(campaign)
 
 
 def waiting_for(user: User):

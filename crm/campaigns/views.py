@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,20 +18,31 @@ from crm.auth.scopes import (
     team_subtree_ids,
     visible,
 )
-from crm.campaigns import CAMPAIGN_ROLES, services
-from crm.campaigns.forms import CampaignForm, CostForm, DecisionForm, StatusForm, SubmitForm
+from crm.campaigns import CAMPAIGN_ROLES, phases, services
+from crm.campaigns.forms import (
+    CampaignForm,
+    CostForm,
+    DecisionForm,
+    MinutesForm,
+    StatusForm,
+    SubmitForm,
+)
 from crm.campaigns.models import (
     APPROVER_ROLES,
     DECISIONS,
     KINDS,
+    PHASES,
     REQUEST_KINDS,
     REQUEST_STATUSES,
     STATUSES,
     Campaign,
+    CampaignMinutes,
+    CampaignPhase,
     CampaignRequest,
 )
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.followups.services import assignable_users
 from crm.settings.services import get_setting
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.lists import Column, Filter, ListSpec, render_list
@@ -47,7 +58,8 @@ APPROVERS = ("manager", "director", "finance", "ceo")
 def labels() -> dict:
     return {"campaign_kinds": KINDS, "campaign_statuses": STATUSES,
             "approver_roles": APPROVER_ROLES, "request_kinds": REQUEST_KINDS,
-            "request_statuses": REQUEST_STATUSES, "decisions": DECISIONS}
+            "request_statuses": REQUEST_STATUSES, "decisions": DECISIONS,
+            "phase_kinds": PHASES}
 
 
 CAMPAIGNS = ListSpec(
@@ -153,6 +165,8 @@ def _page(campaign: Campaign, status: int = 200, **forms):
     return render("campaigns/show.html", status=status, campaign=campaign, requests=requests,
                   approvals=services.approvals_of(campaign.id), costs=costs,
                   spent=sum((c.amount for c in costs), 0), can_edit=can_edit,
+                  phases=phases.phases_of(campaign.id), minutes=phases.minutes_of(campaign.id),
+                  today=date.today(),
                   decide_forms=decide_forms,
                   submit_form=SubmitForm() if can_edit and campaign.status
                   in services.EDITABLE else None,
@@ -207,39 +221,39 @@ def move(campaign_id: int):
 
 
 def _visible_request(request_id: int) -> CampaignRequest:
-    request = db.session.get(CampaignRequest, request_id)
-    if request is None:
+    asked = db.session.get(CampaignRequest, request_id)
+    if asked is None:
         abort(404)
-    get_visible_or_404(Campaign, request.campaign_id)
-    return request
+    get_visible_or_404(Campaign, asked.campaign_id)
+    return asked
 
 
 @bp.post("/requests/<int:request_id>/decide")
 @roles_required(*APPROVERS)
 def decide(request_id: int):
-    request = _visible_request(request_id)
-    form = DecisionForm(id_prefix=f"r{request.id}")
-    form.request_id = request.id
+    asked = _visible_request(request_id)
+    form = DecisionForm(id_prefix=f"r{asked.id}")
+    form.request_id = asked.id
     if form.validate_on_submit():
         try:
-            services.decide(request, current_user, form.decision.data == "approve",
+            services.decide(asked, current_user, form.decision.data == "approve",
                             form.comment.data)
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            return _done(request.campaign, _("Decision recorded."))
-    return _page(request.campaign, status=422, failed=form)
+            return _done(asked.campaign, _("Decision recorded."))
+    return _page(asked.campaign, status=422, failed=form)
 
 
 @bp.post("/requests/<int:request_id>/resubmit")
 @roles_required(*AUTHORS)
 def resubmit(request_id: int):
-    request = _visible_request(request_id)
+    asked = _visible_request(request_id)
     try:
-        services.resubmit(request, current_user)
+        services.resubmit(asked, current_user)
     except DomainError as error:
-        return _refused(request.campaign, error)
-    return _done(request.campaign, _("Submitted for approval."))
+        return _refused(asked.campaign, error)
+    return _done(asked.campaign, _("Submitted for approval."))
 
 
 @bp.route("/<int:campaign_id>/costs/new", methods=["GET", "POST"])
@@ -267,3 +281,54 @@ def approvals():
         joinedload(CampaignRequest.campaign), joinedload(CampaignRequest.author))
     waiting = list(db.session.scalars(stmt.order_by(CampaignRequest.submitted_at).limit(100)))
     return render("campaigns/approvals.html", waiting=waiting)
+
+
+def _minutes_form(campaign: Campaign) -> MinutesForm:
+    form = MinutesForm()
+    open_phases = [p for p in phases.phases_of(campaign.id) if p.done_at is None]
+    form.phase_id.choices = [("", _("None: another meeting"))] + [
+        (p.id, f"{PHASES[p.kind]} · {p.due_on.isoformat()}") for p in open_phases]
+    owners = [("", "—")] + [(u.id, u.name) for u in assignable_users(current_user)]
+    for row in form.actions:
+        row.owner_id.choices = owners
+    if not form.is_submitted():
+        chosen = request.args.get("phase", type=int)
+        phase = next((p for p in open_phases if p.id == chosen), None)
+        form.phase_id.data = phase.id if phase else None
+        form.held_on.data = date.today()
+        form.title.data = f"{campaign.name} · {PHASES[phase.kind]}" if phase else ""
+        form.record.data = phases.record_template(phase.kind if phase else None)
+        for row in form.actions:
+            row.owner_id.data = current_user.id
+    return form
+
+
+@bp.route("/<int:campaign_id>/minutes/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_minutes(campaign_id: int):
+    campaign = get_editable_or_404(Campaign, campaign_id)
+    form = _minutes_form(campaign)
+    fields = ["held_on", "title", "topics", "decisions", "record"]
+    result = submit_edit(form, None, fields, lambda: phases.record_minutes(
+        campaign, phases.open_phase(campaign, form.phase_id.data),
+        {k: form[k].data for k in fields}, form.action_items(), current_user))
+    if result.done:
+        return saved_redirect(_("Minutes recorded."),
+                              url_for("campaigns.minutes", minutes_id=result.saved.id))
+    return result.render("campaigns/minutes_form.html", form=form, campaign=campaign)
+
+
+@bp.get("/minutes/<int:minutes_id>")
+@roles_required(*CAMPAIGN_ROLES)
+def minutes(minutes_id: int):
+    record = get_visible_or_404(CampaignMinutes, minutes_id)
+    return render("campaigns/minutes.html", minutes=record, phase=phases.phase_of(record.id))
+
+
+@bp.get("/phases/<int:phase_id>")
+@roles_required(*CAMPAIGN_ROLES)
+def phase(phase_id: int):
+    """Where a phase's alert leads: the phase on its campaign's page."""
+    found = get_visible_or_404(CampaignPhase, phase_id)
+    return redirect(url_for("campaigns.show", campaign_id=found.campaign_id)
+                    + f"#phase-{found.id}", 303)

@@ -1,5 +1,6 @@
 """Campaigns (R-50), their cost lines and the approval requests of budgets and purchases
-(R-51); each decision is an `approvals` row.
+(R-51), each decision an `approvals` row; phases with their minutes and action items (R-52,
+R-53).
 
 Revision ID: 0012_campaigns_campaigns
 Revises: 0011_pages_home_indexes
@@ -64,6 +65,40 @@ def upgrade():
     with op.batch_alter_table('campaign_costs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_campaign_costs_campaign_id'), ['campaign_id'], unique=False)
 
+    op.create_table('campaign_minutes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('topics', sa.Text(), nullable=False),
+    sa.Column('decisions', sa.Text(), nullable=False),
+    sa.Column('record', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_minutes_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_campaign_minutes_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_minutes'))
+    )
+    with op.batch_alter_table('campaign_minutes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_minutes_campaign_id'), ['campaign_id'], unique=False)
+
+    op.create_table('campaign_phases',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('done_at', crm.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('minutes_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_phases_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['minutes_id'], ['campaign_minutes.id'], name=op.f('fk_campaign_phases_minutes_id_campaign_minutes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_phases'))
+    )
+    with op.batch_alter_table('campaign_phases', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_phases_campaign_id'), ['campaign_id'], unique=False)
+
     op.create_table('campaign_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -88,14 +123,41 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_campaign_requests_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_index('ix_campaign_requests_waiting', ['waiting_role'], unique=False, postgresql_where=sa.text('waiting_role IS NOT NULL'), sqlite_where=sa.text('waiting_role IS NOT NULL'))
 
+    op.create_table('minutes_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('minutes_id', sa.Integer(), nullable=False),
+    sa.Column('what', sa.String(length=200), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('followup_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.ForeignKeyConstraint(['followup_id'], ['followups.id'], name=op.f('fk_minutes_actions_followup_id_followups')),
+    sa.ForeignKeyConstraint(['minutes_id'], ['campaign_minutes.id'], name=op.f('fk_minutes_actions_minutes_id_campaign_minutes')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_minutes_actions_owner_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_actions'))
+    )
+    with op.batch_alter_table('minutes_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_actions_minutes_id'), ['minutes_id'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('minutes_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_actions_minutes_id'))
+
+    op.drop_table('minutes_actions')
     with op.batch_alter_table('campaign_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_campaign_requests_waiting', postgresql_where=sa.text('waiting_role IS NOT NULL'), sqlite_where=sa.text('waiting_role IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_campaign_requests_campaign_id'))
 
     op.drop_table('campaign_requests')
+    with op.batch_alter_table('campaign_phases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_phases_campaign_id'))
+
+    op.drop_table('campaign_phases')
+    with op.batch_alter_table('campaign_minutes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_minutes_campaign_id'))
+
+    op.drop_table('campaign_minutes')
     with op.batch_alter_table('campaign_costs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_campaign_costs_campaign_id'))
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
-from crm.campaigns.forms import CampaignForm, CostForm, DecisionForm
+from crm.campaigns.forms import CampaignForm, CostForm, DecisionForm, MinutesForm
 from crm.campaigns.models import Campaign
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
@@ -66,6 +66,7 @@ def ids(app) -> dict:
             db.session.commit()
         return found | {"me": me, "team": _id(Team, name="华东销售一组"),
                         "marketing": _id(Team, name="市场部"),
+                        "machao": _id(User, username="machao"),
                         "hq": _id(Team, name="总部"), "liuyang": _id(User, username="liuyang"),
                         "followup_id": db.session.scalar(select(FollowUp.id)),
                         "calendar_id": default_calendar_id()}
@@ -188,6 +189,11 @@ ENTRIES = [
     Entry("campaigns.new_cost", "machao", CostForm,
           lambda i: f"/campaigns/{i['approved_campaign_id']}/costs/new",
           lambda i: {"what": "展位费", "amount": "3000", "spent_on": TODAY}),
+    Entry("campaigns.new_minutes", "machao", MinutesForm,
+          lambda i: f"/campaigns/{i['approved_campaign_id']}/minutes/new",
+          lambda i: {"phase_id": "", "held_on": TODAY, "title": "周例会", "topics": "进度",
+                     "decisions": "加大线上投放", "record": "", "actions-0-what": "更新报名名单",
+                     "actions-0-owner_id": i["machao"], "actions-0-due_on": TODAY}),
     Entry("campaigns.decide", "gaoyan", DecisionForm,
           lambda i: f"/campaigns/requests/{i['purchase_id']}/decide",
           lambda i: {"decision": "approve", "comment": "同意"},

@@ -124,12 +124,16 @@ ACCESS = {
     "campaigns.resubmit": CAMPAIGN_AUTHORS,
     "campaigns.decide": CAMPAIGN_APPROVERS,
     "campaigns.approvals": CAMPAIGN_APPROVERS,
+    "campaigns.new_minutes": CAMPAIGN_AUTHORS,
+    "campaigns.minutes": CAMPAIGN_READERS,
+    "campaigns.phase": CAMPAIGN_READERS,  # a redirect to the phase on the campaign's page
 }
 
 # Routes of one record loaded through scopes: someone else's id is a 404, not a 403. They are
 # checked by their domain's scoped-record tests (tests/followups/test_followups.py).
 SCOPED_RECORDS = {"followups.show", "deadlines.countdown", "campaigns.show", "campaigns.edit",
-                  "campaigns.new_cost"}
+                  "campaigns.new_cost", "campaigns.new_minutes", "campaigns.minutes",
+                  "campaigns.phase"}
 
 
 def _sample_args(app) -> dict:

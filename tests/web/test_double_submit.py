@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
-from crm.campaigns.models import Campaign, CampaignCost
+from crm.campaigns.models import Campaign, CampaignCost, CampaignMinutes
 from crm.contracts.models import Contract
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
@@ -35,6 +35,8 @@ CREATES = [
     ("campaigns.new", "/campaigns/new", "/campaigns/new", Campaign),
     ("campaigns.new_cost", "/campaigns/{approved_campaign_id}/costs/new",
      "/campaigns/{approved_campaign_id}/costs/new", CampaignCost),
+    ("campaigns.new_minutes", "/campaigns/{approved_campaign_id}/minutes/new",
+     "/campaigns/{approved_campaign_id}/minutes/new", CampaignMinutes),
 ]
 
 
