@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Table, insert, literal, select, text
+from sqlalchemy import Connection, Table, bindparam, insert, literal, select, text
 
 from bench import names
 from crm.base import utcnow
@@ -278,6 +278,42 @@ def campaigns(conn: Connection, size: Size, ctx: Context) -> int:
     return n
 
 
+def attribution(conn: Connection, size: Size, ctx: Context) -> int:
+    """Twenty leads reached per campaign (R-11), a fifth of them touched by a second one; a
+    tenth of the reached leads signed: a signed deal of theirs with its contract."""
+    from crm.campaigns.models import Campaign, CampaignTouch
+    from crm.contracts.models import Contract
+    from crm.sales.models import Deal, Lead
+
+    campaign_ids = list(conn.scalars(select(Campaign.id).where(Campaign.status != "draft")))
+    lead_ids = list(conn.scalars(select(Lead.id).order_by(Lead.id.desc()).limit(
+        len(campaign_ids) * 20)))
+    now, touches, reached = utcnow(), [], []
+    for i, lead_id in enumerate(lead_ids):
+        first = campaign_ids[i % len(campaign_ids)]
+        touches.append({"lead_id": lead_id, "campaign_id": first, "touched_at": now})
+        second = ctx.rng.choice(campaign_ids)
+        if i % 5 == 0 and second != first:
+            touches.append({"lead_id": lead_id, "campaign_id": second,
+                            "touched_at": now + timedelta(days=1)})
+        reached.append(lead_id)
+    bulk_insert(conn, CampaignTouch.__table__, touches)
+    signed = list(conn.execute(select(Deal.id, Deal.customer_id, Deal.owner_id)
+                               .where(Deal.stage_id == _stage_ids(conn)["signed"])
+                               .limit(len(reached) // 10)))
+    conn.execute(Deal.__table__.update().where(Deal.id == bindparam("deal"))
+                 .values(lead_id=bindparam("lead")),
+                 [{"deal": deal_id, "lead": lead_id}
+                  for (deal_id, _c, _o), lead_id in zip(signed, reached, strict=False)])
+    bulk_insert(conn, Contract.__table__, (
+        {"deal_id": deal_id, "customer_id": customer_id, "owner_id": owner_id,
+         "price": Decimal(ctx.rng.randrange(50_000, 2_000_000)), "payment_method":
+         "bank_transfer", "payment_terms": "-", "breach_liability": "-",
+         "signed_at": now.date(), "version": 1, "created_at": now, "updated_at": now}
+        for deal_id, customer_id, owner_id in signed))
+    return len(touches)
+
+
 CAMPAIGN_THEMES = ("春季促销", "秋季展会", "客户沙龙", "线上直播", "新品发布会", "行业论坛")
 COST_LINES = ("场地租赁", "物料采购", "广告投放", "差旅", "餐饮")
 
@@ -290,6 +326,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("deals", deals),
     ("followups", followups),
     ("campaigns", campaigns),
+    ("attribution", attribution),
     ("audit_trail", audit_trail),
 ]
 

@@ -89,6 +89,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("campaign list", "marketing", "/campaigns", first_load=True),
     Scenario("campaign list (director)", "director", "/campaigns?status=running"),
     Scenario("campaign page", "marketing", "/campaigns/{campaign}", first_load=True),
+    Scenario("campaign comparison", "director", "/campaigns/compare?from=2025-01-01"
+             "&to=2026-12-31&model=linear"),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]

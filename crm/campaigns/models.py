@@ -5,7 +5,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import BigId
@@ -215,3 +225,17 @@ class MinutesAction(Audited, db.Model):
 
     minutes: Mapped[CampaignMinutes] = relationship(back_populates="actions")
     owner: Mapped[User] = relationship()
+
+
+class CampaignTouch(db.Model):
+    """A campaign reached a lead (R-11): made with the campaign as its source, or later touched
+    by another; attribution models share the lead's signed revenue among these."""
+
+    __tablename__ = "campaign_touches"
+    __table_args__ = (UniqueConstraint("lead_id", "campaign_id"),
+                      Index("ix_campaign_touches_campaign", "campaign_id", "lead_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

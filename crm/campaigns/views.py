@@ -18,7 +18,7 @@ from crm.auth.scopes import (
     team_subtree_ids,
     visible,
 )
-from crm.campaigns import CAMPAIGN_ROLES, phases, services
+from crm.campaigns import CAMPAIGN_ROLES, attribution, phases, services
 from crm.campaigns.forms import (
     CampaignForm,
     CostForm,
@@ -52,6 +52,7 @@ from crm.web.search import matches
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 AUTHORS = ("marketing", "manager", "director", "admin")
 APPROVERS = ("manager", "director", "finance", "ceo")
+COMPARED = 40  # campaigns on the comparison page
 
 
 @bp.context_processor
@@ -166,6 +167,9 @@ def _page(campaign: Campaign, status: int = 200, **forms):
                   approvals=services.approvals_of(campaign.id), costs=costs,
                   spent=sum((c.amount for c in costs), 0), can_edit=can_edit,
                   phases=phases.phases_of(campaign.id), minutes=phases.minutes_of(campaign.id),
+                  model=(model := _model()), models=attribution.MODELS,
+                  figures=attribution.for_campaigns([campaign.id], model).of(campaign.id),
+                  reached=attribution.recent_leads(campaign.id),
                   today=date.today(),
                   decide_forms=decide_forms,
                   submit_form=SubmitForm() if can_edit and campaign.status
@@ -332,3 +336,32 @@ def phase(phase_id: int):
     found = get_visible_or_404(CampaignPhase, phase_id)
     return redirect(url_for("campaigns.show", campaign_id=found.campaign_id)
                     + f"#phase-{found.id}", 303)
+
+
+def _model() -> str:
+    model = request.args.get("model", "first")
+    return model if model in attribution.MODELS else "first"
+
+
+def _day(name: str, default: date) -> date:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+@bp.get("/compare")
+@roles_required(*CAMPAIGN_ROLES)
+def compare():
+    """Campaigns that start in a period side by side: figures by model, and a bar chart."""
+    today = date.today()
+    start, end = _day("from", date(today.year, 1, 1)), _day("to", date(today.year, 12, 31))
+    model = _model()
+    rows = list(db.session.scalars(
+        visible(Campaign).where(Campaign.starts_on >= start, Campaign.starts_on <= end)
+        .order_by(Campaign.starts_on, Campaign.id).limit(COMPARED)))
+    found = attribution.for_campaigns([c.id for c in rows], model)
+    figures = [(c, found.of(c.id)) for c in rows]
+    return render("campaigns/compare.html", figures=figures, model=model,
+                  models=attribution.MODELS, start=start, end=end, limit=COMPARED,
+                  chart=attribution.chart(figures))

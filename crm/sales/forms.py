@@ -77,6 +77,7 @@ class LeadForm(Form):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Source"), choices=list(LEAD_SOURCES.items()), default="inbound_call")
     grade = SelectField(_l("Grade"), choices=[(g, g) for g in GRADES], default="B")
+    campaign_id = SelectField(_l("Campaign"), coerce=optional_int)
     team_id = SelectField(_l("Team"), coerce=optional_int)
     owner_id = SelectField(_l("Owner"), coerce=optional_int)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])

@@ -123,6 +123,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_campaign_requests_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_index('ix_campaign_requests_waiting', ['waiting_role'], unique=False, postgresql_where=sa.text('waiting_role IS NOT NULL'), sqlite_where=sa.text('waiting_role IS NOT NULL'))
 
+    op.create_table('campaign_touches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('lead_id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('touched_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_touches_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['lead_id'], ['leads.id'], name=op.f('fk_campaign_touches_lead_id_leads')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_touches')),
+    sa.UniqueConstraint('lead_id', 'campaign_id', name=op.f('uq_campaign_touches_lead_id'))
+    )
+    with op.batch_alter_table('campaign_touches', schema=None) as batch_op:
+        batch_op.create_index('ix_campaign_touches_campaign', ['campaign_id', 'lead_id'], unique=False)
+
     op.create_table('minutes_actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('minutes_id', sa.Integer(), nullable=False),
@@ -145,6 +158,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_minutes_actions_minutes_id'))
 
     op.drop_table('minutes_actions')
+    with op.batch_alter_table('campaign_touches', schema=None) as batch_op:
+        batch_op.drop_index('ix_campaign_touches_campaign')
+
+    op.drop_table('campaign_touches')
     with op.batch_alter_table('campaign_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_campaign_requests_waiting', postgresql_where=sa.text('waiting_role IS NOT NULL'), sqlite_where=sa.text('waiting_role IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_campaign_requests_campaign_id'))

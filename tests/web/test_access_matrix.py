@@ -126,7 +126,8 @@ ACCESS = {
     "campaigns.approvals": CAMPAIGN_APPROVERS,
     "campaigns.new_minutes": CAMPAIGN_AUTHORS,
     "campaigns.minutes": CAMPAIGN_READERS,
-    "campaigns.phase": CAMPAIGN_READERS,  # a redirect to the phase on the campaign's page
+    "campaigns.phase": CAMPAIGN_READERS,
+    "campaigns.compare": CAMPAIGN_READERS,  # a redirect to the phase on the campaign's page
 }
 
 # Routes of one record loaded through scopes: someone else's id is a 404, not a 403. They are
