@@ -1,0 +1,7 @@
+"""File storage for every upload in the product: `store_upload` checks and stores a file,
+`send_stored` serves it as an attachment, `delete_stored` removes it. Files live in a local
+folder outside the web root (CRM_STORAGE_DIR, default instance/files); see settings.py."""
+
+from crm.storage.files import StoredFile, UploadRefused, delete_stored, send_stored, store_upload
+
+__all__ = ["StoredFile", "UploadRefused", "delete_stored", "send_stored", "store_upload"]

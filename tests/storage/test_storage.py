@@ -1,0 +1,106 @@
+"""The storage interface: refused uploads write nothing; stored files come back as attachments."""
+
+import io
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from crm.storage import UploadRefused, send_stored, store_upload
+from crm.storage.files import LocalFolder
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+       b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+       b"\x00\x00\x00IEND\xaeB`\x82")
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
+WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 120
+
+
+@pytest.fixture
+def storage(app, tmp_path):
+    folder = tmp_path / "files"
+    with app.test_request_context():
+        app.config["CRM_STORAGE_DIR"] = str(folder)
+        app.config["CRM_STORAGE_MAX_BYTES"] = 1024
+        try:
+            yield folder
+        finally:
+            del app.config["CRM_STORAGE_DIR"], app.config["CRM_STORAGE_MAX_BYTES"]
+
+
+def upload(data: bytes, name: str) -> FileStorage:
+    return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
+def written(folder) -> list:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def test_a_pdf_is_stored_under_a_generated_name(storage):
+    stored = store_upload(upload(PDF, "合同 2026.pdf"))
+    assert (stored.original_name, stored.content_type, stored.size) == (
+        "合同 2026.pdf", "application/pdf", len(PDF))
+    [path] = written(storage)
+    assert path.name == stored.key and "合同" not in str(path)
+    assert path.read_bytes() == PDF
+
+
+def test_an_image_is_typed_by_its_content(storage):
+    assert store_upload(upload(PNG, "scan")).content_type == "image/png"
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (ELF, "invoice.pdf", "not accepted"),
+    (WINDOWS_EXE, "photo.png", "not accepted"),
+    (b"#!/bin/sh\nrm -rf /\n", "notes.pdf", "not accepted"),
+    (b"", "empty.pdf", "empty"),
+    (PDF + b"x" * 2000, "big.pdf", "larger than"),
+    (PDF, "../../x", "path"),
+    (PDF, "..\\..\\x.pdf", "path"),
+    (PDF, "/etc/passwd", "path"),
+    (PDF, "a\x00b.pdf", "control"),
+    (PDF, "", "no name"),
+    (PDF, "setup.exe", "content is PDF"),
+])
+def test_refused_uploads_write_nothing(storage, data, name, message):
+    with pytest.raises(UploadRefused) as refused:
+        store_upload(upload(data, name))
+    assert message in refused.value.message and refused.value.field == "file"
+    assert written(storage) == []
+
+
+def test_the_allowed_types_can_be_narrowed_by_the_caller(storage):
+    with pytest.raises(UploadRefused):
+        store_upload(upload(PNG, "x.png"), allowed_types=frozenset({"application/pdf"}))
+
+
+def test_a_stored_file_is_served_as_an_attachment_never_sniffed(storage):
+    stored = store_upload(upload(PDF, "合同 \"final\".pdf"))
+    response = send_stored(stored.key, stored.original_name, stored.content_type)
+    response.direct_passthrough = False
+    assert response.get_data() == PDF
+    assert response.mimetype == "application/pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and disposition.isascii()
+    assert "filename*=UTF-8''%E5%90%88%E5%90%8C" in disposition
+
+
+def test_keys_that_are_not_generated_are_refused(tmp_path):
+    with pytest.raises(ValueError):
+        LocalFolder(tmp_path).path("../../etc/passwd")
+
+
+def test_the_folder_must_be_outside_the_web_root(app, storage):
+    app.config["CRM_STORAGE_DIR"] = app.static_folder + "/uploads"
+    with pytest.raises(RuntimeError, match="outside the web root"):
+        store_upload(upload(PDF, "a.pdf"))
+
+
+def test_s3_is_refused_plainly_rather_than_pretended(app, storage):
+    app.config["CRM_STORAGE_BACKEND"] = "s3"
+    try:
+        with pytest.raises(RuntimeError, match="only 'local' is implemented"):
+            store_upload(upload(PDF, "a.pdf"))
+    finally:
+        del app.config["CRM_STORAGE_BACKEND"]
