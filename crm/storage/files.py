@@ -8,6 +8,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from urllib.parse import quote
 
 import filetype
 from flask import current_app, send_file
@@ -129,12 +130,23 @@ def delete_stored(key: str) -> None:
     _backend(storage_settings(current_app)).delete(key)
 
 
+def attachment_header(name: str) -> str:
+    """Content-Disposition for `name`: an ASCII fallback (a Chinese name would leave only its
+    extension) and the exact name in RFC 5987 form."""
+    suffix = PurePosixPath(name).suffix
+    stem = unicodedata.normalize("NFKD", name[:len(name) - len(suffix)] if suffix else name)
+    ascii_stem = re.sub(r"[^A-Za-z0-9._ -]+", "", stem.encode("ascii", "ignore").decode())
+    fallback = (ascii_stem.strip(" .") or "download") + re.sub(r"[^A-Za-z0-9.]", "", suffix)
+    return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}'
+
+
 def send_stored(key: str, original_name: str, content_type: str):
     """A download of a stored file: an attachment under its original name, never sniffed."""
     path = _backend(storage_settings(current_app)).path(key)
-    response = send_file(path, mimetype=content_type, as_attachment=True,
-                         download_name=original_name, conditional=False, etag=False,
+    response = send_file(path, mimetype=content_type, conditional=False, etag=False,
                          max_age=0)
+    response.headers["Content-Disposition"] = attachment_header(original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("HX-Request")  # like every page: an htmx request gets the same file
     return response

@@ -1,12 +1,14 @@
 """The storage interface: refused uploads write nothing; stored files come back as attachments."""
 
 import io
+from urllib.parse import quote
 
 import pytest
+from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage
 
 from crm.storage import UploadRefused, send_stored, store_upload
-from crm.storage.files import LocalFolder
+from crm.storage.files import LocalFolder, attachment_header
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
@@ -19,7 +21,7 @@ WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"
 @pytest.fixture
 def storage(app, tmp_path):
     folder = tmp_path / "files"
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):  # the messages' English text
         app.config["CRM_STORAGE_DIR"] = str(folder)
         app.config["CRM_STORAGE_MAX_BYTES"] = 1024
         try:
@@ -104,3 +106,13 @@ def test_s3_is_refused_plainly_rather_than_pretended(app, storage):
             store_upload(upload(PDF, "a.pdf"))
     finally:
         del app.config["CRM_STORAGE_BACKEND"]
+
+
+@pytest.mark.parametrize("name, fallback", [
+    ("合同 2026.pdf", "2026.pdf"), ("合同.pdf", "download.pdf"), ('a"b;c.pdf', "abc.pdf"),
+    ("scan", "scan")])
+def test_the_download_name_has_an_ascii_fallback_and_the_exact_name(name, fallback):
+    header = attachment_header(name)
+    assert header.isascii()
+    assert f'filename="{fallback}"' in header
+    assert header.endswith("filename*=UTF-8''" + quote(name, safe=""))
