@@ -46,9 +46,31 @@ def of_visible_campaign(campaign_column):
     return rule
 
 
+def document_rule(user):
+    """R-03: a document marked as a contract is read by directors, finance and its uploader;
+    the others by whoever sees the campaign."""
+    from sqlalchemy import and_, or_, select
+
+    from crm.campaigns.models import Campaign, CampaignDocument
+
+    if user.has_role("director", "finance"):
+        return None
+    clause = campaign_rule(user)
+    readable = or_(CampaignDocument.is_contract.is_(False),
+                   CampaignDocument.uploaded_by_id == user.id)
+    return readable if clause is None else and_(
+        readable, CampaignDocument.campaign_id.in_(select(Campaign.id).where(clause)))
+
+
 def init_app(app) -> None:
     from crm.auth import scopes
-    from crm.campaigns.models import PHASES, Campaign, CampaignMinutes, CampaignPhase
+    from crm.campaigns.models import (
+        PHASES,
+        Campaign,
+        CampaignDocument,
+        CampaignMinutes,
+        CampaignPhase,
+    )
     from crm.campaigns.views import bp
     from crm.deadlines.kinds import register_kind
     from crm.deadlines.subjects import register_subject
@@ -57,6 +79,7 @@ def init_app(app) -> None:
     scopes.register(Campaign, campaign_rule)
     scopes.register(CampaignPhase, of_visible_campaign(CampaignPhase.campaign_id))
     scopes.register(CampaignMinutes, of_visible_campaign(CampaignMinutes.campaign_id))
+    scopes.register(CampaignDocument, document_rule)
     register_subject(SUBJECT, Campaign, _l("Campaign"), "campaigns.show", "campaign_id",
                      lambda c: c.name)
     register_subject(PHASE_SUBJECT, CampaignPhase, _l("Campaign phase"), "campaigns.phase",

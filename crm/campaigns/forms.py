@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -105,3 +106,10 @@ class MinutesForm(Form):
     def action_items(self) -> list[dict]:
         return [{"what": row.what.data, "owner_id": row.owner_id.data, "due_on": row.due_on.data}
                 for row in self.actions if row.what.data]
+
+
+class DocumentForm(Form):
+    name = StringField(_l("Name (项目名称-日期-版本号)"), validators=[DataRequired(),
+                                                                 Length(max=150)])
+    file = FileField(_l("File"))
+    is_contract = BooleanField(_l("An important contract: only directors and finance read it"))

@@ -239,3 +239,31 @@ class CampaignTouch(db.Model):
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CampaignDocument(Audited, db.Model):
+    """A version of a campaign document (R-50), named 项目名称-日期-版本号 (春季促销-2026-01V1);
+    each upload is a new row, so older versions stay readable. One marked as a contract is
+    read only by directors, finance and its uploader (R-03)."""
+
+    __tablename__ = "campaign_documents"
+    __label__ = _l("Campaign document")
+    __field_labels__ = {"campaign_id": _l("Campaign"), "name": _l("Name"),
+                        "is_contract": _l("Important contract"),
+                        "original_name": _l("File"), "uploaded_by_id": _l("Uploaded by")}
+    __table_args__ = (UniqueConstraint("campaign_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    name: Mapped[str] = mapped_column(String(150))
+    stem: Mapped[str] = mapped_column(String(140))  # 项目名称-日期: the versions' common part
+    version: Mapped[int] = mapped_column(Integer)
+    is_contract: Mapped[bool] = mapped_column(Boolean, default=False)
+    storage_key: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User] = relationship()

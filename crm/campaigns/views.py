@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -18,11 +18,12 @@ from crm.auth.scopes import (
     team_subtree_ids,
     visible,
 )
-from crm.campaigns import CAMPAIGN_ROLES, attribution, phases, services
+from crm.campaigns import CAMPAIGN_ROLES, attribution, documents, phases, services
 from crm.campaigns.forms import (
     CampaignForm,
     CostForm,
     DecisionForm,
+    DocumentForm,
     MinutesForm,
     StatusForm,
     SubmitForm,
@@ -36,6 +37,7 @@ from crm.campaigns.models import (
     REQUEST_STATUSES,
     STATUSES,
     Campaign,
+    CampaignDocument,
     CampaignMinutes,
     CampaignPhase,
     CampaignRequest,
@@ -44,6 +46,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.followups.services import assignable_users
 from crm.settings.services import get_setting
+from crm.storage import send_stored
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.lists import Column, Filter, ListSpec, render_list
 from crm.web.render import render
@@ -170,6 +173,7 @@ def _page(campaign: Campaign, status: int = 200, **forms):
                   model=(model := _model()), models=attribution.MODELS,
                   figures=attribution.for_campaigns([campaign.id], model).of(campaign.id),
                   reached=attribution.recent_leads(campaign.id),
+                  documents=documents.documents_of(campaign.id),
                   today=date.today(),
                   decide_forms=decide_forms,
                   submit_form=SubmitForm() if can_edit and campaign.status
@@ -365,3 +369,34 @@ def compare():
     return render("campaigns/compare.html", figures=figures, model=model,
                   models=attribution.MODELS, start=start, end=end, limit=COMPARED,
                   chart=attribution.chart(figures))
+
+
+@bp.route("/<int:campaign_id>/documents/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_document(campaign_id: int):
+    campaign = get_editable_or_404(Campaign, campaign_id)
+    form = DocumentForm()
+    if not form.is_submitted():
+        form.name.data = documents.proposed_name(campaign, date.today())
+    result = submit_edit(form, None, ["name", "is_contract"], lambda: documents.upload(
+        campaign, form.name.data, request.files.get("file"), form.is_contract.data,
+        current_user))
+    if result.done:
+        return saved_redirect(_("Document uploaded."),
+                              url_for("campaigns.show", campaign_id=campaign.id) + "#documents")
+    return result.render("campaigns/document_form.html", form=form, campaign=campaign,
+                         pattern=documents.PATTERN)
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def document(document_id: int):
+    """A version of a document, as a download. Whoever may not read it gets 404, whatever
+    their role (R-03: a contract only for directors, finance and its uploader)."""
+    found = get_visible_or_404(CampaignDocument, document_id)
+    return send_stored(found.storage_key, f"{found.name}{_suffix(found.original_name)}",
+                       found.content_type)
+
+
+def _suffix(file_name: str) -> str:
+    return "." + file_name.rsplit(".", 1)[1] if "." in file_name else ""

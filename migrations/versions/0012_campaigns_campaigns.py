@@ -65,6 +65,27 @@ def upgrade():
     with op.batch_alter_table('campaign_costs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_campaign_costs_campaign_id'), ['campaign_id'], unique=False)
 
+    op.create_table('campaign_documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=150), nullable=False),
+    sa.Column('stem', sa.String(length=140), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('is_contract', sa.Boolean(), nullable=False),
+    sa.Column('storage_key', sa.String(length=64), nullable=False),
+    sa.Column('original_name', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_at', crm.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_documents_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_campaign_documents_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_documents')),
+    sa.UniqueConstraint('campaign_id', 'name', name=op.f('uq_campaign_documents_campaign_id'))
+    )
+    with op.batch_alter_table('campaign_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_documents_campaign_id'), ['campaign_id'], unique=False)
+
     op.create_table('campaign_minutes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -175,6 +196,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_campaign_minutes_campaign_id'))
 
     op.drop_table('campaign_minutes')
+    with op.batch_alter_table('campaign_documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_documents_campaign_id'))
+
+    op.drop_table('campaign_documents')
     with op.batch_alter_table('campaign_costs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_campaign_costs_campaign_id'))
 

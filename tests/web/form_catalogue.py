@@ -11,7 +11,13 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
-from crm.campaigns.forms import CampaignForm, CostForm, DecisionForm, MinutesForm
+from crm.campaigns.forms import (
+    CampaignForm,
+    CostForm,
+    DecisionForm,
+    DocumentForm,
+    MinutesForm,
+)
 from crm.campaigns.models import Campaign
 from crm.customers.forms import ContactForm, CustomerForm
 from crm.customers.models import Contact, Customer
@@ -206,4 +212,5 @@ CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "
                 "campaigns.submit", "campaigns.move",
                 "deadlines.load_official"}  # a year picked from the published ones
 # Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
-UPLOADS = {"deadlines.import_year": ImportForm}
+UPLOADS = {"deadlines.import_year": ImportForm,
+           "campaigns.new_document": DocumentForm}  # tests/campaigns/test_documents.py

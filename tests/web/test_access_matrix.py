@@ -127,14 +127,16 @@ ACCESS = {
     "campaigns.new_minutes": CAMPAIGN_AUTHORS,
     "campaigns.minutes": CAMPAIGN_READERS,
     "campaigns.phase": CAMPAIGN_READERS,
-    "campaigns.compare": CAMPAIGN_READERS,  # a redirect to the phase on the campaign's page
+    "campaigns.compare": CAMPAIGN_READERS,
+    "campaigns.new_document": CAMPAIGN_AUTHORS,
+    "campaigns.document": EVERYONE,  # a 404 for whoever may not read it (tests/campaigns)
 }
 
 # Routes of one record loaded through scopes: someone else's id is a 404, not a 403. They are
 # checked by their domain's scoped-record tests (tests/followups/test_followups.py).
 SCOPED_RECORDS = {"followups.show", "deadlines.countdown", "campaigns.show", "campaigns.edit",
                   "campaigns.new_cost", "campaigns.new_minutes", "campaigns.minutes",
-                  "campaigns.phase"}
+                  "campaigns.phase", "campaigns.new_document", "campaigns.document"}
 
 
 def _sample_args(app) -> dict:
@@ -146,7 +148,7 @@ def _sample_args(app) -> dict:
             CalendarDay.calendar_id == calendar_id).limit(1))
         deadline_id = _sample_deadline()
     return {"user_id": user_id, "team_id": team_id, "field": "expected_value",
-            "notification_id": 1, "job_id": "x", "followup_id": 1,
+            "notification_id": 1, "job_id": "x", "followup_id": 1, "document_id": 1,
             "calendar_id": calendar_id, "day_id": day_id, "year": 2026, "kind": "followup",
             "deadline_id": deadline_id, **sample_records(app)}
 
