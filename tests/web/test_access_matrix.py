@@ -123,7 +123,7 @@ ACCESS = {
     "campaigns.new_cost": CAMPAIGN_AUTHORS,
     "campaigns.resubmit": CAMPAIGN_AUTHORS,
     "campaigns.decide": CAMPAIGN_APPROVERS,
-    "campaigns.approvals": CAMPAIGN_APPROVERS,
+    "campaigns.approvals": CAMPAIGN_APPROVERS | {"admin"},
     "campaigns.new_minutes": CAMPAIGN_AUTHORS,
     "campaigns.minutes": CAMPAIGN_READERS,
     "campaigns.phase": CAMPAIGN_READERS,
