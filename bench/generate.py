@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Table, insert, literal, select, text
+from sqlalchemy import Connection, Table, bindparam, insert, literal, select, text
 
 from bench import names
 from crm.base import utcnow
@@ -423,6 +423,94 @@ def _paid(ctx: Context, amount: Decimal, due, today) -> Decimal:
     roll = ctx.rng.random()
     return amount if roll < 0.9 else (amount / 2).quantize(Decimal("0.01")) if roll < 0.95 \
         else Decimal(0)
+CAMPAIGN_STATUSES = ("draft", "awaiting_approval", "approved", "running", "closing", "closed",
+                     "rejected", "cancelled")
+
+
+def campaigns(conn: Connection, size: Size, ctx: Context) -> int:
+    """One campaign per hundred deals (2k in the medium set) of 市场部, five cost lines each
+    (one a purchase), and past the draft a budget request with its decision (R-50, R-51)."""
+    from crm.audit.models import Approval
+    from crm.auth.models import Team, User
+    from crm.campaigns.models import KINDS, Campaign, CampaignCost, CampaignRequest
+
+    users = dict(conn.execute(select(User.username, User.id).where(
+        User.username.in_(("machao", "gaoyan", "zhaomin")))).all())
+    department = conn.scalar(select(Team.id).where(Team.name == "市场部"))
+    now, n = utcnow(), max(size.deals // 100, 4)
+    rows = []
+    for i in range(n):
+        name = f"{names.place(ctx.rng)[1]}{ctx.rng.choice(CAMPAIGN_THEMES)}{i}"
+        start = (now + timedelta(days=ctx.rng.randrange(-400, 120))).date()
+        rows.append({"name": name, "search_key": pinyin_key(name), "kind": ctx.rng.choice(
+            list(KINDS)), "starts_on": start, "ends_on": start + timedelta(days=ctx.rng.randrange(
+                1, 60)), "owner_id": users["machao"], "department_id": department,
+            "budget": Decimal(ctx.rng.randrange(5, 300) * 1000), "goal_leads": 100,
+            "goal_deals": 10, "goal_revenue": Decimal(1_000_000),
+            "status": CAMPAIGN_STATUSES[i % len(CAMPAIGN_STATUSES)], "emergency": i % 50 == 0,
+            "version": 1, "created_at": now - timedelta(minutes=n - i), "updated_at": now})
+    bulk_insert(conn, Campaign.__table__, rows)
+    decided = list(conn.execute(select(Campaign.id, Campaign.budget, Campaign.status).where(
+        Campaign.status != "draft")))
+    bulk_insert(conn, CampaignCost.__table__, (
+        {"campaign_id": cid, "what": what, "amount": Decimal(ctx.rng.randrange(500, 20_000)),
+         "spent_on": now.date(), "is_purchase": what == "物料采购",
+         "created_by_id": users["machao"], "created_at": now, "updated_at": now}
+        for cid, _budget, _status in decided for what in COST_LINES))
+    bulk_insert(conn, CampaignRequest.__table__, (
+        {"campaign_id": cid, "kind": "budget", "amount": budget, "chain": "director",
+         "step": 0 if status == "awaiting_approval" else 1,
+         "waiting_role": "director" if status == "awaiting_approval" else None,
+         "status": {"awaiting_approval": "pending", "rejected": "rejected"}.get(
+             status, "approved"), "emergency": False, "author_id": users["machao"],
+         "submitted_at": now, "created_at": now, "updated_at": now}
+        for cid, budget, status in decided))
+    bulk_insert(conn, Approval.__table__, (
+        {"at": now, "user_id": users["zhaomin"], "subject_type": "campaign", "subject_id": cid,
+         "action": "budget:director", "decision": "rejected" if status == "rejected"
+         else "approved", "note": "同意"}
+        for cid, _budget, status in decided if status != "awaiting_approval"))
+    return n
+
+
+def attribution(conn: Connection, size: Size, ctx: Context) -> int:
+    """Twenty leads reached per campaign (R-11), a fifth of them touched by a second one; a
+    tenth of the reached leads signed: a signed deal of theirs with its contract."""
+    from crm.campaigns.models import Campaign, CampaignTouch
+    from crm.contracts.models import Contract
+    from crm.sales.models import Deal, Lead
+
+    campaign_ids = list(conn.scalars(select(Campaign.id).where(Campaign.status != "draft")))
+    lead_ids = list(conn.scalars(select(Lead.id).order_by(Lead.id.desc()).limit(
+        len(campaign_ids) * 20)))
+    now, touches, reached = utcnow(), [], []
+    for i, lead_id in enumerate(lead_ids):
+        first = campaign_ids[i % len(campaign_ids)]
+        touches.append({"lead_id": lead_id, "campaign_id": first, "touched_at": now})
+        second = ctx.rng.choice(campaign_ids)
+        if i % 5 == 0 and second != first:
+            touches.append({"lead_id": lead_id, "campaign_id": second,
+                            "touched_at": now + timedelta(days=1)})
+        reached.append(lead_id)
+    bulk_insert(conn, CampaignTouch.__table__, touches)
+    signed = list(conn.execute(select(Deal.id, Deal.customer_id, Deal.owner_id)
+                               .where(Deal.stage_id == _stage_ids(conn)["signed"])
+                               .limit(len(reached) // 10)))
+    conn.execute(Deal.__table__.update().where(Deal.id == bindparam("deal"))
+                 .values(lead_id=bindparam("lead")),
+                 [{"deal": deal_id, "lead": lead_id}
+                  for (deal_id, _c, _o), lead_id in zip(signed, reached, strict=False)])
+    bulk_insert(conn, Contract.__table__, (
+        {"deal_id": deal_id, "customer_id": customer_id, "owner_id": owner_id,
+         "price": Decimal(ctx.rng.randrange(50_000, 2_000_000)), "payment_method":
+         "bank_transfer", "payment_terms": "-", "breach_liability": "-",
+         "signed_at": now.date(), "version": 1, "created_at": now, "updated_at": now}
+        for deal_id, customer_id, owner_id in signed))
+    return len(touches)
+
+
+CAMPAIGN_THEMES = ("春季促销", "秋季展会", "客户沙龙", "线上直播", "新品发布会", "行业论坛")
+COST_LINES = ("场地租赁", "物料采购", "广告投放", "差旅", "餐饮")
 
 
 STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
@@ -435,6 +523,8 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("dealers", dealers),
     ("dealer_history", dealer_history),
     ("contracts", contracts),
+    ("campaigns", campaigns),
+    ("attribution", attribution),
     ("audit_trail", audit_trail),
     ("service_calls", service_calls),
     ("complaints", complaints),

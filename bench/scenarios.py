@@ -2,6 +2,7 @@
 
 Paths may name records: `{customer}`, `{deal}`, `{lead}` are records of the benchmark rep,
 `{complaint}` an open complaint of the benchmark service agent,
+`{campaign}` a campaign of the benchmark's marketing specialist,
 `{pool_lead}` takes a fresh lead from the shared pool each time, `{intent}`/`{potential}` are
 stage ids. A form may be a dict or a function of (session, ids) that fetches what it needs."""
 
@@ -14,6 +15,7 @@ from bench.client import Session
 
 Role = Literal["rep", "manager", "director", "admin", "agent", "channel"]
 Role = Literal["rep", "manager", "director", "admin", "finance"]
+Role = Literal["rep", "manager", "director", "admin", "marketing"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",
@@ -23,6 +25,7 @@ LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "agent": "zhoujie",  # a service agent
     "channel": "sunli",
     "finance": "zhengshuang",
+    "marketing": "machao",
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 VERSION_FIELD = re.compile(r'id="adjust-version" name="version" type="hidden" value="(\d+)"')
@@ -164,6 +167,11 @@ SCENARIOS: list[Scenario] = [
     Scenario("ledger drill-down (61+ days)", "finance", "/receivables/d61"),
     Scenario("record a payment (write)", "finance", "/contracts/{contract}/payments",
              htmx_target="receivables", method="POST", form=payment),
+    Scenario("campaign list", "marketing", "/campaigns", first_load=True),
+    Scenario("campaign list (director)", "director", "/campaigns?status=running"),
+    Scenario("campaign page", "marketing", "/campaigns/{campaign}", first_load=True),
+    Scenario("campaign comparison", "director", "/campaigns/compare?from=2025-01-01"
+             "&to=2026-12-31&model=linear"),
 ]
 
 STATIC_ASSETS = ["/static/vendor/htmx-2.0.11.min.js", "/static/css/app.css", "/static/js/app.js"]

@@ -12,6 +12,7 @@ cli = AppGroup("crm", help="CRM administration commands.")
 def seed_demo() -> None:
     """Load the demo organisation and data, once."""
     from crm.auth.demo import seed_people
+    from crm.campaigns.demo import seed_campaigns_demo
     from crm.channel.demo import seed_channel_demo
     from crm.sales.demo import seed_sales_demo
     from crm.service.demo import seed_service_demo
@@ -21,7 +22,7 @@ def seed_demo() -> None:
     sales = seed_sales_demo()
     if sales:
         seed_service_demo()
-    if any([sales, seed_channel_demo(), people]):
+    if any([sales, seed_channel_demo(), seed_campaigns_demo(), people]):
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

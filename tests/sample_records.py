@@ -1,4 +1,5 @@
-"""Records owned by the rep zhangwei, for tests that open every record page per role."""
+"""Records owned by the rep zhangwei (and a campaign of the marketing specialist machao), for
+tests that open every record page per role."""
 
 import io
 from datetime import date
@@ -10,6 +11,9 @@ from werkzeug.datastructures import FileStorage
 
 from crm.auth.models import User
 from crm.base import utcnow
+from crm.campaigns import phases
+from crm.campaigns import services as campaigns
+from crm.campaigns.models import Campaign, CampaignPhase, CampaignRequest
 from crm.channel import agreements, dealers, onboarding
 from crm.channel.agreements import Place
 from crm.channel.models import Agreement, Dealer, DealerApplication, DealerScore
@@ -25,6 +29,8 @@ from crm.service import complaints
 from crm.service.models import Complaint
 
 SAMPLE_NAME = "样例精密机械有限公司"
+SAMPLE_CAMPAIGN = "样例春季促销"
+APPROVED_CAMPAIGN = "样例秋季展会"
 
 
 def sample_records(app) -> dict:
@@ -50,7 +56,7 @@ def sample_records(app) -> dict:
                 "action": "respond", "dealer_id": _sample_dealer(),
                 "agreement_id": _sample_agreement(), "application_id": _sample_application(),
                 "score_id": _sample_score(), "product_id": _sample_product(),
-                **_sample_contract(owner)}
+                **_sample_contract(owner), **_sample_campaign()}
 
 
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -80,6 +86,47 @@ def _sample_contract(owner: int) -> dict:
         Instalment.contract_id == found.id))
     return {"contract_id": found.id, "document_id": document, "instalment_id": instalment,
             "bucket": "d61"}
+
+
+def _sample_campaign() -> dict:
+    """Two campaigns of machao's (市场部): one whose budget the supervisor rejected (it may be
+    edited and submitted again), one approved (costs may be recorded) with a purchase that
+    waits for the department head (gaoyan) and the minutes of its kickoff."""
+    with current_app.test_request_context():  # the decisions notify in the user's language
+        found = dict(db.session.execute(select(Campaign.name, Campaign.id).where(
+            Campaign.name.in_((SAMPLE_CAMPAIGN, APPROVED_CAMPAIGN)))).all())
+        if not found:
+            found = {name: _decided_campaign(name, approve).id
+                     for name, approve in ((SAMPLE_CAMPAIGN, False), (APPROVED_CAMPAIGN, True))}
+            db.session.commit()
+        requests = dict(db.session.execute(select(CampaignRequest.campaign_id,
+                                                  CampaignRequest.id)).all())
+        phase, minutes = db.session.execute(select(CampaignPhase.id, CampaignPhase.minutes_id)
+                                            .where(CampaignPhase.kind == "kickoff")).first()
+    return {"campaign_id": found[SAMPLE_CAMPAIGN], "request_id": requests[found[SAMPLE_CAMPAIGN]],
+            "approved_campaign_id": found[APPROVED_CAMPAIGN],
+            "purchase_id": requests[found[APPROVED_CAMPAIGN]], "phase_id": phase,
+            "minutes_id": minutes}
+
+
+def _decided_campaign(name: str, approve: bool) -> Campaign:
+    author, supervisor = (db.session.scalar(select(User).where(User.username == username))
+                          for username in ("machao", "gaoyan"))
+    campaign = campaigns.save_campaign(None, {
+        "name": name, "kind": "seasonal", "starts_on": date(2026, 3, 1),
+        "ends_on": date(2026, 3, 31), "department_id": author.team_id,
+        "budget": Decimal("1000"), "goal_leads": 10, "goal_deals": 2,
+        "goal_revenue": Decimal("100000"), "note": None}, author)
+    request = campaigns.submit(campaign, author)
+    campaigns.decide(request, supervisor, approve, None if approve else "预算需细化")
+    if approve:  # a purchase waiting for the department head, the kickoff's minutes
+        campaigns.add_cost(campaign, {"what": "展台搭建", "amount": Decimal("800"),
+                                      "spent_on": date(2026, 3, 2), "is_purchase": True}, author)
+        kickoff = phases.phases_of(campaign.id)[0]
+        phases.record_minutes(campaign, kickoff, {
+            "held_on": date(2026, 2, 20), "title": "样例启动会", "topics": "目标",
+            "decisions": "分工", "record": None}, [], author)
+    return campaign
 
 
 def _sample_product() -> int:

@@ -31,14 +31,16 @@ USERS = (  # username, name, team, roles
     ("liuyang", "刘洋", "华东销售一组", ["sales"]),
     ("chenjing", "陈静", "华南销售一组", ["sales"]),
     ("yangfan", "杨帆", "华南销售一组", ["sales"]),
-    ("gaoyan", "高燕", "客户服务中心", ["manager"]),  # the service manager
+    ("tangning", "唐宁", "客户服务中心", ["manager"]),  # the service manager
     ("zhoujie", "周杰", "客户服务中心", ["service"]),
     ("wumin", "吴敏", "客户服务中心", ["service"]),
     ("sunli", "孙丽", "渠道管理部", ["channel"]),
     ("machao", "马超", "市场部", ["marketing"]),
+    ("gaoyan", "高燕", "市场部", ["manager"]),
     ("hefang", "何芳", "产品部", ["product"]),
     ("zhengshuang", "郑爽", "财务部", ["finance"]),
     ("fenglv", "冯律", "法务部", ["legal"]),
+    ("qianjin", "钱进", "总部", ["ceo"]),
 )
 
 

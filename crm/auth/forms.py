@@ -31,6 +31,7 @@ ROLE_LABELS = {
     "director": _l("Director"),
     "finance": _l("Finance"),
     "legal": _l("Legal"),
+    "ceo": _l("CEO"),
     "admin": _l("Administrator"),
 }
 LEVEL_LABELS = {"hq": _l("Headquarters"), "region": _l("Region"), "team": _l("Team")}

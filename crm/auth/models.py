@@ -21,6 +21,7 @@ ROLES = (
     "director",
     "finance",
     "legal",
+    "ceo",
     "admin",
 )
 TEAM_LEVELS = ("hq", "region", "team")

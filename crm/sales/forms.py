@@ -79,6 +79,7 @@ class LeadForm(Form):
     source = SelectField(_l("Source"), choices=list(LEAD_SOURCES.items()), default="inbound_call")
     grade = SelectField(_l("Grade"), choices=[(g, g) for g in GRADES], default="B")
     dealer_id = SelectField(_l("From dealer"), coerce=optional_int)
+    campaign_id = SelectField(_l("Campaign"), coerce=optional_int)
     team_id = SelectField(_l("Team"), coerce=optional_int)
     owner_id = SelectField(_l("Owner"), coerce=optional_int)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])

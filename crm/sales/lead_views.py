@@ -18,6 +18,7 @@ from crm.auth.scopes import (
     visible,
 )
 from crm.base import utcnow
+from crm.campaigns.attribution import campaign_choices
 from crm.channel.dealers import dealer_choices
 from crm.customers.models import Customer, grade_choices
 from crm.errors import DomainError
@@ -36,7 +37,7 @@ from crm.web.search import matches
 bp = Blueprint("leads", __name__)
 
 FORM_FIELDS = ["company_name", "customer_id", "contact_name", "contact_phone", "source",
-               "grade", "team_id", "note"]
+               "grade", "campaign_id", "team_id", "note"]
 
 
 @bp.context_processor
@@ -163,6 +164,7 @@ def _lead_form(lead: Lead | None) -> LeadForm:
     form = LeadForm(obj=lead)
     form.team_id.choices = team_choices(lead.team_id if lead else None)
     form.dealer_id.choices = dealer_choices(lead.dealer_id if lead else None)
+    form.campaign_id.choices = [("", "—")] + campaign_choices(lead.campaign_id if lead else None)
     form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":
         form.owner_id.data = current_user.id

@@ -11,6 +11,7 @@ from crm.audit.models import AuditEntry
 from crm.auth.models import User, UserRole
 from crm.auth.scopes import team_subtree_ids
 from crm.base import utcnow
+from crm.campaigns import attribution
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import funnel
@@ -63,6 +64,8 @@ def save_lead(lead: Lead | None, values: dict, *, owner_id: int | None = None) -
     db.session.flush()
     if is_new:
         record_stage_change(lead_id=lead.id, from_stage_id=None, to_stage_id=lead.stage_id)
+    if lead.campaign_id:  # the campaign reached the lead
+        attribution.touch(lead.id, lead.campaign_id)
     return lead
 
 

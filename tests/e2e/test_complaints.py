@@ -54,7 +54,7 @@ def test_a_complaint_from_a_call_to_its_closed_archive(app, signed_in, live_serv
     expect(page.locator("#plan")).to_contain_text("待审批")
     complaint_url = page.url
 
-    manager = _sign_in(browser.new_context(), live_server, "gaoyan")
+    manager = _sign_in(browser.new_context(), live_server, "tangning")
     manager.goto(complaint_url)
     manager.get_by_label("批准").check()
     _step(manager, "记录审批结果", {"#decide-comment": "同意"})

@@ -36,6 +36,7 @@ LISTS = [
     ("/service/calls", "zhoujie", "call", "样例精密"),
     ("/service/complaints", "zhoujie", "complaint", "样例投诉"),
     ("/contracts", "zhengshuang", "contract", "样例合同"),
+    ("/campaigns", "machao", "campaign", "样例春季"),
 ]
 
 

@@ -90,7 +90,7 @@ def test_waiting_on_the_customer_stops_every_clock_and_moves_it_on(app, people):
 def test_the_plan_clock_is_met_only_by_the_managers_approval(app, people):
     with app.app_context():
         complaint = _open(app)
-        agent, manager = _user("zhoujie"), _user("gaoyan")
+        agent, manager = _user("zhoujie"), _user("tangning")
         complaints.respond(complaint, agent, "已回复", START + timedelta(minutes=5))
         complaints.mark_complex(complaint, agent, "", START + timedelta(minutes=10))
         due = db.session.scalar(select(Deadline.due_at).where(Deadline.kind == complaints.PLAN))
@@ -108,7 +108,7 @@ def test_the_plan_clock_is_met_only_by_the_managers_approval(app, people):
 def test_an_approved_plan_raises_no_alert_and_is_a_recorded_approval(app, people):
     with app.app_context():
         complaint = _open(app)
-        agent, manager = _user("zhoujie"), _user("gaoyan")
+        agent, manager = _user("zhoujie"), _user("tangning")
         complaints.respond(complaint, agent, "已回复", START)
         complaints.mark_complex(complaint, agent, "", START)
         complaints.submit_plan(complaint, agent, "更换设备", START + timedelta(hours=1))
@@ -134,7 +134,7 @@ def test_only_the_service_manager_approves_and_reassigns(app, people):
                 pass
             else:
                 raise AssertionError(f"{who} approved")
-        complaints.reassign(complaint, _user("gaoyan"), user_id("wumin"), "周杰休假")
+        complaints.reassign(complaint, _user("tangning"), user_id("wumin"), "周杰休假")
         assert complaint.owner_id == user_id("wumin")
         assert set(db.session.scalars(select(Deadline.owner_id).where(
             Deadline.done_at.is_(None)))) == {user_id("wumin")}
@@ -164,7 +164,7 @@ def test_the_whole_case_from_a_call_to_its_archive(app, login):
     with app.app_context():
         from crm.service.models import Call
         call_id = db.session.scalar(select(Call.id))
-    agent, manager = login("zhoujie"), login("gaoyan")
+    agent, manager = login("zhoujie"), login("tangning")
     response = _new_from_call(agent, call_id)
     assert response.status_code == 303
     complaint_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -257,7 +257,7 @@ def test_complaint_list_filters_and_fixed_query_count(app, login):
         as_text=True)
     assert "交付延迟" not in agent.get("/service/complaints?state=closed").get_data(
         as_text=True).split('id="complaint-rows"')[-1]
-    users = [agent, login("gaoyan"), login("zhangwei")]
+    users = [agent, login("tangning"), login("zhangwei")]
     urls = ("/service/complaints", "/service/complaints?overdue=1",
             f"/service/complaints/{first_id}")
 

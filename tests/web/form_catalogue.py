@@ -11,6 +11,9 @@ from sqlalchemy import select
 from crm.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, TeamForm, UserForm
 from crm.auth.models import Team, User
 from crm.base import utcnow
+from crm.campaigns import forms as campaign_forms
+from crm.campaigns.forms import CampaignForm, CostForm, MinutesForm
+from crm.campaigns.models import Campaign
 from crm.channel.forms import (
     AdjustForm,
     AgreementForm,
@@ -84,6 +87,8 @@ def ids(app) -> dict:
                           subject_id=None, by=db.session.get(User, me))
             db.session.commit()
         return found | {"me": me, "team": _id(Team, name="华东销售一组"),
+                        "marketing": _id(Team, name="市场部"),
+                        "machao": _id(User, username="machao"),
                         "hq": _id(Team, name="总部"), "liuyang": _id(User, username="liuyang"),
                         "followup_id": db.session.scalar(select(FollowUp.id)),
                         "calendar_id": default_calendar_id()}
@@ -149,6 +154,10 @@ def _call(i):
 def _complaint(i):
     return {"customer_id": i["customer_id"], "summary": "交付延迟", "details": "晚了三天",
             "product_id": i["product_id"], "feedback": "交期要准"}
+def _campaign(i):
+    return {"name": "夏季沙龙", "kind": "salon", "starts_on": "2026-07-01",
+            "ends_on": "2026-07-02", "department_id": i["marketing"], "budget": "20000",
+            "goal_leads": "30", "goal_deals": "3", "goal_revenue": "300000", "note": "备注"}
 
 
 def _edit(model, key, make):
@@ -246,6 +255,22 @@ ENTRIES = [
     Entry("complaints.act", "zhoujie", lambda **kw: NoteForm(prefix="respond", **kw),
           lambda i: f"/service/complaints/{i['complaint_id']}/respond",
           lambda i: {"respond-note": "已致电客户"}),
+    Entry("campaigns.new", "machao", CampaignForm, lambda i: "/campaigns/new", _campaign),
+    Entry("campaigns.edit", "machao", CampaignForm,
+          lambda i: f"/campaigns/{i['campaign_id']}/edit",
+          _edit(Campaign, "campaign_id", _campaign)),
+    Entry("campaigns.new_cost", "machao", CostForm,
+          lambda i: f"/campaigns/{i['approved_campaign_id']}/costs/new",
+          lambda i: {"what": "展位费", "amount": "3000", "spent_on": TODAY}),
+    Entry("campaigns.new_minutes", "machao", MinutesForm,
+          lambda i: f"/campaigns/{i['approved_campaign_id']}/minutes/new",
+          lambda i: {"phase_id": "", "held_on": TODAY, "title": "周例会", "topics": "进度",
+                     "decisions": "加大线上投放", "record": "", "actions-0-what": "更新报名名单",
+                     "actions-0-owner_id": i["machao"], "actions-0-due_on": TODAY}),
+    Entry("campaigns.decide", "gaoyan", campaign_forms.DecisionForm,
+          lambda i: f"/campaigns/requests/{i['purchase_id']}/decide",
+          lambda i: {"decision": "approve", "comment": "同意"},
+          error_mark='-{id}-error"'),  # one form per request: ids "r<request id>-comment"
     Entry("settings.index", "admin", lambda **kw: settings_form_class()(**kw),
           lambda i: "/admin/settings", _settings),
     Entry("contracts.change_status", "zhangwei", StatusForm,
@@ -278,7 +303,9 @@ ENTRIES = [
 CHOICES_ONLY = {"leads.move", "leads.assign", "customers.merge", "deals.move", "deals.lose",
                 "channel.change_status",
                 "contracts.mark_important",  # a tick box and the version
+                "campaigns.submit", "campaigns.move",
                 "deadlines.load_official"}  # a year picked from the published ones
 # Uploads, checked line by line by their own tests (tests/deadlines/test_admin_pages.py).
 UPLOADS = {"deadlines.import_year": ImportForm,
-           "contracts.upload": DocumentForm}  # tests/storage, tests/contracts
+           "contracts.upload": DocumentForm,  # tests/storage, tests/contracts
+           "campaigns.new_document": campaign_forms.DocumentForm}  # tests/campaigns

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
+from crm.campaigns.models import Campaign, CampaignCost, CampaignMinutes
 from crm.channel.models import Agreement, Dealer, DealerApplication
 from crm.contracts.models import Contract, Payment
 from crm.customers.models import Contact, Customer
@@ -41,6 +42,11 @@ CREATES = [
     ("complaints.new", "/service/complaints/new", "/service/complaints/new", Complaint),
     ("contracts.payment", "/contracts/{contract_id}/payments",
      "/contracts/{contract_id}/payments", Payment),
+    ("campaigns.new", "/campaigns/new", "/campaigns/new", Campaign),
+    ("campaigns.new_cost", "/campaigns/{approved_campaign_id}/costs/new",
+     "/campaigns/{approved_campaign_id}/costs/new", CampaignCost),
+    ("campaigns.new_minutes", "/campaigns/{approved_campaign_id}/minutes/new",
+     "/campaigns/{approved_campaign_id}/minutes/new", CampaignMinutes),
 ]
 
 

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
+from crm.campaigns.models import Campaign, CampaignCost
 from crm.channel.models import Agreement, Dealer
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
@@ -135,8 +136,8 @@ def _has_form(app, endpoint: str) -> bool:
 
 # The column each form field is saved to: its length limit may not exceed the column's.
 COLUMNS = {"LeadForm": Lead, "DealForm": Deal, "CustomerForm": Customer, "DealerForm": Dealer,
-           "AgreementForm": Agreement,
-           "ContactForm": Contact, "ProductForm": Product}
+           "AgreementForm": Agreement, "ContactForm": Contact, "ProductForm": Product,
+           "CampaignForm": Campaign, "CostForm": CampaignCost}
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.form_class.__name__ in COLUMNS],
