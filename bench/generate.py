@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Table, bindparam, insert, literal, select, text
+from sqlalchemy import Connection, Table, bindparam, exists, insert, literal, select, text
 
 from bench import names
 from crm.base import utcnow
@@ -494,14 +494,17 @@ def attribution(conn: Connection, size: Size, ctx: Context) -> int:
         reached.append(lead_id)
     bulk_insert(conn, CampaignTouch.__table__, touches)
     signed = list(conn.execute(select(Deal.id, Deal.customer_id, Deal.owner_id)
-                               .where(Deal.stage_id == _stage_ids(conn)["signed"])
+                               .where(Deal.stage_id == _stage_ids(conn)["signed"],
+                                      ~exists().where(Contract.deal_id == Deal.id))
                                .limit(len(reached) // 10)))
     conn.execute(Deal.__table__.update().where(Deal.id == bindparam("deal"))
                  .values(lead_id=bindparam("lead")),
                  [{"deal": deal_id, "lead": lead_id}
                   for (deal_id, _c, _o), lead_id in zip(signed, reached, strict=False)])
     bulk_insert(conn, Contract.__table__, (
-        {"deal_id": deal_id, "customer_id": customer_id, "owner_id": owner_id,
+        {"number": f"HT{now:%Y%m%d}-{deal_id:06d}", "status": "signed",
+         "search_key": f"ht{now:%Y%m%d}-{deal_id:06d}", "important": False,
+         "deal_id": deal_id, "customer_id": customer_id, "owner_id": owner_id,
          "price": Decimal(ctx.rng.randrange(50_000, 2_000_000)), "payment_method":
          "bank_transfer", "payment_terms": "-", "breach_liability": "-",
          "signed_at": now.date(), "version": 1, "created_at": now, "updated_at": now}

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     Boolean,
     Date,
@@ -37,7 +38,7 @@ STATUSES = {
     "approved": _l("Approved"),
     "running": _l("Running"),
     "closing": _l("Closing"),
-    "closed": _l("Closed"),
+    "closed": lazy_pgettext("campaign", "Closed"),
     "rejected": _l("Rejected"),
     "cancelled": _l("Cancelled"),
 }

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,7 +62,7 @@ STATES = {
     NEW: _l("Awaiting response"),
     ACTIVE: _l("Being handled"),
     WAITING: _l("Waiting for the customer"),
-    CLOSED: _l("Closed"),
+    CLOSED: lazy_pgettext("complaint", "Closed"),
 }
 SOURCES = {"call": _l("From a call"), "direct": _l("Recorded directly"),
            "survey": _l("From a survey")}

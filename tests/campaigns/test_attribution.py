@@ -12,6 +12,7 @@ from sqlalchemy import select
 from crm.campaigns import attribution, services
 from crm.campaigns.models import CampaignTouch
 from crm.contracts.models import Contract
+from crm.contracts.services import contract_number
 from crm.customers import services as customers
 from crm.extensions import db
 from crm.sales import deals
@@ -52,7 +53,8 @@ def _lead(name: str, touched_by: list, price: str | None = None) -> Lead:
         db.session.add(Contract(deal_id=deal.id, customer_id=customer.id, owner_id=rep.id,
                                 price=D(price), payment_method="bank_transfer",
                                 payment_terms="-", breach_liability="-",
-                                signed_at=date(2026, 4, 1)))
+                                signed_at=date(2026, 4, 1),
+                                number=contract_number(date(2026, 4, 1), deal.id)))
     db.session.flush()
     return lead
 

@@ -11,6 +11,7 @@ from crm.auth.models import User
 from crm.channel import dealers, figures
 from crm.channel.figures import Quarter
 from crm.contracts.models import Contract
+from crm.contracts.services import contract_number
 from crm.customers import services as customers
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -87,7 +88,8 @@ def test_quarter_figures_per_dealer(app, people):
                               ("70000", date(2026, 10, 1))):
             db.session.add(Contract(deal_id=deal.id, customer_id=inside.id, owner_id=owner,
                                     price=Decimal(price), payment_method="bank_transfer",
-                                    payment_terms="-", breach_liability="-", signed_at=signed))
+                                    payment_terms="-", breach_liability="-", signed_at=signed,
+                                    number=contract_number(signed, deal.id)))
         db.session.commit()
         assert figures.new_customers([first, second], q3) == {first: 1}
         assert figures.customers_sold([first, second], q3) == {first: 2}

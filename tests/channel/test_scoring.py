@@ -15,6 +15,7 @@ from crm.channel.agreements import Place
 from crm.channel.figures import Quarter
 from crm.channel.models import Agreement, Dealer, DealerScore, DealerWarning
 from crm.contracts.models import Contract
+from crm.contracts.services import contract_number
 from crm.customers import services as customers
 from crm.deadlines.models import Deadline
 from crm.errors import DomainError
@@ -48,7 +49,8 @@ def _sell(dealer_id: int, amount: str, signed: date) -> None:
                                   "owner_id": owner, "dealer_id": dealer_id})
     db.session.add(Contract(deal_id=deal.id, customer_id=customer.id, owner_id=owner,
                             price=Decimal(amount), payment_method="bank_transfer",
-                            payment_terms="-", breach_liability="-", signed_at=signed))
+                            payment_terms="-", breach_liability="-", signed_at=signed,
+                            number=contract_number(signed, deal.id)))
     db.session.flush()
 
 

@@ -49,7 +49,7 @@ NOT_PAGES = {"customers.duplicates", "followups.panel", "notifications.bell", "d
              "picker.suggest", "calls.contact_options", "complaints.signed_form",
              "scores.export_csv", "scores.export_xlsx", "scores.row", "scores.adjust",
              "channel.apply_checks",
-             "campaigns.document"}  # a file download
+             "campaigns.document", "contracts.document", "contracts.letter_pdf"}  # downloads
 RUN_AXE = "options => axe.run(document, options)"
 DUPLICATE_IDS = """() => {
   const seen = new Map();

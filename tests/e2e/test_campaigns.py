@@ -36,7 +36,7 @@ def test_plan_approve_and_kick_off_a_campaign(signed_in, live_server, browser,
     director.goto(f"{live_server}/campaigns/approvals")
     director.get_by_role("link", name="工博会参展").click()
     director.get_by_label("意见（驳回须说明理由）").fill("同意参展")
-    director.get_by_role("button", name="提交审批意见").click()
+    director.get_by_role("button", name="记录审批结果").click()
     expect(director.locator("h1")).to_contain_text("已批准")
     expect(director.locator("#approvals")).to_contain_text("同意参展")
     director.close()
