@@ -57,7 +57,8 @@ def test_the_table_sorts_filters_and_draws_sparklines(login, app):
     assert scores == sorted(scores, reverse=True)
     ascending = sunli.get(f"/channel/scores?quarter={Q.key}&sort=name&dir=asc").get_data(
         as_text=True)
-    assert ascending.index("评分经销商0000") < ascending.index("评分经销商0011")
+    table = ascending[ascending.index("<tbody"):]  # the warning list above has its own order
+    assert table.index("评分经销商0000") < table.index("评分经销商0011")
     east = sunli.get(f"/channel/scores?quarter={Q.key}&region=east").get_data(as_text=True)
     assert east.count('class="score-row') == 6
     warned = sunli.get("/channel/scores?status=warned").get_data(as_text=True)

@@ -129,9 +129,10 @@ def test_a_passing_quarter_in_between_resets_the_count(app, dealer):
 def test_an_adjustment_needs_a_reason_is_audited_and_counts(app, dealer):
     with app.test_request_context():
         row = _score(Q1)
+        manager = db.session.scalar(select(User.id).where(User.username == "sunli"))
         with pytest.raises(DomainError):
-            scoring.adjust(row, Decimal("75"), " ", by=1)
-        scoring.adjust(row, Decimal("75"), "大客户回款延迟，经总监同意", by=1)
+            scoring.adjust(row, Decimal("75"), " ", by=manager)
+        scoring.adjust(row, Decimal("75"), "大客户回款延迟，经总监同意", by=manager)
         db.session.commit()
         assert (row.effective_score, row.passed) == (Decimal("75.0"), True)
         audited = db.session.scalars(select(AuditEntry.field).where(
