@@ -18,14 +18,13 @@ FORM_KEY = re.compile(r'name="form_key" type="hidden" value="([^"]+)"')
 
 
 @pytest.fixture
-def campaign_id(app, people, tmp_path):
-    app.config["CRM_STORAGE_DIR"] = str(tmp_path / "files")
+def campaign_id(app, people, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "CRM_STORAGE_DIR", str(tmp_path / "files"))
     with app.test_request_context():
         campaign = make_campaign("1000")
         db.session.commit()
         found = campaign.id
-    yield found  # outside the context: each request gets its own `g` (its CSRF token)
-    del app.config["CRM_STORAGE_DIR"]
+    return found  # outside the context: each request gets its own `g` (its CSRF token)
 
 
 def _upload(client, campaign_id, name, data=PDF, contract=False):

@@ -19,15 +19,12 @@ WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"
 
 
 @pytest.fixture
-def storage(app, tmp_path):
+def storage(app, tmp_path, monkeypatch):
     folder = tmp_path / "files"
+    monkeypatch.setitem(app.config, "CRM_STORAGE_DIR", str(folder))  # restored afterwards
+    monkeypatch.setitem(app.config, "CRM_STORAGE_MAX_BYTES", 1024)
     with app.test_request_context(), force_locale("en"):  # the messages' English text
-        app.config["CRM_STORAGE_DIR"] = str(folder)
-        app.config["CRM_STORAGE_MAX_BYTES"] = 1024
-        try:
-            yield folder
-        finally:
-            del app.config["CRM_STORAGE_DIR"], app.config["CRM_STORAGE_MAX_BYTES"]
+        yield folder
 
 
 def upload(data: bytes, name: str) -> FileStorage:
