@@ -207,9 +207,9 @@ def run(args) -> dict | None:
     scenarios = selected(args.only)
     # PYTHONFAULTHANDLER: should a worker crash, its Python stack is printed
     env = {"DATABASE_URL": url, "CRM_QUERY_COUNT": "1", "CRM_DEMO": "0", "PYTHONFAULTHANDLER": "1"}
-    app_server = Gunicorn("wsgi:app", args.workers, env)
-    bare_server = Gunicorn("bench.bare:app", args.workers, {})
-    try:
+    # each server is stopped even if the other fails to start or a measurement raises
+    with (Gunicorn("wsgi:app", args.workers, env) as app_server,
+          Gunicorn("bench.bare:app", args.workers, {}) as bare_server):
         ids = prepared.pop("ids")
         bare_route = Scenario("bare", "rep", "/")
         bare = measure(Session(bare_server.port), bare_route, args.requests, ids)
@@ -230,9 +230,6 @@ def run(args) -> dict | None:
         load = throughput(app_server.port, args.duration, args.threads, ids, scenarios)
         print(f"  throughput {load['per_second']} req/s, errors {load['errors']}")
         memory = app_server.peak_memory_mib()
-    finally:
-        app_server.stop()
-        bare_server.stop()
     return {"date": date.today().isoformat(), "size": args.size,
             "database": make_url(url).get_backend_name(), "machine": machine(),
             "workers": args.workers, "bare": bare, "pages": pages, "throughput": load,

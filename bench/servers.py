@@ -23,7 +23,11 @@ class Gunicorn:
         cmd = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
                "--log-level", "warning", target]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
-        self._wait()
+        try:
+            self._wait()
+        except RuntimeError:
+            self.stop()
+            raise
 
     def _wait(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -52,4 +56,14 @@ class Gunicorn:
 
     def stop(self) -> None:
         self.proc.terminate()
-        self.proc.wait(10)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def __enter__(self) -> "Gunicorn":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()

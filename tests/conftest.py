@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from crm import create_app
@@ -18,10 +18,23 @@ from crm.extensions import db
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
+# Under pytest-xdist (`-n 2`) each worker gets its own database and Redis database number.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER.removeprefix("gw") or 0)
+
+
+def _worker_redis(url: str) -> str:
+    """redis://host:port/N -> the same server, database N + 8 × the worker's index."""
+    parsed = make_url(url.replace("redis://", "redis+x://", 1))
+    number = int(parsed.database or 0) + 8 * WORKER_INDEX
+    return parsed.set(database=str(number)).render_as_string(hide_password=False).replace(
+        "redis+x://", "redis://", 1)
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     if url := os.environ.get("REDIS_URL"):
-        yield url
+        yield _worker_redis(url) if WORKER else url
         return
     from crm.devrun import start_embedded_redis, wait_for_redis
 
@@ -38,7 +51,19 @@ def _database_url(tmp_path_factory) -> str:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     if "test" not in (make_url(url).database or ""):
         raise pytest.UsageError("DATABASE_URL must name a test database: the suite wipes it")
-    return url
+    return _worker_database(url) if WORKER else url
+
+
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database `<name>_<worker>` beside the named one, created when missing."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{WORKER}"
+    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def _fresh_schema() -> None:

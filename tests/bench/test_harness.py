@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from bench.__main__ import record_ids
-from bench.generate import SIZES, already_generated, generate
+from bench.generate import MARKER_KEY, SIZES, STEPS, already_generated, generate
 from bench.scenarios import LOGINS, SCENARIOS
 from crm import create_app
 from crm.audit.models import AuditEntry
@@ -13,6 +13,8 @@ from crm.auth.models import User
 from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales.models import Deal
+from crm.service.models import Complaint
+from crm.settings.models import Setting
 from tests.conftest import Client
 
 
@@ -45,6 +47,24 @@ def test_generator_loads_the_tiny_set_once(app):
         assert _count(Customer) == size.customers
         assert _count(Deal) == size.deals
         assert _count(AuditEntry) >= size.activities
+
+
+def test_a_step_added_later_is_generated_alone_on_an_existing_set(app):
+    size = SIZES["tiny"]
+    with app.app_context():
+        generate(size)
+        complaints = _count(Complaint)
+        db.session.execute(Complaint.__table__.delete())
+        others = [name for name, _ in STEPS if name != "complaints"]
+        marker = db.session.scalar(select(Setting).where(Setting.key == MARKER_KEY))
+        marker.value = f"tiny:{','.join(others)}"  # as if the complaints step were new
+        db.session.commit()
+        assert not already_generated(size)
+        timings = generate(size)
+        assert list(timings) == ["complaints"]
+        assert _count(Complaint) == complaints
+        assert _count(Customer) == size.customers
+        assert already_generated(size)
 
 
 def test_every_scenario_answers_and_reports_its_query_count(app):
