@@ -6,16 +6,18 @@ one in ten is paused, as a complaint waiting for its customer would be."""
 import time
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.deadlines import services
-from crm.deadlines.models import Deadline, DeadlineKindRule, LadderStep
+from crm.deadlines.models import Deadline, DeadlineAlert, DeadlineKindRule, LadderStep
 from crm.extensions import db
+from crm.notifications.models import Notification
 
 BATCH = 5000
 LADDER_KIND = "bench.ladder"
+KINDS = ("bench", LADDER_KIND)
 
 
 def _ladder_rule() -> None:
@@ -41,11 +43,25 @@ def generate_overdue(n: int, now=None) -> None:
         ])
 
 
+def clear() -> None:
+    """Remove the generated deadlines with their alerts and notifications, so that the pages
+    measured next (home, agenda, the bell) count only the data set's own."""
+    bench_deadlines = select(Deadline.id).where(Deadline.kind.in_(KINDS))
+    db.session.execute(delete(DeadlineAlert).where(DeadlineAlert.deadline_id.in_(bench_deadlines)))
+    db.session.execute(delete(Notification).where(Notification.deadline_kind.in_(KINDS)))
+    db.session.execute(delete(Deadline).where(Deadline.kind.in_(KINDS)))
+    db.session.commit()
+
+
 def time_sweep(n: int) -> dict:
-    """Generate n overdue deadlines, sweep them, commit; the counts and the seconds it took."""
+    """Generate n overdue deadlines, sweep them, commit; the counts and the seconds it took.
+    What it generated is removed afterwards (and any left by an interrupted run, before)."""
+    clear()
     generate_overdue(n)
     db.session.commit()
     started = time.perf_counter()
     counts = services.sweep(utcnow())
     db.session.commit()
-    return counts | {"seconds": round(time.perf_counter() - started, 3)}
+    seconds = round(time.perf_counter() - started, 3)
+    clear()
+    return counts | {"seconds": seconds}

@@ -82,3 +82,15 @@ def test_every_scenario_answers_and_reports_its_query_count(app):
         reply = session.request(s.method, s.url(ids), s.data(session, ids), s.htmx_target)
         assert reply.status < 400, s.name
         assert int(reply.headers["X-Query-Count"]) > 0, s.name
+
+
+def test_the_timed_sweep_leaves_no_deadline_or_notification_behind(app, people):
+    from crm.deadlines.bench import time_sweep
+    from crm.deadlines.models import Deadline
+    from crm.notifications.models import Notification
+
+    with app.app_context():
+        before = _count(Deadline), _count(Notification)
+        result = time_sweep(40)
+        assert result["overdue"] == 40 - 4  # one in ten is paused
+        assert (_count(Deadline), _count(Notification)) == before
