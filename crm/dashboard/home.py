@@ -156,6 +156,7 @@ def build_home(user: User, zone) -> Home:
         reps = sorted(((rep, figures.get(rep.id, Figures())) for rep in assignable_owners(user)),
                       key=lambda pair: pair[1].attention)
     notes = db.session.scalars(visible(Notification, user)
+                               .options(joinedload(Notification.about_user))
                                .order_by(Notification.id.desc()).limit(LIST_LENGTH)).all()
     return Home(sells=sells, team=team, total=total, reps=reps[:REP_ROWS],
                 reps_hidden=max(len(reps) - REP_ROWS, 0),
