@@ -169,6 +169,7 @@ def _page(campaign: Campaign, status: int = 200, **forms):
     return render("campaigns/show.html", status=status, campaign=campaign, requests=requests,
                   approvals=services.approvals_of(campaign.id), costs=costs,
                   spent=sum((c.amount for c in costs), 0), can_edit=can_edit,
+                  may_add_cost=can_edit and campaign.status in services.COST_STATUSES,
                   phases=phases.phases_of(campaign.id), minutes=phases.minutes_of(campaign.id),
                   model=(model := _model()), models=attribution.MODELS,
                   figures=attribution.for_campaigns([campaign.id], model).of(campaign.id),
@@ -267,7 +268,11 @@ def resubmit(request_id: int):
 @bp.route("/<int:campaign_id>/costs/new", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def new_cost(campaign_id: int):
+    """Costs only while the campaign's status allows them (approved to closing): else 409."""
     campaign = get_editable_or_404(Campaign, campaign_id)
+    if campaign.status not in services.COST_STATUSES:
+        flash(_("Costs are recorded once the campaign is under way."), "error")
+        return _page(campaign, 409)
     form = CostForm()
     if not form.is_submitted():
         form.spent_on.data = date.today()
