@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team
@@ -41,6 +41,7 @@ from crm.campaigns.models import (
     CampaignMinutes,
     CampaignPhase,
     CampaignRequest,
+    MinutesAction,
 )
 from crm.errors import DomainError
 from crm.extensions import db
@@ -334,7 +335,13 @@ def new_minutes(campaign_id: int):
 @bp.get("/minutes/<int:minutes_id>")
 @roles_required(*CAMPAIGN_ROLES)
 def minutes(minutes_id: int):
-    record = get_visible_or_404(CampaignMinutes, minutes_id)
+    """The minutes with their action items and owners, loaded together (however many)."""
+    record = db.session.scalar(visible(CampaignMinutes).where(
+        CampaignMinutes.id == minutes_id).options(
+        joinedload(CampaignMinutes.campaign), joinedload(CampaignMinutes.created_by),
+        selectinload(CampaignMinutes.actions).joinedload(MinutesAction.owner)))
+    if record is None:
+        abort(404)
     return render("campaigns/minutes.html", minutes=record, phase=phases.phase_of(record.id))
 
 
