@@ -92,3 +92,4 @@ def test_finance_sees_every_bucket_and_legal_the_debts_to_review(app, demo, logi
     for contract_id in reviewed:
         page = legal.get(f"/contracts/{contract_id}")
         assert page.status_code == 200 and "法务部审核" in page.get_data(as_text=True)
+
