@@ -16,8 +16,8 @@ from crm.audit.hooks import acting_user_id
 from crm.auth.models import User
 from crm.campaigns import services
 from crm.campaigns.models import Campaign, CampaignRequest
-from crm.extensions import db
 from crm.customers.models import Customer
+from crm.extensions import db
 from crm.followups import services as followups
 from crm.sales import deals, leads
 
