@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm.audit.hooks import acting_user_id
 from crm.auth.models import User
-from crm.campaigns import services
-from crm.campaigns.models import Campaign, CampaignRequest
+from crm.campaigns import phases, services
+from crm.campaigns.models import PHASES, Campaign, CampaignRequest, CampaignTouch
 from crm.customers.models import Customer
 from crm.extensions import db
 from crm.followups import services as followups
@@ -124,7 +124,24 @@ def _seed_campaigns(users) -> None:
     _cost(autumn, "场地租赁", "18000", users, today - timedelta(days=110))
     _cost(autumn, "广告投放", "26500", users, today - timedelta(days=100))
     _brought(autumn, today - timedelta(days=70))
+    _minutes_of_closed(autumn, users)
     autumn.status = "closed"
+
+
+def _minutes_of_closed(campaign: Campaign, users) -> None:
+    """The closed campaign's phases, each closed by its written record (R-52, R-53)."""
+    author = users["machao"]
+    acting_user_id.set(author.id)
+    for phase in phases.phases_of(campaign.id):
+        kickoff = phase.kind == "kickoff"
+        phases.record_minutes(campaign, phase, {
+            "held_on": phase.due_on, "title": f"{campaign.name} · {PHASES[phase.kind]}",
+            "topics": "活动目标、分工与排期" if kickoff else "活动成效与费用决算",
+            "decisions": "按方案执行，每周同步线索" if kickoff else "验收通过，资料归档",
+            "record": "目标：线索 150 条\n分工：马超负责物料与投放" if kickoff
+            else "成效：签约 2 单，¥330,500.00\n投入产出：费用 ¥44,500.00"},
+            [{"what": "整理活动线索移交销售", "owner_id": author.id,
+              "due_on": phase.due_on + timedelta(days=3)}] if kickoff else [], author)
 
 
 def _brought(campaign: Campaign, signed_at: date) -> None:
@@ -138,6 +155,8 @@ def _brought(campaign: Campaign, signed_at: date) -> None:
             "company_name": company, "customer_id": customer.id, "contact_name": contact,
             "source": "campaign", "campaign_id": campaign.id, "team_id": rep.team_id},
             owner_id=rep.id)
+        db.session.execute(update(CampaignTouch).where(CampaignTouch.lead_id == lead.id).values(
+            touched_at=datetime.combine(campaign.starts_on, time(10), ZONE)))
         deal = deals.convert_lead(lead, {"title": f"{campaign.name}：{company[:4]}追加订单",
                                          "expected_value": Decimal(price or "50000")})
         if price:
