@@ -51,7 +51,7 @@ def record_ids() -> dict:
     from sqlalchemy import select
 
     from crm.auth.models import User
-    from crm.campaigns.models import Campaign
+    from crm.campaigns.models import Campaign, CampaignMinutes
     from crm.channel.models import Dealer, DealerScore
     from crm.customers.models import Customer
     from crm.extensions import db
@@ -72,6 +72,8 @@ def record_ids() -> dict:
             DealerScore.quarter.desc(), DealerScore.id)),
         "campaign": db.session.scalar(select(Campaign.id).where(Campaign.status == "running")
                                       .order_by(Campaign.id.desc())),
+        "minutes": db.session.scalar(select(CampaignMinutes.id).order_by(
+            CampaignMinutes.id.desc())),
         "potential": stages["potential"],
         "intent": stages["intent"],
         "pool_lead": pooled.pop,

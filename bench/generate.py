@@ -473,6 +473,64 @@ def campaigns(conn: Connection, size: Size, ctx: Context) -> int:
     return n
 
 
+def _meetings(start, end) -> tuple:
+    """(phase, title, day) of a campaign's kickoff and closing acceptance."""
+    return (("kickoff", "启动会", start - timedelta(days=7)),
+            ("closing", "结项验收", end + timedelta(days=5)))
+
+
+def campaign_work(conn: Connection, size: Size, ctx: Context) -> int:
+    """Past the approval, each campaign's phases (kickoff, closing) with the minutes of those
+    held, three action items each, and three documents: the plan in two versions and a
+    contract (R-50, R-52, R-53). Documents name generated storage keys with no file behind
+    them: the scenarios list them, none downloads."""
+    from crm.auth.models import User
+    from crm.campaigns.models import (
+        Campaign,
+        CampaignDocument,
+        CampaignMinutes,
+        CampaignPhase,
+        MinutesAction,
+    )
+
+    users = dict(conn.execute(select(User.username, User.id).where(
+        User.username.in_(("machao", "gaoyan", "zhaomin")))).all())
+    now = utcnow()
+    planned = conn.execute(select(Campaign.id, Campaign.name, Campaign.starts_on,
+                                  Campaign.ends_on).where(Campaign.status.in_(
+                                      ("approved", "running", "closing", "closed",
+                                       "cancelled"))).order_by(Campaign.id)).all()
+    bulk_insert(conn, CampaignMinutes.__table__, (
+        {"campaign_id": cid, "held_on": day, "title": f"{name} · {title}",
+         "topics": "目标与分工", "decisions": "按计划推进", "record": "目标：\n\n分工：\n",
+         "created_by_id": users["machao"], "created_at": now, "updated_at": now}
+        for cid, name, start, end in planned
+        for _kind, title, day in _meetings(start, end) if day <= now.date()))
+    held = {(cid, title.rsplit(" · ", 1)[1]): mid for mid, cid, title in conn.execute(
+        select(CampaignMinutes.id, CampaignMinutes.campaign_id, CampaignMinutes.title))}
+    bulk_insert(conn, CampaignPhase.__table__, (
+        {"campaign_id": cid, "kind": kind, "due_on": day,
+         "minutes_id": held.get((cid, title)), "done_at": now if (cid, title) in held else None,
+         "created_at": now, "updated_at": now}
+        for cid, _name, start, end in planned for kind, title, day in _meetings(start, end)))
+    bulk_insert(conn, MinutesAction.__table__, (
+        {"minutes_id": mid, "what": what, "owner_id": users[who],
+         "due_on": now.date() + timedelta(days=ctx.rng.randrange(-30, 30))}
+        for mid in held.values()
+        for what, who in (("确认场地与报价", "machao"), ("审核物料设计", "gaoyan"),
+                          ("汇报预算执行", "machao"))))
+    bulk_insert(conn, CampaignDocument.__table__, (
+        {"campaign_id": cid, "name": f"{stem}V{version}", "stem": stem, "version": version,
+         "is_contract": contract, "storage_key": f"{ctx.rng.getrandbits(160):040x}",
+         "original_name": "方案.pdf", "content_type": "application/pdf", "size": 200_000,
+         "uploaded_by_id": users["machao"], "uploaded_at": now}
+        for cid, name, start, _end in planned
+        for stem, version, contract in ((f"{name}-{start:%Y-%m}", 1, False),
+                                        (f"{name}-{start:%Y-%m}", 2, False),
+                                        (f"{name}合同-{start:%Y-%m}", 1, True))))
+    return len(planned)
+
+
 def attribution(conn: Connection, size: Size, ctx: Context) -> int:
     """Twenty leads reached per campaign (R-11), a fifth of them touched by a second one; a
     tenth of the reached leads signed: a signed deal of theirs with its contract."""
@@ -527,6 +585,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("dealer_history", dealer_history),
     ("contracts", contracts),
     ("campaigns", campaigns),
+    ("campaign_work", campaign_work),
     ("attribution", attribution),
     ("audit_trail", audit_trail),
     ("service_calls", service_calls),

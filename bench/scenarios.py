@@ -2,7 +2,7 @@
 
 Paths may name records: `{customer}`, `{deal}`, `{lead}` are records of the benchmark rep,
 `{complaint}` an open complaint of the benchmark service agent,
-`{campaign}` a campaign of the benchmark's marketing specialist,
+`{campaign}` a campaign of the benchmark's marketing specialist, `{minutes}` minutes of one,
 `{pool_lead}` takes a fresh lead from the shared pool each time, `{intent}`/`{potential}` are
 stage ids. A form may be a dict or a function of (session, ids) that fetches what it needs."""
 
@@ -170,6 +170,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("campaign list", "marketing", "/campaigns", first_load=True),
     Scenario("campaign list (director)", "director", "/campaigns?status=running"),
     Scenario("campaign page", "marketing", "/campaigns/{campaign}", first_load=True),
+    Scenario("campaign minutes", "marketing", "/campaigns/minutes/{minutes}"),
     Scenario("campaign comparison", "director", "/campaigns/compare?from=2025-01-01"
              "&to=2026-12-31&model=linear"),
 ]

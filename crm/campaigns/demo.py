@@ -1,6 +1,7 @@
 """Demo campaigns of 市场部: one running with its purchases on their way through the chain, one
-executed in an emergency, others waiting for the supervisor and the director, one closed; and
-a day's work for the marketing supervisor (gaoyan) and the CEO (qianjin), whose unread
+executed in an emergency, others waiting for the supervisor and the director, one closed; the
+running and the closed one brought leads that became signed contracts, so their ROI is real;
+and a day's work for the marketing supervisor (gaoyan) and the CEO (qianjin), whose unread
 notifications are the requests waiting for them."""
 
 from datetime import date, datetime, time, timedelta
@@ -9,17 +10,27 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm.audit.hooks import acting_user_id
 from crm.auth.models import User
-from crm.campaigns import services
-from crm.campaigns.models import Campaign, CampaignRequest
+from crm.campaigns import phases, services
+from crm.campaigns.models import PHASES, Campaign, CampaignRequest, CampaignTouch
+from crm.customers.models import Customer
 from crm.extensions import db
 from crm.followups import services as followups
+from crm.sales import deals, leads
 
 ZONE = ZoneInfo("Asia/Shanghai")
 PEOPLE = ("machao", "gaoyan", "zhaomin", "zhengshuang", "qianjin")
+# campaign -> leads it brought (R-11): rep, customer, contact, signed price (None: still open)
+LEADS = {
+    "春季新品推广": (("zhangwei", "无锡新材料科技有限公司", "周海", "168000"),
+                     ("chenjing", "东莞智能装备制造有限公司", "林晓", None)),
+    "秋季促销": (("liuyang", "合肥量子通信技术有限公司", "许文", "236000"),
+                 ("yangfan", "佛山美居家具有限公司", "梁静", "94500"),
+                 ("chenjing", "厦门鹭岛零售连锁有限公司", "蔡明", None)),
+}
 # name, type, start and end (days from today), budget, goals (leads, deals, revenue)
 CAMPAIGNS = (
     ("春季新品推广", "seasonal", -20, 25, "45000", (120, 12, "1800000")),
@@ -99,6 +110,7 @@ def _seed_campaigns(users) -> None:
     _decide(services.submit(spring, author), users["gaoyan"], "预算合理，同意")
     spring.status = "running"
     _cost(spring, "线上广告投放", "12000", users, today - timedelta(days=15))
+    _brought(spring, today - timedelta(days=5))
     materials = _purchase(spring, "宣传物料采购", "8600", users, today - timedelta(days=12))
     _decide(materials, users["gaoyan"])  # waits for finance now
     booth = _purchase(spring, "展台搭建", "35000", users, today - timedelta(days=18))
@@ -111,7 +123,47 @@ def _seed_campaigns(users) -> None:
     autumn.status = "running"
     _cost(autumn, "场地租赁", "18000", users, today - timedelta(days=110))
     _cost(autumn, "广告投放", "26500", users, today - timedelta(days=100))
+    _brought(autumn, today - timedelta(days=70))
+    _minutes_of_closed(autumn, users)
     autumn.status = "closed"
+
+
+def _minutes_of_closed(campaign: Campaign, users) -> None:
+    """The closed campaign's phases, each closed by its written record (R-52, R-53)."""
+    author = users["machao"]
+    acting_user_id.set(author.id)
+    for phase in phases.phases_of(campaign.id):
+        kickoff = phase.kind == "kickoff"
+        phases.record_minutes(campaign, phase, {
+            "held_on": phase.due_on, "title": f"{campaign.name} · {PHASES[phase.kind]}",
+            "topics": "活动目标、分工与排期" if kickoff else "活动成效与费用决算",
+            "decisions": "按方案执行，每周同步线索" if kickoff else "验收通过，资料归档",
+            "record": "目标：线索 150 条\n分工：马超负责物料与投放" if kickoff
+            else "成效：签约 2 单，¥330,500.00\n投入产出：费用 ¥44,500.00"},
+            [{"what": "整理活动线索移交销售", "owner_id": author.id,
+              "due_on": phase.due_on + timedelta(days=3)}] if kickoff else [], author)
+
+
+def _brought(campaign: Campaign, signed_at: date) -> None:
+    """The campaign's leads (R-11): each a deal of its rep, signed at the price given."""
+    reps = {u.username: u for u in db.session.scalars(select(User))}
+    for username, company, contact, price in LEADS[campaign.name]:
+        rep = reps[username]
+        acting_user_id.set(rep.id)
+        customer = db.session.scalar(select(Customer).where(Customer.name == company))
+        lead = leads.save_lead(None, {
+            "company_name": company, "customer_id": customer.id, "contact_name": contact,
+            "source": "campaign", "campaign_id": campaign.id, "team_id": rep.team_id},
+            owner_id=rep.id)
+        db.session.execute(update(CampaignTouch).where(CampaignTouch.lead_id == lead.id).values(
+            touched_at=datetime.combine(campaign.starts_on, time(10), ZONE)))
+        deal = deals.convert_lead(lead, {"title": f"{campaign.name}：{company[:4]}追加订单",
+                                         "expected_value": Decimal(price or "50000")})
+        if price:
+            deals.sign_deal(deal, price=Decimal(price), payment_method="bank_transfer",
+                            payment_terms="签约后 30 天内一次付清",
+                            breach_liability="逾期付款按日万分之五支付违约金",
+                            signed_at=signed_at)
 
 
 def _seed_days(users) -> None:

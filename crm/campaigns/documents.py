@@ -51,7 +51,7 @@ def checked_name(campaign: Campaign, name: str) -> tuple[str, int]:
 def upload(campaign: Campaign, name: str, upload_file, is_contract: bool,
            by: User) -> CampaignDocument:
     stem, version = checked_name(campaign, name)
-    stored = store_upload(upload_file)
+    stored = store_upload(upload_file, encrypted=is_contract)  # sealed at rest
     document = CampaignDocument(
         campaign_id=campaign.id, name=f"{stem}V{version}", stem=stem, version=version,
         is_contract=is_contract, storage_key=stored.key, original_name=stored.original_name,

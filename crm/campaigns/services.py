@@ -37,6 +37,7 @@ MOVES = {
     "closing": ("closed",),
 }
 DEPARTMENT_ROLES = ("supervisor", "department_head")
+COST_STATUSES = ("approved", "running", "closing")  # costs once approved, until closed
 
 
 def save_campaign(campaign: Campaign | None, values: dict, by: User) -> Campaign:
@@ -92,7 +93,7 @@ def submit(campaign: Campaign, by: User, emergency: bool = False) -> CampaignReq
 def add_cost(campaign: Campaign, values: dict, by: User,
              emergency: bool = False) -> CampaignCost:
     """An actual cost line; a purchase starts its approval chain (R-51)."""
-    if campaign.status in ("draft", "cancelled", "closed"):
+    if campaign.status not in COST_STATUSES:
         raise DomainError(_("Costs are recorded once the campaign is under way."))
     if values["amount"] <= 0:
         raise DomainError(_("Must be more than zero."), "amount")

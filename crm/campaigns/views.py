@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team
@@ -41,6 +41,7 @@ from crm.campaigns.models import (
     CampaignMinutes,
     CampaignPhase,
     CampaignRequest,
+    MinutesAction,
 )
 from crm.errors import DomainError
 from crm.extensions import db
@@ -169,6 +170,7 @@ def _page(campaign: Campaign, status: int = 200, **forms):
     return render("campaigns/show.html", status=status, campaign=campaign, requests=requests,
                   approvals=services.approvals_of(campaign.id), costs=costs,
                   spent=sum((c.amount for c in costs), 0), can_edit=can_edit,
+                  may_add_cost=can_edit and campaign.status in services.COST_STATUSES,
                   phases=phases.phases_of(campaign.id), minutes=phases.minutes_of(campaign.id),
                   model=(model := _model()), models=attribution.MODELS,
                   figures=attribution.for_campaigns([campaign.id], model).of(campaign.id),
@@ -267,7 +269,11 @@ def resubmit(request_id: int):
 @bp.route("/<int:campaign_id>/costs/new", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def new_cost(campaign_id: int):
+    """Costs only while the campaign's status allows them (approved to closing): else 409."""
     campaign = get_editable_or_404(Campaign, campaign_id)
+    if campaign.status not in services.COST_STATUSES:
+        flash(_("Costs are recorded once the campaign is under way."), "error")
+        return _page(campaign, 409)
     form = CostForm()
     if not form.is_submitted():
         form.spent_on.data = date.today()
@@ -329,7 +335,13 @@ def new_minutes(campaign_id: int):
 @bp.get("/minutes/<int:minutes_id>")
 @roles_required(*CAMPAIGN_ROLES)
 def minutes(minutes_id: int):
-    record = get_visible_or_404(CampaignMinutes, minutes_id)
+    """The minutes with their action items and owners, loaded together (however many)."""
+    record = db.session.scalar(visible(CampaignMinutes).where(
+        CampaignMinutes.id == minutes_id).options(
+        joinedload(CampaignMinutes.campaign), joinedload(CampaignMinutes.created_by),
+        selectinload(CampaignMinutes.actions).joinedload(MinutesAction.owner)))
+    if record is None:
+        abort(404)
     return render("campaigns/minutes.html", minutes=record, phase=phases.phase_of(record.id))
 
 

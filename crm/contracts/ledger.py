@@ -1,7 +1,8 @@
 """The receivables ledger (应收账款台账, R-20): outstanding amounts of open instalments by age,
 not yet due, 1-30, 31-60 and 61+ days overdue (the seed's 账期 grades), so the buckets always
 sum to the outstanding total. One grouped statement over the partial index of open
-instalments (`ix_instalments_open_due`), never one per bucket."""
+instalments (`ix_instalments_open_due`), never one per bucket; for the whole company, over the
+per-day totals the database keeps (`receivable_days`)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, literal, select
 
-from crm.contracts.models import Instalment
+from crm.contracts.models import Instalment, ReceivableDay
 
 BUCKETS = {
     "not_due": _l("Not yet due"),
@@ -28,12 +29,12 @@ def bucket_of(due_on: date, today: date) -> str:
     return "d1_30" if overdue <= 30 else "d31_60" if overdue <= 60 else "d61"
 
 
-def bucket_column(today: date):
-    """The bucket of an instalment as SQL (the same edges as `bucket_of`)."""
+def bucket_column(today: date, due_on=Instalment.due_on):
+    """The bucket of a due date as SQL (the same edges as `bucket_of`)."""
     return case(
-        (Instalment.due_on >= today, literal("not_due")),
-        (Instalment.due_on >= today - timedelta(days=30), literal("d1_30")),
-        (Instalment.due_on >= today - timedelta(days=60), literal("d31_60")),
+        (due_on >= today, literal("not_due")),
+        (due_on >= today - timedelta(days=30), literal("d1_30")),
+        (due_on >= today - timedelta(days=60), literal("d31_60")),
         else_=literal("d61"))
 
 
@@ -78,6 +79,14 @@ def aging_rows(stmt_filter, today: date, group_by=None):
         Instalment).where(
         Instalment.outstanding != 0, *stmt_filter)
     return stmt.group_by(*([group_by] if group_by is not None else []), bucket)
+
+
+def company_aging_rows(today: date):
+    """(bucket, amount, count) of every open instalment, from the per-day totals."""
+    bucket = bucket_column(today, ReceivableDay.due_on).label("bucket")
+    return (select(bucket, func.sum(ReceivableDay.outstanding),
+                   func.sum(ReceivableDay.instalments))
+            .where(ReceivableDay.instalments > 0).group_by(bucket))
 
 
 def aging_from(rows) -> Aging:

@@ -6,14 +6,22 @@ from decimal import Decimal
 
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User
-from crm.auth.scopes import visible, visible_filter
-from crm.contracts.ledger import BUCKETS, ZERO, Aging, aging_rows, bucket_range
-from crm.contracts.models import Contract, Instalment
+from crm.auth.scopes import sees_all, visible, visible_filter
+from crm.contracts.ledger import (
+    BUCKETS,
+    ZERO,
+    Aging,
+    aging_from,
+    aging_rows,
+    bucket_range,
+    company_aging_rows,
+)
+from crm.contracts.models import Contract, Instalment, ReceivableCustomer
 from crm.contracts.views import bp, today
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -63,9 +71,33 @@ def _names(by: str, ids: list) -> dict:
     return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
 
 
+def _company_by_customer() -> tuple[Aging, list[GroupRow], int]:
+    """The whole company by customer, from the totals the database keeps: the buckets from
+    the per-day totals, the largest customers from their index, and only their instalments
+    (by `ix_instalments_open_customer`) for their buckets."""
+    totals = aging_from(db.session.execute(company_aging_rows(today())))
+    largest = ReceivableCustomer.instalments > 0
+    ids = list(db.session.scalars(
+        select(ReceivableCustomer.customer_id).where(largest)
+        .order_by(ReceivableCustomer.outstanding.desc(), ReceivableCustomer.customer_id.desc())
+        .limit(GROUPS_SHOWN)))
+    count = db.session.scalar(select(func.count()).select_from(ReceivableCustomer)
+                              .where(largest))
+    groups = {gid: Aging() for gid in ids}
+    for group_id, bucket, amount, n in db.session.execute(aging_rows(
+            [Instalment.customer_id.in_(ids)], today(),
+            group_by=Instalment.customer_id.label("group_id"))):
+        groups[group_id].amounts[bucket] += Decimal(amount or 0)
+        groups[group_id].counts[bucket] += n
+    names = _names("customer", ids)
+    return totals, [GroupRow(gid, names.get(gid, "—"), groups[gid]) for gid in ids], count
+
+
 def ledger_figures(by: str) -> tuple[Aging, list[GroupRow], int]:
     """The totals by bucket, the largest groups (by outstanding) and how many groups there are.
     One grouped statement: the totals are the sum of every group, so they reconcile."""
+    if by == "customer" and sees_all(Instalment):
+        return _company_by_customer()
     groups: dict[int | None, Aging] = {}
     totals = Aging()
     for group_id, bucket, amount, count in db.session.execute(_grouped(by)):

@@ -118,6 +118,8 @@ class Instalment(Audited, db.Model):
         Index("ix_instalments_contract", "contract_id", "due_on"),
         Index("ix_instalments_open_due", "due_on", "outstanding", "owner_id", "customer_id",
               postgresql_where=OPEN_INSTALMENT, sqlite_where=OPEN_INSTALMENT),
+        Index("ix_instalments_open_customer", "customer_id", "due_on", "outstanding",
+              postgresql_where=OPEN_INSTALMENT, sqlite_where=OPEN_INSTALMENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +132,32 @@ class Instalment(Audited, db.Model):
     outstanding: Mapped[Decimal] = mapped_column(MONEY)
 
     contract: Mapped[Contract] = relationship()
+
+
+class ReceivableDay(db.Model):
+    """The open instalments falling due on one day: their outstanding total and how many.
+    Database triggers on `instalments` keep it (migration 0017), whatever writes them, so the
+    company ledger's buckets sum a few hundred days instead of every open instalment."""
+
+    __tablename__ = "receivable_days"
+
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivableCustomer(db.Model):
+    """One customer's open instalments: outstanding total and how many, kept by the same
+    triggers; the company ledger reads its largest customers from the index below."""
+
+    __tablename__ = "receivable_customers"
+    __table_args__ = (Index("ix_receivable_customers_largest", "outstanding", "customer_id",
+                            postgresql_where=text("instalments > 0"),
+                            sqlite_where=text("instalments > 0")),)
+
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
 
 
 PAYMENT_CHANNELS = {

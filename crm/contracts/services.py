@@ -20,7 +20,7 @@ from crm.contracts.models import (
 from crm.contracts.signals import contract_delivered, contract_signed
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.storage import store_upload
+from crm.storage import set_encrypted, store_upload
 from crm.web.formatting import money
 
 CENT = Decimal("0.01")
@@ -70,14 +70,20 @@ def change_status(contract: Contract, status: str, *, delivered_on: date | None 
 
 
 def set_important(contract: Contract, important: bool, user: User) -> None:
-    """重要合同: from now on only directors, finance and `user` read it (R-03)."""
+    """重要合同: from now on only directors, finance and `user` read it (R-03), and its
+    documents are stored encrypted (重要合同加密存储); unmarked, they are stored plain again,
+    but for those marked important themselves."""
     contract.important = important
     contract.important_by_id = user.id if important else None
     db.session.flush()
+    for document in db.session.scalars(select(ContractDocument).where(
+            ContractDocument.contract_id == contract.id)):
+        set_encrypted(document.storage_key, important or document.important)
 
 
 def attach_document(contract: Contract, upload, *, important: bool, user: User):
-    stored = store_upload(upload)
+    """A document of an important contract, or marked important, is stored encrypted."""
+    stored = store_upload(upload, encrypted=important or contract.important)
     document = ContractDocument(
         contract_id=contract.id, storage_key=stored.key, original_name=stored.original_name,
         content_type=stored.content_type, size=stored.size, important=important,

@@ -1,6 +1,9 @@
 """Uploaded files: checked before anything is written, stored under generated names, served as
-attachments. Callers check that the user may read the record before calling `send_stored`."""
+attachments. Callers check that the user may read the record before calling `send_stored`.
+Files of important records (重要合同) are stored encrypted (crm/storage/crypto.py): the stored
+bytes say whether they are, so serving needs no flag from the caller."""
 
+import io
 import os
 import re
 import secrets
@@ -15,6 +18,7 @@ from flask import current_app, send_file
 from flask_babel import gettext as _
 
 from crm.errors import DomainError
+from crm.storage import crypto
 from crm.storage.settings import StorageSettings, storage_settings
 
 CHUNK = 64 * 1024
@@ -57,6 +61,9 @@ class LocalFolder:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    def get(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
@@ -113,8 +120,10 @@ def _checked_type(data: bytes, name: str, allowed: frozenset[str]) -> str:
     return kind.mime
 
 
-def store_upload(upload, *, allowed_types: frozenset[str] | None = None) -> StoredFile:
-    """Checks an uploaded file (werkzeug FileStorage) and stores it; raises UploadRefused."""
+def store_upload(upload, *, allowed_types: frozenset[str] | None = None,
+                 encrypted: bool = False) -> StoredFile:
+    """Checks an uploaded file (werkzeug FileStorage) and stores it, encrypted if asked;
+    raises UploadRefused."""
     settings = storage_settings(current_app)
     if upload is None:
         raise UploadRefused(_("Choose a file."), "file")
@@ -122,8 +131,22 @@ def store_upload(upload, *, allowed_types: frozenset[str] | None = None) -> Stor
     data = _read_limited(upload.stream, settings.max_bytes)
     content_type = _checked_type(data, name, allowed_types or settings.allowed_types)
     key = secrets.token_hex(20)
-    _backend(settings).put(key, data)
+    _backend(settings).put(key, crypto.sealed(data) if encrypted else data)
     return StoredFile(key=key, original_name=name, content_type=content_type, size=len(data))
+
+
+def set_encrypted(key: str, encrypted: bool) -> None:
+    """Rewrites a stored file encrypted or plain (a record marked or unmarked important);
+    nothing is written when it already is."""
+    backend = _backend(storage_settings(current_app))
+    stored = backend.get(key)
+    if crypto.is_sealed(stored) != encrypted:
+        plain = crypto.opened(stored)
+        backend.put(key, crypto.sealed(plain) if encrypted else plain)
+
+
+def is_encrypted(key: str) -> bool:
+    return crypto.is_sealed(_backend(storage_settings(current_app)).get(key))
 
 
 def delete_stored(key: str) -> None:
@@ -141,8 +164,12 @@ def attachment_header(name: str) -> str:
 
 
 def send_stored(key: str, original_name: str, content_type: str):
-    """A download of a stored file: an attachment under its original name, never sniffed."""
-    path = _backend(storage_settings(current_app)).path(key)
+    """A download of a stored file (decrypted if it was stored encrypted): an attachment under
+    its original name, never sniffed."""
+    backend = _backend(storage_settings(current_app))
+    path = backend.path(key)
+    if crypto.is_sealed_file(path):
+        path = io.BytesIO(crypto.opened(backend.get(key)))
     response = send_file(path, mimetype=content_type, conditional=False, etag=False,
                          max_age=0)
     response.headers["Content-Disposition"] = attachment_header(original_name)

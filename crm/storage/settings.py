@@ -4,6 +4,7 @@ CRM_STORAGE_BACKEND   "local" (the only backend implemented; "s3" is refused, se
 CRM_STORAGE_DIR       folder for stored files, outside the web root (default instance/files)
 CRM_STORAGE_MAX_BYTES largest upload accepted (default 20 MiB)
 CRM_STORAGE_TYPES     MIME types accepted, comma-separated (default PDF and common images)
+CRM_STORAGE_KEY       Fernet key sealing important files (default: derived from SECRET_KEY)
 """
 
 import os
@@ -22,7 +23,7 @@ class StorageSettings:
     allowed_types: frozenset[str]
 
 
-def _setting(app, name: str, default):
+def setting(app, name: str, default):
     if name in app.config:
         return app.config[name]
     return os.environ.get(name) or default
@@ -35,10 +36,10 @@ def _types(value) -> frozenset[str]:
 
 
 def storage_settings(app) -> StorageSettings:
-    directory = Path(_setting(app, "CRM_STORAGE_DIR", Path(app.instance_path) / "files"))
+    directory = Path(setting(app, "CRM_STORAGE_DIR", Path(app.instance_path) / "files"))
     return StorageSettings(
-        backend=str(_setting(app, "CRM_STORAGE_BACKEND", "local")).lower(),
+        backend=str(setting(app, "CRM_STORAGE_BACKEND", "local")).lower(),
         directory=directory.resolve(),
-        max_bytes=int(_setting(app, "CRM_STORAGE_MAX_BYTES", DEFAULT_MAX_BYTES)),
-        allowed_types=_types(_setting(app, "CRM_STORAGE_TYPES", DEFAULT_TYPES)),
+        max_bytes=int(setting(app, "CRM_STORAGE_MAX_BYTES", DEFAULT_MAX_BYTES)),
+        allowed_types=_types(setting(app, "CRM_STORAGE_TYPES", DEFAULT_TYPES)),
     )

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.audit.models import Approval, AuditEntry
 from crm.base import utcnow
 from crm.campaigns import EMERGENCY_KIND, services
-from crm.campaigns.models import Campaign, CampaignRequest
+from crm.campaigns.models import Campaign, CampaignCost, CampaignRequest
 from crm.deadlines.models import Deadline
 from crm.errors import DomainError
 from crm.extensions import db
@@ -194,3 +194,37 @@ def test_deciding_on_the_page(app, login):
     # the author never gets the form for their own request
     assert "/decide" not in login("machao").get(f"/campaigns/{campaign_id}").get_data(
         as_text=True)
+
+
+COST_FORM = {"what": "展位搭建", "amount": "5000", "spent_on": "2026-03-02", "form_key": "cost-1"}
+
+
+def _costs(campaign_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(CampaignCost).where(
+        CampaignCost.campaign_id == campaign_id))
+
+
+def test_costs_are_offered_and_taken_only_once_the_campaign_is_approved(app, login, people):
+    """The supervisor sees no 登记费用 while the campaign awaits approval; a direct POST gets 409
+    and records nothing; once approved the button and the form work."""
+    with app.test_request_context():
+        campaign = make_campaign("1000")
+        request = services.submit(campaign, user("machao"))
+        db.session.commit()
+        campaign_id, request_id = campaign.id, request.id
+    supervisor = login("gaoyan")
+    new_cost = f"/campaigns/{campaign_id}/costs/new"
+    assert new_cost not in supervisor.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    for method in (supervisor.get, supervisor.post):
+        refused = method(new_cost, data=COST_FORM)
+        assert refused.status_code == 409
+        assert "活动获批执行后才能登记费用" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert _costs(campaign_id) == 0
+    with app.test_request_context():
+        services.decide(db.session.get(CampaignRequest, request_id), user("gaoyan"), True, None)
+        db.session.commit()
+    assert new_cost in supervisor.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert supervisor.post(new_cost, data=COST_FORM).status_code == 303
+    with app.app_context():
+        assert _costs(campaign_id) == 1

@@ -123,3 +123,17 @@ def test_the_proposal_follows_the_months_versions(app, people):
         campaign = make_campaign("1000", name="秋季展会", by="machao")
         assert documents.proposed_name(campaign, date(2026, 9, 3)) == "秋季展会-2026-09V1"
         assert user("machao")
+
+
+def test_a_contract_document_is_encrypted_at_rest_an_ordinary_one_is_not(
+        app, login, campaign_id, tmp_path):
+    supervisor = login("gaoyan")
+    assert _upload(supervisor, campaign_id, "春季促销-2026-01V1", contract=True) \
+        .status_code == 303
+    assert _upload(supervisor, campaign_id, "春季促销-2026-01V2").status_code == 303
+    with app.app_context():
+        contract, ordinary = sorted(_documents(app, campaign_id), key=lambda d: d.version)
+    on_disk = {p.name: p.read_bytes() for p in (tmp_path / "files").rglob("*") if p.is_file()}
+    assert b"%PDF" not in on_disk[contract.storage_key]
+    assert on_disk[ordinary.storage_key] == PDF
+    assert supervisor.get(f"/campaigns/documents/{contract.id}").data == PDF

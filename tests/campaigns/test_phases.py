@@ -3,16 +3,18 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from crm.auth.models import User
 from crm.campaigns import PHASE_SUBJECT, phases, services
-from crm.campaigns.models import CampaignPhase, MinutesAction
+from crm.campaigns.models import CampaignMinutes, CampaignPhase, MinutesAction
 from crm.deadlines import services as deadlines
 from crm.deadlines.models import Deadline
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.notifications.models import Notification
 from tests.campaigns.helpers import make_campaign, user
+from tests.conftest import count_queries
 
 
 @pytest.fixture
@@ -115,3 +117,47 @@ def test_marketing_records_minutes_on_the_page(app, login):
     assert "联系展馆" in agenda
     page = machao.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert "启动会" in page and "已完成" in page
+
+
+def _bulk_minutes(app, campaign_id: int, minutes_id: int, n: int) -> None:
+    """n more action items on the minutes, owned in turn by every user, and n more minutes."""
+    with app.app_context():
+        owners = list(db.session.scalars(select(User.id)))
+        db.session.execute(insert(MinutesAction), [
+            {"minutes_id": minutes_id, "what": f"事项{i}", "owner_id": owners[i % len(owners)],
+             "due_on": date(2026, 1, 6)} for i in range(n)])
+        db.session.execute(insert(CampaignMinutes), [
+            {"campaign_id": campaign_id, "held_on": date(2026, 2, 1), "title": f"周会{i}",
+             "topics": "进度", "decisions": "继续", "created_by_id": owners[0]}
+            for i in range(n)])
+        db.session.commit()
+
+
+def test_the_minutes_and_campaign_pages_run_a_fixed_number_of_queries(app, login):
+    """10 or 1,000 action items on the minutes (owned by every user), 10 or 1,000 minutes on
+    the campaign: the same number of queries."""
+    with app.test_request_context():
+        campaign = _approved()
+        minutes = phases.record_minutes(
+            campaign, None, {"held_on": date(2026, 1, 2), "title": "启动会", "topics": "目标",
+                             "decisions": "分工"}, [], user("machao"))
+        db.session.commit()
+        campaign_id, minutes_id = campaign.id, minutes.id
+    machao = login("machao")
+    urls = (f"/campaigns/minutes/{minutes_id}", f"/campaigns/{campaign_id}")
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            machao.get(url)
+            with count_queries(app) as counter:
+                assert machao.get(url).status_code == 200, url
+            found.append(counter.n)
+        return found
+
+    _bulk_minutes(app, campaign_id, minutes_id, 10)
+    small = counts()
+    _bulk_minutes(app, campaign_id, minutes_id, 990)
+    assert counts() == small
+    page = machao.get(urls[0]).get_data(as_text=True)
+    assert "事项989" in page and page.count("<tr>") >= 1000

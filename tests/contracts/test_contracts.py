@@ -114,6 +114,49 @@ def test_an_important_document_is_404_for_all_but_directors_finance_and_its_uplo
         assert ("律师函.pdf" in page) == may_read, role
 
 
+def _on_disk(app, name: str) -> bytes:
+    with app.app_context():
+        key = db.session.scalar(select(ContractDocument.storage_key).where(
+            ContractDocument.original_name == name))
+    [path] = [p for p in _stored_files(app) if p.name == key]
+    return path.read_bytes()
+
+
+def _download(app, user, contract_id: int, name: str) -> bytes:
+    with app.app_context():
+        document_id = db.session.scalar(select(ContractDocument.id).where(
+            ContractDocument.original_name == name))
+    response = user.get(f"/contracts/{contract_id}/documents/{document_id}")
+    assert response.status_code == 200
+    return response.data
+
+
+def test_important_documents_are_encrypted_at_rest_and_served_decrypted(app, login):
+    """重要合同加密存储: an important document is sealed when uploaded; an ordinary one stays
+    plain until its contract is marked important, and is plain again when unmarked."""
+    contract_id = make_contract(app)
+    rep, finance = login("zhangwei"), login("zhengshuang")
+    assert _upload(rep, contract_id, PDF, "报价单.pdf").status_code == 303
+    assert _upload(rep, contract_id, PDF, "重要附件.pdf", important=True).status_code == 303
+    assert _on_disk(app, "报价单.pdf") == PDF
+    assert b"%PDF" not in _on_disk(app, "重要附件.pdf")
+    assert _download(app, finance, contract_id, "重要附件.pdf") == PDF
+
+    _mark_important(app, login, contract_id)
+    assert b"%PDF" not in _on_disk(app, "报价单.pdf")
+    assert _download(app, finance, contract_id, "报价单.pdf") == PDF
+    assert _download(app, rep, contract_id, "报价单.pdf") == PDF
+    assert _upload(rep, contract_id, PDF, "补充协议.pdf").status_code == 303
+    assert b"%PDF" not in _on_disk(app, "补充协议.pdf")
+
+    with app.app_context():
+        version = db.session.get(Contract, contract_id).version
+    assert rep.post(f"/contracts/{contract_id}/important",
+                    {"version": version}).status_code == 303
+    assert _on_disk(app, "报价单.pdf") == PDF and _on_disk(app, "补充协议.pdf") == PDF
+    assert b"%PDF" not in _on_disk(app, "重要附件.pdf")
+
+
 def test_a_document_downloads_as_an_attachment_never_sniffed(app, login):
     contract_id = make_contract(app)
     rep = login("zhangwei")

@@ -4,10 +4,18 @@ import io
 from urllib.parse import quote
 
 import pytest
+from cryptography.fernet import Fernet
 from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage
 
-from crm.storage import UploadRefused, send_stored, store_upload
+from crm.storage import (
+    UploadRefused,
+    crypto,
+    is_encrypted,
+    send_stored,
+    set_encrypted,
+    store_upload,
+)
 from crm.storage.files import LocalFolder, attachment_header
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -113,3 +121,40 @@ def test_the_download_name_has_an_ascii_fallback_and_the_exact_name(name, fallba
     assert header.isascii()
     assert f'filename="{fallback}"' in header
     assert header.endswith("filename*=UTF-8''" + quote(name, safe=""))
+
+
+def test_an_encrypted_file_differs_on_disk_and_downloads_as_uploaded(storage):
+    stored = store_upload(upload(PDF, "重要合同.pdf"), encrypted=True)
+    [path] = written(storage)
+    on_disk = path.read_bytes()
+    assert on_disk != PDF and PDF not in on_disk and b"%PDF" not in on_disk
+    assert is_encrypted(stored.key)
+    response = send_stored(stored.key, stored.original_name, stored.content_type)
+    response.direct_passthrough = False
+    assert response.get_data() == PDF
+
+
+def test_encryption_is_switched_on_and_off_in_place(storage):
+    stored = store_upload(upload(PNG, "scan.png"))
+    [path] = written(storage)
+    assert path.read_bytes() == PNG and not is_encrypted(stored.key)
+    set_encrypted(stored.key, True)
+    sealed_once = path.read_bytes()
+    assert sealed_once != PNG and is_encrypted(stored.key)
+    set_encrypted(stored.key, True)  # already sealed: left alone
+    assert path.read_bytes() == sealed_once
+    set_encrypted(stored.key, False)
+    assert path.read_bytes() == PNG and written(storage) == [path]
+
+
+def test_the_key_comes_from_crm_storage_key_else_from_the_secret_key(app, storage, monkeypatch):
+    derived = crypto.storage_key(app)
+    assert Fernet(derived)  # a valid key, derived from SECRET_KEY
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another secret")
+    assert crypto.storage_key(app) != derived
+    own = Fernet.generate_key()
+    monkeypatch.setitem(app.config, "CRM_STORAGE_KEY", own.decode())
+    assert crypto.storage_key(app) == own
+    store_upload(upload(PDF, "a.pdf"), encrypted=True)
+    [path] = written(storage)
+    assert Fernet(own).decrypt(path.read_bytes()[len(crypto.MAGIC):]) == PDF
