@@ -144,13 +144,13 @@ def owned_rule(owner_column, *, all_roles: tuple[str, ...] = ("director", "admin
         if user.has_role(*all_roles):
             return None
         if user.has_role("manager"):
-            return _walked(owner_column).in_(managed_user_ids(user))
+            return walked(owner_column).in_(managed_user_ids(user))
         return owner_column == user.id
 
     return rule
 
 
-def _walked(owner_column):
+def walked(owner_column):
     """The owner column of a team's scope. SQLite reads the team's rows through the owner
     index and sorts them all for a page of fifty; `+ 0` keeps it off that index, so it walks
     the list's sort index and filters by owner, stopping at the page (issue 13). PostgreSQL

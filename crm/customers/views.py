@@ -64,7 +64,7 @@ CUSTOMERS = ListSpec(
     id_column=Customer.id,
     columns=(
         Column("name", _l("Company name"), sort=(Customer.search_key, False)),
-        Column("grade", _l("Grade"), sort=(Customer.grade, False)),
+        Column("grade", _l("Grade"), sort=(Customer.grade, False), slow_sort=True),
         Column("industry", _l("Industry")),
         Column("region", _l("Region")),
         Column("phone", _l("Phone")),
@@ -218,7 +218,7 @@ CONTACTS = ListSpec(
         Column("customer", _l("Customer")),
         Column("mobile", _l("Mobile")),
         Column("email", _l("E-mail")),
-        Column("created", _l("Created"), sort=(Contact.created_at, True)),
+        Column("created", _l("Created"), sort=(Contact.created_at, True), slow_sort=True),
     ),
     default_sort="name",
     filters=(Filter("grade", _l("Customer grade"), grade_choices, lambda v: Contact.customer_id.in_(

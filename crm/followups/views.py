@@ -71,7 +71,7 @@ AGENDA = ListSpec(
     query=lambda: visible(Deadline).where(Deadline.done_at.is_(None)),
     id_column=Deadline.id,
     columns=(Column("due", _l("Due"), sort=(Deadline.due_at, False)),
-             Column("what", _l("What"), sort=(Deadline.kind, False)),
+             Column("what", _l("What"), sort=(Deadline.kind, False), slow_sort=True),
              Column("about", _l("About")),
              Column("actions", _l("Actions"))),
     default_sort="due",

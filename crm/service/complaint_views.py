@@ -70,7 +70,7 @@ COMPLAINTS = ListSpec(
         Column("created", _l("Recorded on"), sort=(Complaint.created_at, True)),
         Column("summary", _l("Summary")),
         Column("customer", _l("Customer")),
-        Column("state", _l("State"), sort=(Complaint.state, False)),
+        Column("state", _l("State"), sort=(Complaint.state, False), slow_sort=True),
         Column("owner", _l("Owner")),
     ),
     default_sort="created",

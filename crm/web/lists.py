@@ -64,6 +64,12 @@ class Column:
     key: str
     label: object
     sort: tuple | None = None  # (column, descending): the header becomes a sort link
+    # No index gives this order for every role: a big scope is read whole and sorted for each
+    # page, and the page says so (tests/test_plans.py checks the orders that claim an index).
+    slow_sort: bool = False
+
+
+SLOW_SORT_ROWS = 1_000  # a scope this big sorted on every page is worth a note
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,15 @@ class Listing:
         """The active link filters, kept as hidden fields of the filter bar."""
         return {link.key: self.values[link.key] for link in self.spec.links
                 if self.values[link.key] and not link.field}
+
+    def slow_sort_note(self) -> str | None:
+        """Why this order is slower, when it sorts a big scope."""
+        column = next(c for c in self.spec.columns if c.key == self.values["sort"])
+        if not column.slow_sort or (self.page.total < SLOW_SORT_ROWS and self.spec.count):
+            return None
+        return _("Sorting by %(column)s reads all %(n)s rows for each page, so it is slower "
+                 "than the other orders.", column=column.label,
+                 n=f"{self.page.total:,}{'+' if self.page.total_capped else ''}")
 
     def sort_url(self, key: str) -> str:
         return self._url(sort=key)
