@@ -9,6 +9,7 @@ filter's chip all read the same rule."""
 from collections.abc import Callable
 
 from flask import Blueprint, abort, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -117,11 +118,15 @@ def user_filter(key: str, label, rule: str, where: Callable[[int], ColumnElement
                 shown or (lambda: choosable(rule) is not None))
 
 
-def filter_picker(key: str, label, rule: str, value, name: str) -> Markup:
-    """The picker of a filter bar: its label is read out, its placeholder says what it is."""
+def filter_picker(key: str, label, rule: str, value, name: str, shown_label: bool = False
+                  ) -> Markup:
+    """The picker of a filter bar. Its label is read out; unless the bar shows it
+    (`shown_label`, a <label for="filter-KEY">), the placeholder names the filter too."""
+    placeholder = UserField.placeholder if shown_label else _(
+        "%(filter)s: %(value)s", filter=label, value=UserField.placeholder)
     return picker_html(id=f"filter-{key}", name=key, label=str(label), url=suggest_url(rule),
-                       value=value, text=name, placeholder=f"{label}: {UserField.placeholder}",
-                       text_attrs={"aria-label": str(label)})
+                       value=value, text=name, placeholder=str(placeholder),
+                       text_attrs={} if shown_label else {"aria-label": str(label)})
 
 
 def register_foundation_rules() -> None:

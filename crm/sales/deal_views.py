@@ -106,7 +106,7 @@ def _board_filters() -> dict:
     name = allowed_name("rep", owner)
     return {"owner": int(owner) if name else None,
             "owner_picker": filter_picker("owner", _("Owner"), "rep", owner if name else "",
-                                          name or ""),
+                                          name or "", shown_label=True),
             "team": team if team in dict(teams) else None, "teams": teams}
 
 
