@@ -2,10 +2,12 @@
 
 
 def init_app(app) -> None:
-    from crm.auth import scopes
+    from crm.auth import picker, scopes
     from crm.auth.session import init_login
     from crm.auth.views import bp
 
     init_login(app)
     scopes.register_foundation()
+    picker.register_foundation_rules()
     app.register_blueprint(bp)
+    app.register_blueprint(picker.bp)

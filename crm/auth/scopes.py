@@ -102,15 +102,19 @@ def _team_line_ids(team_id: int | None) -> set[int]:
     return found
 
 
+def assignable_owner_query(user: User, roles: tuple[str, ...] = ("sales",)) -> Select:
+    """Who `user` may give a lead or deal to: themselves, and the active sales reps they can
+    see (their team's for a manager, every rep for a director) (R-02, R-12); a customer also
+    to the managers they see (`roles`)."""
+    holders = select(UserRole.user_id).where(UserRole.role.in_(roles))
+    return visible(User, user).where(User.active, or_(User.id == user.id, User.id.in_(holders)))
+
+
 def assignable_owners(user: User) -> list:
-    """Who `user` may give a lead, customer or deal to: themselves, and the active sales reps
-    they can see (their team's for a manager, every rep for a director) (R-02, R-12). Rows of
-    `id` and `name`: a director's list holds every rep."""
-    reps = select(UserRole.user_id).where(UserRole.role == "sales")
-    stmt = (visible(User, user).with_only_columns(User.id, User.name)
-            .where(User.active, or_(User.id == user.id, User.id.in_(reps)))
-            .order_by(User.search_key))
-    return list(db.session.execute(stmt))
+    """`assignable_owner_query` as rows of `id` and `name`: a director's list holds every rep
+    (figures per rep; forms choose in the user picker)."""
+    stmt = assignable_owner_query(user).with_only_columns(User.id, User.name)
+    return list(db.session.execute(stmt.order_by(User.search_key)))
 
 
 def assignable_teams(user: User) -> list[Team]:
@@ -147,13 +151,13 @@ def owned_rule(owner_column, *, all_roles: tuple[str, ...] = ("director", "admin
         if user.has_role(*all_roles):
             return None
         if user.has_role("manager"):
-            return _walked(owner_column).in_(managed_user_ids(user))
+            return walked(owner_column).in_(managed_user_ids(user))
         return owner_column == user.id
 
     return rule
 
 
-def _walked(owner_column):
+def walked(owner_column):
     """The owner column of a team's scope. SQLite reads the team's rows through the owner
     index and sorts them all for a page of fifty; `+ 0` keeps it off that index, so it walks
     the list's sort index and filters by owner, stopping at the page (issue 13). PostgreSQL

@@ -21,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from crm.auth.picker import UserField
 from crm.campaigns.models import KINDS
 from crm.sales.forms import MoneyField, plausible_amount
 from crm.web.forms import Form
@@ -86,7 +87,7 @@ class ActionForm(WtfForm):
     a row left empty is skipped."""
 
     what = StringField(_l("Action item"), validators=[Optional(), Length(max=200)])
-    owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
+    owner_id = UserField(_l("Owner"), rule="colleague")
     due_on = DateField(_l("Deadline"), format=DAY, validators=[Optional()])
 
     def validate_due_on(self, field) -> None:

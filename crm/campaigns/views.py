@@ -45,7 +45,6 @@ from crm.campaigns.models import (
 )
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.followups.services import assignable_users
 from crm.settings.services import get_setting
 from crm.storage import send_stored
 from crm.web.edits import saved_redirect, submit_edit
@@ -302,9 +301,6 @@ def _minutes_form(campaign: Campaign) -> MinutesForm:
     open_phases = [p for p in phases.phases_of(campaign.id) if p.done_at is None]
     form.phase_id.choices = [("", _("None: another meeting"))] + [
         (p.id, f"{PHASES[p.kind]} · {p.due_on.isoformat()}") for p in open_phases]
-    owners = [("", "—")] + [(u.id, u.name) for u in assignable_users(current_user)]
-    for row in form.actions:
-        row.owner_id.choices = owners
     if not form.is_submitted():
         chosen = request.args.get("phase", type=int)
         phase = next((p for p in open_phases if p.id == chosen), None)

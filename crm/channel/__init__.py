@@ -7,7 +7,8 @@ RECTIFICATION_DAYS = 30  # the warning's rectification clock (限期整改); edi
 
 
 def init_app(app) -> None:
-    from crm.channel.access import register_scopes
+    from crm.auth.picker import register_rule
+    from crm.channel.access import channel_managers, register_scopes
     from crm.channel.models import Dealer
     from crm.channel.score_views import bp as scores_bp
     from crm.channel.scoring import RECTIFICATION_KIND, check_weights
@@ -18,6 +19,7 @@ def init_app(app) -> None:
     from crm.settings.services import CHECKS, register_check
 
     register_scopes()
+    register_rule("channel", channel_managers)
     register_subject("dealer", Dealer, _l("Dealer"), "channel.dealer", "dealer_id",
                      lambda dealer: dealer.name)
     register_kind(RECTIFICATION_KIND, _l("Dealer rectification"),

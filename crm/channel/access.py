@@ -10,7 +10,7 @@ fields of a deal they may see, never the dealer list or page."""
 from sqlalchemy import select
 
 from crm.auth import scopes
-from crm.auth.models import User
+from crm.auth.models import User, UserRole
 
 CHANNEL_ROLES = ("channel", "director", "admin")
 CHANNEL_DIRECTOR_ROLES = ("director", "admin")
@@ -18,6 +18,15 @@ CHANNEL_DIRECTOR_ROLES = ("director", "admin")
 
 def is_channel_director(user: User) -> bool:
     return user.has_role(*CHANNEL_DIRECTOR_ROLES)
+
+
+def channel_managers(user: User, _of: str = ""):
+    """The user picker's rule "channel": a dealer's channel manager is an active member of
+    渠道管理部 (the channel role), chosen by those who work with dealers."""
+    if not user.has_role(*CHANNEL_ROLES):
+        return None
+    return (select(User).join(UserRole, UserRole.user_id == User.id)
+            .where(User.active, UserRole.role == "channel"))
 
 
 def _dealer_rule(user: User):

@@ -10,9 +10,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from crm.auth.picker import UserField
 from crm.channel.models import DEALER_GRADES
 from crm.customers.models import PROVINCES
-from crm.sales.forms import optional_int
 from crm.web.forms import Form
 
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Must not be negative."))
@@ -36,7 +36,7 @@ class DealerForm(Form):
         InputRequired(), NOT_NEGATIVE])
     capital = DecimalField(_l("Registered capital (CNY)"), places=2, default=0, validators=[
         InputRequired(), NOT_NEGATIVE])
-    manager_id = SelectField(_l("Channel manager"), coerce=optional_int)
+    manager_id = UserField(_l("Channel manager"), rule="channel")
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.auth.access import roles_required
-from crm.auth.models import User, UserRole
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.channel import agreements, onboarding
 from crm.channel import dealers as services
@@ -139,19 +138,13 @@ def change_status(dealer_id: int):
 def edit(dealer_id: int | None):
     record = get_visible_or_404(Dealer, dealer_id) if dealer_id else None
     form = DealerForm(obj=record)
-    form.manager_id.choices = [("", "—"), *_channel_managers()]
+    form.manager_id.kept = record.manager_id if record else None
     result = submit_edit(form, record, FORM_FIELDS, lambda: services.save_dealer(
         record, {k: form[k].data for k in FORM_FIELDS}))
     if result.done:
         return saved_redirect(_("Dealer %(name)s saved.", name=result.saved.name),
                               url_for("channel.dealer", dealer_id=result.saved.id))
     return result.render("channel/dealer_form.html", form=form, dealer=record)
-
-
-def _channel_managers() -> list[tuple[int, str]]:
-    stmt = (select(User.id, User.name).join(UserRole, UserRole.user_id == User.id)
-            .where(User.active, UserRole.role == "channel").order_by(User.search_key))
-    return [(user_id, name) for user_id, name in db.session.execute(stmt)]
 
 
 def _agreement_form(agreement: Agreement | None) -> AgreementForm:
@@ -231,7 +224,6 @@ def _typed_checks(source) -> list:
 @roles_required(*CHANNEL_ROLES)
 def apply():
     form = ApplicationForm()
-    form.manager_id.choices = [("", "—"), *_channel_managers()]
 
     def save():
         dealer_record = services.save_dealer(None, {k: form[k].data for k in FORM_FIELDS})

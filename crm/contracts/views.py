@@ -66,7 +66,7 @@ CONTRACTS = ListSpec(
         Column("number", _l("Contract number")),
         Column("customer", _l("Customer")),
         Column("status", _l("Status")),
-        Column("price", _l("Contract price"), sort=(Contract.price, True)),
+        Column("price", _l("Contract price"), sort=(Contract.price, True), slow_sort=True),
         Column("method", _l("Payment method")),
         Column("owner", _l("Owner")),
         Column("signed", _l("Signed on"), sort=(Contract.signed_at, True)),

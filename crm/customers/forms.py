@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from crm.auth.picker import UserField
 from crm.customers.identity import is_valid_credit_code
 from crm.customers.models import GRADES, INDUSTRIES, PROVINCES, SOURCES
 from crm.web.forms import Form
@@ -30,7 +31,7 @@ class CustomerForm(Form):
     source = SelectField(_l("Source"), choices=[("", "—"), *SOURCES.items()])
     dealer_id = SelectField(_l("From dealer"), coerce=_optional_int)
     grade = SelectField(_l("Grade"), choices=[(g, g) for g in GRADES], default="B")
-    owner_id = SelectField(_l("Owner"), coerce=_optional_int, validators=[DataRequired()])
+    owner_id = UserField(_l("Owner"), rule="owner", validators=[DataRequired()])
     is_government_tender = BooleanField(_l("Government tender project"))
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])

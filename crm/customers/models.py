@@ -74,6 +74,9 @@ class Customer(Audited, Versioned, Timestamped, db.Model):
     __table_args__ = (
         Index("ix_customers_owner_search", "owner_id", "search_key"),
         Index("ix_customers_search_key", "search_key", "id"),
+        # "newest first": everyone's (director, a manager's team filtered on the walk), a rep's
+        Index("ix_customers_created", "created_at", "id"),
+        Index("ix_customers_owner_created", "owner_id", "created_at", "id"),
         index_when_set("ix_customers_dealer_id", "dealer_id"),
     )
 
@@ -121,6 +124,7 @@ class Contact(Audited, Versioned, Timestamped, db.Model):
     }
     __audit_mask__ = PERSONAL_FIELDS
     __audit_exclude__ = Audited.__audit_exclude__ | {"mobile_key"}
+    __table_args__ = (Index("ix_contacts_search_key", "search_key", "id"),)  # the list's order
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

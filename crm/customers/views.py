@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
-from crm.auth.models import User, UserRole
+from crm.auth.picker import user_filter
 from crm.auth.scopes import get_editable_or_404, manages, visible
 from crm.base import utcnow
 from crm.channel.dealers import dealer_choices, visible_dealer_name
@@ -42,15 +42,6 @@ def labels() -> dict:
             "province_labels": translated(PROVINCES)}
 
 
-def _owner_choices() -> list[tuple]:
-    """People the current user may give a customer to: themselves, their team, or every rep."""
-    stmt = (visible(User).where(User.active)
-            .where(or_(User.id == current_user.id, User.id.in_(
-                select(UserRole.user_id).where(UserRole.role.in_(("sales", "manager"))))))
-            .order_by(User.search_key))
-    return [tuple(row) for row in db.session.execute(stmt.with_only_columns(User.id, User.name))]
-
-
 def customer_search(term: str):
     """Name (characters, full pinyin, initials), credit code or a phone of the company or of
     one of its contacts."""
@@ -62,11 +53,9 @@ def customer_search(term: str):
     return or_(*clauses)
 
 
-def _owner_filter_choices() -> list[tuple]:
-    """Owners to filter by, for those who see more than their own customers."""
-    if current_user.has_role("manager", "director", "admin", "service"):
-        return _owner_choices()
-    return []
+def _sees_others() -> bool:
+    """Those who see more than their own customers filter them by owner."""
+    return current_user.has_role("manager", "director", "admin", "service")
 
 
 CUSTOMERS = ListSpec(
@@ -75,7 +64,7 @@ CUSTOMERS = ListSpec(
     id_column=Customer.id,
     columns=(
         Column("name", _l("Company name"), sort=(Customer.search_key, False)),
-        Column("grade", _l("Grade"), sort=(Customer.grade, False)),
+        Column("grade", _l("Grade"), sort=(Customer.grade, False), slow_sort=True),
         Column("industry", _l("Industry")),
         Column("region", _l("Region")),
         Column("phone", _l("Phone")),
@@ -88,12 +77,12 @@ CUSTOMERS = ListSpec(
                _l("All grades")),
         Filter("province", _l("Province"), lambda: PROVINCES, lambda v: Customer.province == v,
                _l("All provinces")),
-        Filter("owner", _l("Owner"), _owner_filter_choices,
-               lambda v: Customer.owner_id == int(v), _l("All owners")),
         Filter("target", _l("Target customer"),
                lambda: [("1", _("Target customers")), ("0", _("Not target customers"))],
                lambda v: Customer.is_target.is_(v == "1"), _l("Target or not")),
     ),
+    picks=(user_filter("owner", _l("Owner"), "owner", lambda v: Customer.owner_id == v,
+                       _sees_others),),
     search=customer_search,
     search_hint=_l("Name, pinyin or initials, credit code, phone"),
     count_text=_l("%(n)s customers"),
@@ -123,12 +112,10 @@ def _duplicates_for(form: CustomerForm, exclude_id: int | None) -> list:
 
 def _customer_page(customer: Customer | None):
     form = CustomerForm(obj=customer)
-    form.owner_id.choices = _owner_choices()
     form.dealer_id.choices = dealer_choices(customer.dealer_id if customer else None)
     if customer is None and request.method == "GET":
         form.owner_id.data = current_user.id
-    if customer and customer.owner_id not in dict(form.owner_id.choices):
-        form.owner_id.choices.append((customer.owner_id, customer.owner.name))
+    form.owner_id.kept = customer.owner_id if customer else None
     found = {"duplicates": []}
 
     def save():
@@ -231,7 +218,7 @@ CONTACTS = ListSpec(
         Column("customer", _l("Customer")),
         Column("mobile", _l("Mobile")),
         Column("email", _l("E-mail")),
-        Column("created", _l("Created"), sort=(Contact.created_at, True)),
+        Column("created", _l("Created"), sort=(Contact.created_at, True), slow_sort=True),
     ),
     default_sort="name",
     filters=(Filter("grade", _l("Customer grade"), grade_choices, lambda v: Contact.customer_id.in_(

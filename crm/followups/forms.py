@@ -1,10 +1,11 @@
 """Follow-up forms: quick add, complete, reschedule."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields import TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
+from crm.auth.picker import UserField
 from crm.web.forms import Form
 
 
@@ -13,7 +14,7 @@ class FollowUpForm(Form):
     what = StringField(_l("What to do"), validators=[DataRequired(), Length(max=200)])
     due_date = DateField(_l("By"), validators=[DataRequired()])
     due_time = TimeField(_l("Time"), validators=[Optional()])
-    owner_id = SelectField(_l("Owner"), coerce=int, validators=[Optional()])
+    owner_id = UserField(_l("Owner"), rule="colleague", validators=[Optional()])
     subject_type = HiddenField()
     subject_id = IntegerField(validators=[Optional()])
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask_babel import gettext as _
 
 from crm.auth.models import User
+from crm.auth.picker import allowed_name
 from crm.auth.scopes import visible
 from crm.base import utcnow
 from crm.deadlines import services as deadlines
@@ -25,14 +26,9 @@ def due_at(day, at: time | None, zone) -> datetime:
     return datetime.combine(day, at or END_OF_DAY, tzinfo=zoneinfo(zone)).astimezone(UTC)
 
 
-def assignable_users(user: User) -> list[User]:
-    """Who `user` may give a follow-up to: themselves, and the active people they can see."""
-    stmt = visible(User, user).where(User.active).order_by(User.search_key)
-    return list(db.session.scalars(stmt))
-
-
 def _check_owner(owner_id: int, by: User) -> None:
-    if owner_id != by.id and owner_id not in {u.id for u in assignable_users(by)}:
+    """Who `by` may give a follow-up to: themselves, and the active people they can see."""
+    if owner_id != by.id and allowed_name("colleague", owner_id, user=by) is None:
         raise DomainError(_("Choose someone from your team."), "owner_id")
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
-from crm.auth.models import User
+from crm.auth.picker import has_others, user_filter
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.base import utcnow
 from crm.deadlines.kinds import kinds
@@ -53,11 +53,6 @@ def _whose_choices() -> list[tuple[str, str]]:
         if current_user.has_role(*TEAM_VIEWERS) else []
 
 
-def _team_members() -> list[tuple[int, str]]:
-    return [(u.id, u.name) for u in db.session.scalars(
-        visible(User).where(User.active).order_by(User.name))]
-
-
 def _in_view(view: str):
     now = utcnow()
     day_end = end_of_today(user_zone(), now)
@@ -76,7 +71,7 @@ AGENDA = ListSpec(
     query=lambda: visible(Deadline).where(Deadline.done_at.is_(None)),
     id_column=Deadline.id,
     columns=(Column("due", _l("Due"), sort=(Deadline.due_at, False)),
-             Column("what", _l("What"), sort=(Deadline.kind, False)),
+             Column("what", _l("What"), sort=(Deadline.kind, False), slow_sort=True),
              Column("about", _l("About")),
              Column("actions", _l("Actions"))),
     default_sort="due",
@@ -97,8 +92,7 @@ AGENDA = ListSpec(
 TEAM_AGENDA = replace(
     AGENDA, query=lambda: AGENDA.query().options(selectinload(Deadline.owner)),
     columns=(*AGENDA.columns[:3], Column("owner", _l("Owner")), AGENDA.columns[3]),
-    filters=(*AGENDA.filters, Filter("owner", _l("Owner"), _team_members,
-                                     lambda v: Deadline.owner_id == int(v), _l("Everyone"))))
+    picks=(user_filter("owner", _l("Owner"), "colleague", lambda v: Deadline.owner_id == v),))
 
 
 @bp.get("/followups")
@@ -118,9 +112,7 @@ def _agenda_page(feed_url: str | None = None):
 
 def _add_form(subject_type: str | None, subject_id: int | None, formdata=None) -> FollowUpForm:
     form = FollowUpForm(formdata=formdata)
-    people = services.assignable_users(current_user)
-    form.owner_id.choices = [(u.id, u.name) for u in people] or [
-        (current_user.id, current_user.name)]
+    form.owner_id.offered = has_others("colleague")  # hidden when only oneself is offered
     if formdata is None:
         form.owner_id.data = current_user.id
         form.due_date.data = local_time(utcnow()).date()

@@ -30,7 +30,7 @@ NOTIFICATIONS = ListSpec(
     id_column=Notification.id,
     columns=(
         Column("what", _l("What")),
-        Column("kind", _l("Kind"), sort=(Notification.kind, False)),
+        Column("kind", _l("Kind"), sort=(Notification.kind, False), slow_sort=True),
         Column("when", _l("When"), sort=(Notification.id, True)),
         Column("actions", _l("Actions")),
     ),

@@ -1,19 +1,14 @@
-"""Choices and list links the sales forms and lists share: who a record may be given to,
-which team."""
+"""Choices and list links the sales forms and lists share: which team, which owner or
+customer a list is narrowed to (people are chosen in the user picker, crm/auth/picker.py)."""
 
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.models import Team, User
-from crm.auth.scopes import assignable_owners, assignable_teams, record_name
+from crm.auth.scopes import assignable_teams, record_name
 from crm.customers.models import Customer
 from crm.extensions import db
 from crm.web.lists import Link
-
-
-def rep_choices() -> list[tuple]:
-    """Reps the current user may give a record to: themselves, or the reps they manage."""
-    return [(user.id, user.name) for user in assignable_owners(current_user)]
 
 
 def team_choices(current_id: int | None = None) -> list[tuple]:

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User
+from crm.auth.picker import allowed_name, filter_picker, user_filter
 from crm.auth.scopes import (
     get_editable_or_404,
     get_visible_or_404,
@@ -30,7 +31,7 @@ from crm.extensions import db, htmx
 from crm.sales import deals as services
 from crm.sales import funnel
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
-from crm.sales.choices import customer_link, owner_link, rep_choices
+from crm.sales.choices import customer_link
 from crm.sales.forms import (
     DealForm,
     InlineAmountForm,
@@ -100,9 +101,12 @@ def _board_filters() -> dict:
     choose (the scopes still decide what is visible)."""
     if not _oversees():
         return {}
-    owners, teams, args = rep_choices(), _team_choices(), _board_args()
-    owner, team = args.get("owner", type=int), args.get("team", type=int)
-    return {"owner": owner if owner in dict(owners) else None, "owners": owners,
+    teams, args = _team_choices(), _board_args()
+    owner, team = args.get("owner", ""), args.get("team", type=int)
+    name = allowed_name("rep", owner)
+    return {"owner": int(owner) if name else None,
+            "owner_picker": filter_picker("owner", _("Owner"), "rep", owner if name else "",
+                                          name or "", shown_label=True),
             "team": team if team in dict(teams) else None, "teams": teams}
 
 
@@ -158,7 +162,8 @@ DEALS = ListSpec(
         Column("title", _l("Title"), sort=(Deal.search_key, False)),
         Column("customer", _l("Customer")),
         Column("stage", _l("Stage")),
-        Column("value", _l("Expected value"), sort=(Deal.expected_value, True)),
+        Column("value", _l("Expected value"), sort=(Deal.expected_value, True),
+               slow_sort=True),
         Column("close", _l("Expected close date")),
         Column("channel", _l("Sales channel")),
         Column("owner", _l("Owner")),
@@ -173,8 +178,9 @@ DEALS = ListSpec(
                _l("All channels")),
     ),
     # links from the home page and the customer page
-    links=(owner_link(Deal), customer_link(Deal),
+    links=(customer_link(Deal),
            Link("closing", lambda v: _("Closing this month"), _closing)),
+    picks=(user_filter("owner", _l("Owner"), "rep", lambda v: Deal.owner_id == v, _oversees),),
     search=lambda term: matches(term, Deal.search_key),
     search_hint=_l("Title or customer, pinyin or initials"),
     count_text=_l("%(n)s deals"),
@@ -195,11 +201,9 @@ def _product_choices() -> list[tuple]:
 
 def _deal_form(deal: Deal | None, form_class=DealForm):
     form = form_class(obj=deal)
-    form.owner_id.choices = rep_choices()
     if "dealer_id" in form:
         form.dealer_id.choices = dealer_choices(deal.dealer_id if deal else None)
-    if deal and deal.owner_id not in dict(form.owner_id.choices):
-        form.owner_id.choices.append((deal.owner_id, deal.owner.name))
+    form.owner_id.kept = deal.owner_id if deal else None
     product_choices = _product_choices()
     for line in form.lines:
         line.product_id.choices = product_choices

@@ -25,6 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from crm.auth.forms import MultiCheckboxField
+from crm.auth.picker import UserField
 from crm.contracts.models import PAYMENT_METHODS
 from crm.customers.models import GRADES
 from crm.customers.picker import CustomerField
@@ -81,7 +82,8 @@ class LeadForm(Form):
     dealer_id = SelectField(_l("From dealer"), coerce=optional_int)
     campaign_id = SelectField(_l("Campaign"), coerce=optional_int)
     team_id = SelectField(_l("Team"), coerce=optional_int)
-    owner_id = SelectField(_l("Owner"), coerce=optional_int)
+    owner_id = UserField(_l("Owner"), rule="rep",
+                         placeholder=_l("Name, pinyin or initials; empty: shared pool"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
 
@@ -94,7 +96,7 @@ class StageForm(Form):
 
 class AssignForm(Form):
     id_prefix = "assign"
-    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
+    owner_id = UserField(_l("Owner"), rule="rep", validators=[DataRequired()])
 
 
 class LoseForm(Form):
@@ -124,7 +126,7 @@ class NewDealForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     customer_id = CustomerField(_l("Customer"), validators=[DataRequired(
         message=_l("Choose a customer from the suggestions."))])
-    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[DataRequired()])
+    owner_id = UserField(_l("Owner"), rule="rep", validators=[DataRequired()])
     expected_value = MoneyField(_l("Expected value (CNY)"), places=2,
                                 validators=[Optional(), plausible_amount])
     close_date = DateField(_l("Expected close date"), format="%Y-%m-%d",

@@ -10,8 +10,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from crm.auth.access import roles_required
+from crm.auth.picker import allowed_name
 from crm.auth.scopes import (
-    assignable_owners,
     get_editable_or_404,
     get_visible_or_404,
     manages,
@@ -25,7 +25,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.sales import deals, funnel, leads
 from crm.sales.access import SELLER_ROLES
-from crm.sales.choices import customer_link, owner_link, rep_choices, team_choices
+from crm.sales.choices import customer_link, owner_link, team_choices
 from crm.sales.forms import AssignForm, LeadForm, StageForm
 from crm.sales.models import LEAD_SOURCES, Lead, LeadSearchKey
 from crm.web.edits import saved_redirect, submit_edit
@@ -153,7 +153,7 @@ def _form_hint(form: LeadForm, lead: Lead | None) -> dict:
 def customer_hint():
     """The hint under the company field, as it is typed."""
     owner_id = request.args.get("owner_id", type=int)
-    if owner_id not in {user.id for user in assignable_owners(current_user)}:
+    if allowed_name("rep", owner_id or "") is None:
         owner_id = None
     hint = _customer_hint(request.args.get("company_name", ""),
                           request.args.get("customer_id", type=int), owner_id)
@@ -165,7 +165,6 @@ def _lead_form(lead: Lead | None) -> LeadForm:
     form.team_id.choices = team_choices(lead.team_id if lead else None)
     form.dealer_id.choices = dealer_choices(lead.dealer_id if lead else None)
     form.campaign_id.choices = [("", "—")] + campaign_choices(lead.campaign_id if lead else None)
-    form.owner_id.choices = [("", _("Shared pool"))] + rep_choices()
     if lead is None and request.method == "GET":
         form.owner_id.data = current_user.id
         form.team_id.data = current_user.team_id
@@ -215,7 +214,7 @@ def _assign_form(lead: Lead) -> AssignForm | None:
     if not current_user.has_role("manager", "director", "admin"):
         return None
     form = AssignForm(data={"owner_id": lead.owner_id})
-    form.owner_id.choices = rep_choices()
+    form.owner_id.kept = lead.owner_id  # shown by name, whoever it is
     return form
 
 
@@ -279,7 +278,6 @@ def assign(lead_id: int):
     if lead is None or (lead.owner_id is not None and not manages(current_user, lead.owner_id)):
         abort(404)
     form = AssignForm()
-    form.owner_id.choices = rep_choices()
     if not form.validate_on_submit():
         abort(422)
     leads.assign_lead(lead, form.owner_id.data)

@@ -72,6 +72,9 @@ class Lead(Audited, Versioned, Timestamped, db.Model):
         # newest first: the pool and team lists walk this, a rep's list the owner's one
         Index("ix_leads_recent", "created_at", "id"),
         Index("ix_leads_owner_recent", "owner_id", "created_at", "id"),
+        # the company order (pinyin): everyone's, a rep's own
+        Index("ix_leads_company", "search_key", "id"),
+        Index("ix_leads_owner_company", "owner_id", "search_key", "id"),
         *(index_when_set(f"ix_leads_{column}", column)
           for column in ("customer_id", "campaign_id", "dealer_id", "team_id")),
     )
@@ -186,6 +189,9 @@ class Deal(Audited, Versioned, Timestamped, db.Model):
         # filtered on the walk) and a rep's own
         Index("ix_deals_recent", "updated_at", "id"),
         Index("ix_deals_owner_recent", "owner_id", "updated_at", "id"),
+        # the title order (pinyin): everyone's, a rep's own
+        Index("ix_deals_title", "search_key", "id"),
+        Index("ix_deals_owner_title", "owner_id", "search_key", "id"),
         # deals closing this month (home page): their count and sum read from the index alone
         Index("ix_deals_closing", "close_date", "stage_id", "owner_id", "expected_value", "id"),
         index_when_set("ix_deals_dealer_id", "dealer_id"),

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from flask_login import current_user
 
+    from crm.auth.picker import register_rule
     from crm.channel.figures import register_complaint_counter
     from crm.customers import services as customers
     from crm.deadlines.kinds import WORKING, register_kind
@@ -20,6 +21,7 @@ def init_app(app) -> None:
     from crm.service.views import bp
 
     register_scopes()
+    register_rule("complaint", complaints.reassignable)
     register_complaint_counter(complaints.count_by_dealer)
     for kind, (label, minutes) in complaints.CLOCKS.items():
         register_kind(kind, label, basis=WORKING, minutes=minutes, pausable=True)

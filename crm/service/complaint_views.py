@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload
 
 from crm.audit.models import Approval
 from crm.auth.access import roles_required
-from crm.auth.models import User
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.base import utcnow
 from crm.customers.models import Customer
@@ -71,7 +70,7 @@ COMPLAINTS = ListSpec(
         Column("created", _l("Recorded on"), sort=(Complaint.created_at, True)),
         Column("summary", _l("Summary")),
         Column("customer", _l("Customer")),
-        Column("state", _l("State"), sort=(Complaint.state, False)),
+        Column("state", _l("State"), sort=(Complaint.state, False), slow_sort=True),
         Column("owner", _l("Owner")),
     ),
     default_sort="created",
@@ -154,13 +153,6 @@ def edit(complaint_id: int):
                          complaint=complaint)
 
 
-def _owner_choices(complaint: Complaint) -> list[tuple]:
-    stmt = (visible(User).with_only_columns(User.id, User.name)
-            .where(User.active, User.id != complaint.owner_id,
-                   User.team_id == complaint.owner.team_id).order_by(User.search_key))
-    return [("", "—")] + [tuple(row) for row in db.session.execute(stmt)]
-
-
 def _forms(complaint: Complaint, given: dict) -> dict:
     """The forms of the steps the user may take now (a posted one keeps its values)."""
     forms = {}
@@ -178,7 +170,7 @@ def _forms(complaint: Complaint, given: dict) -> dict:
         forms["decide"] = given.get("decide") or DecideForm()
     if manager:
         form = given.get("reassign") or ReassignForm()
-        form.owner_id.choices = _owner_choices(complaint)
+        form.owner_id.of = str(complaint.id)
         forms["reassign"] = form
     if complaint.state != "new":
         form = given.get("close") or CloseForm()
@@ -253,7 +245,7 @@ def _step(action: str, complaint: Complaint):
                                                   form.comment.data or "")
     if action == "reassign":
         form = ReassignForm()
-        form.owner_id.choices = _owner_choices(complaint)
+        form.owner_id.of = str(complaint.id)
         return form, lambda: services.reassign(complaint, current_user, form.owner_id.data,
                                                form.reason.data)
     if action == "close":

@@ -10,12 +10,12 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
 from crm.audit.models import Approval
 from crm.auth.models import User
-from crm.auth.scopes import manages
+from crm.auth.scopes import manages, visible
 from crm.base import utcnow
 from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
 from crm.deadlines import services as deadlines
@@ -95,6 +95,17 @@ def may_handle(user: User, complaint: Complaint) -> bool:
 def is_service_manager(user: User, complaint: Complaint) -> bool:
     """A manager heading the owner's team (the service manager): approves plans, reassigns."""
     return user.has_role("manager") and manages(user, complaint.owner_id)
+
+
+def reassignable(user: User, of: str) -> Select | None:
+    """The user picker's rule "complaint" (`of`: its id): a service manager hands a complaint
+    to another active member of its owner's team."""
+    complaint = of.isdigit() and db.session.scalar(
+        visible(Complaint, user).where(Complaint.id == int(of)))
+    if not complaint or not is_service_manager(user, complaint):
+        return None
+    return visible(User, user).where(User.active, User.id != complaint.owner_id,
+                                     User.team_id == complaint.owner.team_id)
 
 
 def _open(complaint: Complaint) -> None:

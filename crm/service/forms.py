@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crm.auth.picker import UserField
 from crm.customers.picker import CustomerField
 from crm.sales.forms import optional_int
 from crm.service.models import CHANNELS, CONFIRMATION_WAYS, DIRECTIONS
@@ -75,8 +76,7 @@ class DecideForm(Form):
 
 class ReassignForm(Form):
     id_prefix = "reassign"
-    owner_id = SelectField(_l("New owner"), coerce=optional_int,
-                           validators=[DataRequired()])
+    owner_id = UserField(_l("New owner"), rule="complaint", validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 

@@ -45,7 +45,7 @@ CALLS = ListSpec(
     columns=(
         Column("at", _l("Time"), sort=(Call.at, True)),
         Column("customer", _l("Customer")),
-        Column("call", _l("Call"), sort=(Call.channel, False)),
+        Column("call", _l("Call"), sort=(Call.channel, False), slow_sort=True),
         Column("notes", _l("Notes")),
         Column("product", _l("Product concerned")),
         Column("agent", _l("Agent")),

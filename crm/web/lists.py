@@ -8,7 +8,7 @@ from functools import cached_property
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from markupsafe import escape
+from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, Select
 
 from crm.extensions import htmx
@@ -46,10 +46,30 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Pick:
+    """A type-ahead filter (crm/web/picker.py): a picker in the filter bar for choices that
+    grow with the company (people), a chip naming the chosen one. Other pages may link with
+    it, like a Link."""
+
+    key: str
+    label: object
+    name: Callable[[str], str | None]  # the chosen value's name; None: not a value one may pick
+    where: Callable[[str], ColumnElement]
+    control: Callable[[str, str], str]  # (value, name) -> the picker's markup
+    shown: Callable[[], bool] = lambda: True  # whether the filter bar offers it
+
+
+@dataclass(frozen=True)
 class Column:
     key: str
     label: object
     sort: tuple | None = None  # (column, descending): the header becomes a sort link
+    # No index gives this order for every role: a big scope is read whole and sorted for each
+    # page, and the page says so (tests/test_plans.py checks the orders that claim an index).
+    slow_sort: bool = False
+
+
+SLOW_SORT_ROWS = 1_000  # a scope this big sorted on every page is worth a note
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,7 @@ class ListSpec:
     default_sort: str
     filters: tuple[Filter, ...] = ()
     links: tuple[Link, ...] = ()
+    picks: tuple[Pick, ...] = ()
     search: Callable[[str], ColumnElement] | None = None
     search_hint: object = None
     count_text: object = None  # e.g. _l("%(n)s customers")
@@ -96,6 +117,13 @@ class ListSpec:
             values[link.key] = value if clause is not None else ""
             if clause is not None:
                 stmt = stmt.where(clause)
+        names = {}
+        for pick in self.picks:
+            value = request.args.get(pick.key, "")
+            names[pick.key] = (value and pick.name(value)) or ""
+            values[pick.key] = value if names[pick.key] else ""
+            if values[pick.key]:
+                stmt = stmt.where(pick.where(value))
         sorts = {c.key: c.sort for c in self.columns if c.sort}
         values["sort"] = request.args.get("sort", self.default_sort)
         if values["sort"] not in sorts:
@@ -106,7 +134,7 @@ class ListSpec:
         page = keyset_page(stmt, column, self.id_column, request.args.get("after"),
                            descending=descending, limit=self.limit, count=self.count,
                            count_cap=SEARCH_COUNT_CAP if values["q"] else COUNT_CAP)
-        return Listing(self, page, values, options, descending)
+        return Listing(self, page, values, options, descending, names)
 
 
 def _pairs(options) -> list[tuple[str, str]]:
@@ -123,6 +151,7 @@ class Listing:
     values: dict
     options: dict
     descending: bool
+    names: dict  # the chosen names of the picks
 
     @cached_property
     def labels(self) -> dict:
@@ -147,12 +176,31 @@ class Listing:
                 for f in self.spec.filters
                 if (value := self.values[f.key]) and value != f.default] + [
             (link.chip(value), self._url(**{link.key: None}))
-            for link in self.spec.links if (value := self.values[link.key])]
+            for link in self.spec.links if (value := self.values[link.key])] + [
+            (_("%(filter)s: %(value)s", filter=pick.label, value=self.names[pick.key]),
+             self._url(**{pick.key: None}))
+            for pick in self.spec.picks if self.values[pick.key]]
+
+    def pick_controls(self) -> list[str]:
+        """The pickers of the filter bar; a pick the page does not offer stays a hidden field."""
+        return [pick.control(self.values[pick.key], self.names[pick.key]) if pick.shown()
+                else Markup('<input type="hidden" name="{}" value="{}">').format(
+                    pick.key, self.values[pick.key])
+                for pick in self.spec.picks if pick.shown() or self.values[pick.key]]
 
     def links(self) -> dict[str, str]:
         """The active link filters, kept as hidden fields of the filter bar."""
         return {link.key: self.values[link.key] for link in self.spec.links
                 if self.values[link.key] and not link.field}
+
+    def slow_sort_note(self) -> str | None:
+        """Why this order is slower, when it sorts a big scope."""
+        column = next(c for c in self.spec.columns if c.key == self.values["sort"])
+        if not column.slow_sort or (self.page.total < SLOW_SORT_ROWS and self.spec.count):
+            return None
+        return _("Sorting by %(column)s reads all %(n)s rows for each page, so it is slower "
+                 "than the other orders.", column=column.label,
+                 n=f"{self.page.total:,}{'+' if self.page.total_capped else ''}")
 
     def sort_url(self, key: str) -> str:
         return self._url(sort=key)

@@ -119,7 +119,8 @@
   function countFilters(form) {
     var used = Array.prototype.filter.call(form.querySelectorAll("select"), function (s) {
       return s.selectedIndex > 0;
-    }).length;
+    }).length + Array.prototype.filter.call(
+      form.querySelectorAll("[data-picker-value]"), function (p) { return p.value; }).length;
     var count = form.querySelector(".filter-count");
     if (count) count.textContent = used ? " · " + used : "";
   }

@@ -46,7 +46,8 @@ WIDTHS = (1366, 390)
 NOT_PAGES = {"customers.duplicates", "followups.panel", "notifications.bell", "deals.value",
              "deals.edit_value", "followups.agenda_ics", "health.healthz", "static",
              "deadlines.countdown", "deadlines.export_year", "favicon", "leads.customer_hint",
-             "picker.suggest", "calls.contact_options", "complaints.signed_form",
+             "picker.suggest", "user_picker.suggest", "calls.contact_options",
+             "complaints.signed_form",
              "scores.export_csv", "scores.export_xlsx", "scores.row", "scores.adjust",
              "channel.apply_checks",
              "campaigns.document", "contracts.document", "contracts.letter_pdf"}  # downloads

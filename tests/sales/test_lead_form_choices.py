@@ -24,11 +24,27 @@ def test_the_team_select_lists_only_the_users_own_teams(login):
     assert director == ["—", "华东大区", "华南大区", "华东销售一组", "华南销售一组"]
 
 
-def test_the_owner_select_lists_the_user_and_the_reps_they_manage(login):
-    rep = login("zhangwei").get("/leads/new").get_data(as_text=True)
-    assert _options(rep, "owner_id") == ["公海", "张伟"]
-    manager = _options(login("wangqiang").get("/leads/new").get_data(as_text=True), "owner_id")
-    assert set(manager) == {"公海", "王强", "张伟", "刘洋"}
+def test_the_owner_is_picked_among_the_user_and_the_reps_they_manage(login):
+    """The owner is the user picker (issue 20): the form names the user only; suggestions
+    come from the rule "rep"."""
+    rep = login("zhangwei")
+    page = rep.get("/leads/new").get_data(as_text=True)
+    owner = re.search(r'<div class="picker" data-picker data-suggest-url="([^"]*)">'
+                      r'<input[^>]*id="owner_id"[^>]*value="张伟"', page)
+    assert owner.group(1) == "/users/suggest/rep" and "<option" not in _owner_part(page)
+
+    def names(client, term):
+        html = client.get(f"/users/suggest/rep?q={term}", htmx=True).get_data(as_text=True)
+        return re.findall(r'data-name="([^"]*)"', html)
+
+    assert names(rep, "zhang") == ["张伟"] and names(rep, "liu") == []
+    manager = login("wangqiang")
+    assert {*names(manager, "wang"), *names(manager, "zhang"), *names(manager, "liu"),
+            *names(manager, "chen")} == {"王强", "张伟", "刘洋"}
+
+
+def _owner_part(page: str) -> str:
+    return page[page.index('id="owner_id"'):page.index('id="owner_id-listbox"')]
 
 
 def test_an_edited_lead_keeps_a_team_outside_the_choices(app, login):

@@ -174,7 +174,7 @@ ENTRIES = [
                      "confirm": "Other#Pass2026"}),
     Entry("leads.new", "zhangwei", LeadForm, lambda i: "/leads/new", _lead),
     Entry("leads.edit", "zhangwei", LeadForm, lambda i: f"/leads/{i['lead_id']}/edit",
-          _edit(Lead, "lead_id", _lead)),
+          _edit(Lead, "lead_id", _lead), omitted=("owner_id",)),  # assigned on the lead page
     Entry("deals.new", "zhangwei", NewDealForm, lambda i: "/deals/new", _deal),
     Entry("deals.convert", "zhangwei", NewDealForm, lambda i: f"/leads/{i['lead_id']}/deal",
           lambda i: {"title": "改造一期", "expected_value": "1000", "close_date": "2026-12-31"},

@@ -150,6 +150,7 @@ ACCESS = {
     "deadlines.pause": EVERYONE,
     "deadlines.resume": EVERYONE,
     "picker.suggest": CUSTOMER_READERS,
+    "user_picker.suggest": EVERYONE,  # each rule names whom (tests/auth/test_user_picker.py)
     "calls.index": CUSTOMER_READERS,
     "calls.new": CUSTOMER_READERS,
     "calls.contact_options": CUSTOMER_READERS,
@@ -202,7 +203,7 @@ def _sample_args(app) -> dict:
     return {"user_id": user_id, "team_id": team_id, "field": "expected_value",
             "notification_id": 1, "job_id": "x", "followup_id": 1, "document_id": 1,
             "calendar_id": calendar_id, "day_id": day_id, "year": 2026, "kind": "followup",
-            "deadline_id": deadline_id, **sample_records(app)}
+            "deadline_id": deadline_id, "rule": "rep", **sample_records(app)}
 
 
 def _sample_deadline() -> int:
