@@ -2,14 +2,14 @@
 contacts by name, leads by company and deals by title, everyone's and a rep's own. The orders
 no index serves say so on the page (crm/web/lists.py, Column.slow_sort).
 
-Revision ID: 0017_picker_sort_indexes
-Revises: 0016_campaigns
+Revision ID: 0018_picker_sort_indexes
+Revises: 0017_money_receivable_totals
 """
 
 from alembic import op
 
-revision = "0017_picker_sort_indexes"
-down_revision = "0016_campaigns"
+revision = "0018_picker_sort_indexes"
+down_revision = "0017_money_receivable_totals"
 branch_labels = None
 depends_on = None
 
