@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from flask_login import current_user
 
-    from crm.channel.figures import register_complaint_counter
     from crm.customers import services as customers
     from crm.deadlines.kinds import WORKING, register_kind
     from crm.deadlines.subjects import register_subject
@@ -20,7 +19,6 @@ def init_app(app) -> None:
     from crm.service.views import bp
 
     register_scopes()
-    register_complaint_counter(complaints.count_by_dealer)
     for kind, (label, minutes) in complaints.CLOCKS.items():
         register_kind(kind, label, basis=WORKING, minutes=minutes, pausable=True)
     register_subject(complaints.SUBJECT, Complaint, _l("Complaint"), "complaints.show",

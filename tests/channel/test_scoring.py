@@ -68,7 +68,7 @@ def test_the_weighted_score_and_the_rebate_tier(app, dealer, monkeypatch):
         assert (row.attainment, row.new_customers, row.score) == (Decimal("90.0"), 1,
                                                                   Decimal("71.0"))
         assert (row.passed, row.rebate_percent, row.failing_streak) == (True, Decimal("1"), 0)
-        monkeypatch.setattr(figures, "_COMPLAINT_COUNTERS", [lambda ids, start, end: {dealer: 1}])
+        monkeypatch.setattr(figures, "count_by_dealer", lambda ids, start, end: {dealer: 1})
         row = _score(Q1, final=False)  # 1 complaint over 1 customer: 100 % ≥ the ceiling
         assert (row.complaint_rate, row.score, row.passed) == (Decimal("100.0"), Decimal("51.0"),
                                                                False)
