@@ -116,7 +116,7 @@ class MaterialForm(Form):
     version = HiddenField()
 
 
-class ContactForm(Form):
+class DealerContactForm(Form):
     """A further contact person of a dealer."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])

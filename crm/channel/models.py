@@ -313,7 +313,8 @@ class MaterialHandout(Audited, Versioned, Timestamped, db.Model):
                         "item": _l("Item"), "quantity": _l("Quantity"),
                         "handed_on": _l("Date"), "note": _l("Note")}
     __field_choices__ = {"kind": MATERIAL_KINDS}
-    __table_args__ = (Index("ix_dealer_materials_handed", "handed_on", "id"),
+    # the list's order, covering the channel report's yearly sums by kind
+    __table_args__ = (Index("ix_dealer_materials_handed", "handed_on", "id", "kind", "quantity"),
                       Index("ix_dealer_materials_dealer", "dealer_id", "handed_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,9 +36,9 @@ class Growth:
         return max(self.target - self.actual, 0)
 
     @property
-    def percent(self) -> int:
-        """Progress towards the target, % (100 when nothing is asked)."""
-        return round(self.actual * 100 / self.target) if self.target else 100
+    def percent(self) -> int | None:
+        """Progress towards the target, %; None when nothing is asked."""
+        return round(self.actual * 100 / self.target) if self.target else None
 
 
 def target_for(base: int, percent: int) -> int:

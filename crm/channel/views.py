@@ -19,7 +19,7 @@ from crm.channel.access import CHANNEL_DIRECTOR_ROLES, CHANNEL_ROLES, is_channel
 from crm.channel.forms import (
     AgreementForm,
     ApplicationForm,
-    ContactForm,
+    DealerContactForm,
     DealerForm,
     DecisionForm,
     EndAgreementForm,
@@ -282,7 +282,7 @@ def decide(application_id: int):
 
 
 def _edit_contact(contact: DealerContact | None, dealer_record: Dealer):
-    form = ContactForm(obj=contact)
+    form = DealerContactForm(obj=contact)
     result = submit_edit(form, contact, list(services.CONTACT_FIELDS),
                          lambda: services.save_contact(
                              contact, dealer_record,
@@ -300,8 +300,8 @@ def new_contact(dealer_id: int):
     return _edit_contact(None, get_visible_or_404(Dealer, dealer_id))
 
 
-@bp.route("/dealers/contacts/<int:contact_id>", methods=["GET", "POST"])
+@bp.route("/dealers/contacts/<int:dealer_contact_id>", methods=["GET", "POST"])
 @roles_required(*CHANNEL_ROLES)
-def edit_contact(contact_id: int):
-    contact = get_visible_or_404(DealerContact, contact_id)
+def edit_contact(dealer_contact_id: int):
+    contact = get_visible_or_404(DealerContact, dealer_contact_id)
     return _edit_contact(contact, contact.dealer)

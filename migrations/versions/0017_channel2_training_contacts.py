@@ -75,7 +75,7 @@ def upgrade():
     )
     with op.batch_alter_table('dealer_materials', schema=None) as batch_op:
         batch_op.create_index('ix_dealer_materials_dealer', ['dealer_id', 'handed_on'], unique=False)
-        batch_op.create_index('ix_dealer_materials_handed', ['handed_on', 'id'], unique=False)
+        batch_op.create_index('ix_dealer_materials_handed', ['handed_on', 'id', 'kind', 'quantity'], unique=False)
 
     op.create_table('dealer_training_attendees',
     sa.Column('id', sa.Integer(), nullable=False),
