@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from crm.channel.models import (
     MATERIAL_KINDS,
@@ -114,21 +113,22 @@ class DealerEnablement:
 
 def dealer_summary(dealer_id: int) -> DealerEnablement:
     """The dealer page's section (R-63): its latest trainings and materials with totals, in
-    four queries whatever their number."""
+    three queries whatever their number."""
     attended = db.session.execute(
         select(DealerTraining, TrainingAttendee.people)
         .join(TrainingAttendee, TrainingAttendee.training_id == DealerTraining.id)
         .where(TrainingAttendee.dealer_id == dealer_id)
         .order_by(DealerTraining.held_on.desc(), DealerTraining.id.desc())
         .limit(DEALER_PAGE_ROWS)).all()
-    sessions, people = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(TrainingAttendee.people), 0))
-        .where(TrainingAttendee.dealer_id == dealer_id)).one()
     handouts = db.session.scalars(
         select(MaterialHandout).where(MaterialHandout.dealer_id == dealer_id)
-        .options(joinedload(MaterialHandout.handed_by))
         .order_by(MaterialHandout.handed_on.desc(), MaterialHandout.id.desc())
         .limit(DEALER_PAGE_ROWS)).all()
-    pieces = db.session.scalar(select(func.coalesce(func.sum(MaterialHandout.quantity), 0))
-                               .where(MaterialHandout.dealer_id == dealer_id))
+    mine = TrainingAttendee.dealer_id == dealer_id
+    sessions, people, pieces = db.session.execute(select(
+        select(func.count()).where(mine).scalar_subquery(),
+        select(func.coalesce(func.sum(TrainingAttendee.people), 0)).where(mine)
+        .scalar_subquery(),
+        select(func.coalesce(func.sum(MaterialHandout.quantity), 0))
+        .where(MaterialHandout.dealer_id == dealer_id).scalar_subquery())).one()
     return DealerEnablement([tuple(row) for row in attended], sessions, people, handouts, pieces)
