@@ -52,7 +52,7 @@ def record_ids() -> dict:
 
     from crm.auth.models import User
     from crm.campaigns.models import Campaign, CampaignMinutes
-    from crm.channel.models import Dealer, DealerScore
+    from crm.channel.models import Dealer, DealerScore, DealerTraining
     from crm.customers.models import Customer
     from crm.extensions import db
     from crm.sales.models import Deal, FunnelStage, Lead
@@ -70,6 +70,8 @@ def record_ids() -> dict:
         "dealer": db.session.scalar(select(Dealer.id).order_by(Dealer.id)),
         "dealer_score": db.session.scalar(select(DealerScore.id).order_by(
             DealerScore.quarter.desc(), DealerScore.id)),
+        "training": db.session.scalar(select(DealerTraining.id).order_by(
+            DealerTraining.held_on.desc(), DealerTraining.id)),
         "campaign": db.session.scalar(select(Campaign.id).where(Campaign.status == "running")
                                       .order_by(Campaign.id.desc())),
         "minutes": db.session.scalar(select(CampaignMinutes.id).order_by(

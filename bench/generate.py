@@ -359,6 +359,65 @@ def dealer_history(conn: Connection, size: Size, ctx: Context) -> int:
                        "computed_at": now, "trend": ",".join(history[-8:]), "version": 1}
 
     return bulk_insert(conn, DealerScore.__table__, rows())
+TRAINING_TITLES = {"product": "产品知识培训", "sales": "销售技巧培训", "brand": "品牌话术培训"}
+MATERIAL_ITEMS = {"brochure": "产品手册", "video": "产品演示视频", "poster": "宣传海报",
+                  "display": "门店展架", "sample": "样机"}
+
+
+def dealer_enablement(conn: Connection, size: Size, ctx: Context) -> int:
+    """R-63 over the 12 quarters: each quarter one session per topic and region, attended by
+    about 40 % of the region's dealers (1-5 people each), and about two handouts of material
+    per dealer a quarter. 3k dealers: 252 sessions, ≈ 50k attendances, ≈ 72k handouts."""
+    from crm.channel.figures import Quarter
+    from crm.channel.models import DealerTraining, MaterialHandout, TrainingAttendee
+
+    now = utcnow()
+    by_region: dict[str, list[int]] = {}
+    for dealer_id, region in conn.execute(select(text("id, region")).select_from(
+            text("dealers"))):
+        by_region.setdefault(region, []).append(dealer_id)
+    quarters, q = [], Quarter.of(now.date())
+    for _n in range(12):
+        quarters.insert(0, q)
+        q = q.previous()
+    sessions = []
+    for quarter in quarters:
+        for region in sorted(by_region):
+            for kind, title in TRAINING_TITLES.items():
+                held = quarter.start + timedelta(days=ctx.rng.randrange(10, 80))
+                if held > now.date():
+                    continue
+                name = f"{quarter.year}年第{quarter.number}季度{title}"
+                sessions.append((region, {
+                    "held_on": held, "kind": kind, "title": name, "trainer": names.person(
+                        ctx.rng), "search_key": pinyin_key(name), "version": 1,
+                    "created_at": now, "updated_at": now}))
+    count = 0
+    for region, row in sessions:
+        attendees = [(d, ctx.rng.randrange(1, 6)) for d in by_region[region]
+                     if ctx.rng.random() < 0.4]
+        row.update(dealer_count=len(attendees), people_count=sum(p for _d, p in attendees))
+        training_id = conn.execute(DealerTraining.__table__.insert().values(**row)
+                                   ).inserted_primary_key[0]
+        count += 1 + bulk_insert(conn, TrainingAttendee.__table__, (
+            {"training_id": training_id, "dealer_id": d, "people": p} for d, p in attendees))
+    dealer_ids = [d for ids in by_region.values() for d in ids]
+
+    def handouts():
+        for quarter in quarters:
+            for dealer_id in dealer_ids:
+                for _n in range(ctx.rng.choice((1, 2, 3))):
+                    kind, item = ctx.rng.choice(list(MATERIAL_ITEMS.items()))
+                    handed = quarter.start + timedelta(days=ctx.rng.randrange(0, 85))
+                    if handed <= now.date():
+                        yield {"dealer_id": dealer_id, "kind": kind, "item": item,
+                               "quantity": ctx.rng.choice((10, 20, 50, 100)),
+                               "handed_on": handed, "version": 1, "created_at": now,
+                               "updated_at": now}
+
+    return count + bulk_insert(conn, MaterialHandout.__table__, handouts())
+
+
 def contracts(conn: Connection, size: Size, ctx: Context) -> int:
     """Three deals in four signed (medium: 150k contracts), four instalments each (600k), the
     due ones mostly paid by one or two payments (≈500k), the rest spread over the aging
@@ -583,6 +642,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("followups", followups),
     ("dealers", dealers),
     ("dealer_history", dealer_history),
+    ("dealer_enablement", dealer_enablement),
     ("contracts", contracts),
     ("campaigns", campaigns),
     ("campaign_work", campaign_work),

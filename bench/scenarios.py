@@ -3,6 +3,7 @@
 Paths may name records: `{customer}`, `{deal}`, `{lead}` are records of the benchmark rep,
 `{complaint}` an open complaint of the benchmark service agent,
 `{campaign}` a campaign of the benchmark's marketing specialist, `{minutes}` minutes of one,
+`{training}` the latest dealer training session,
 `{pool_lead}` takes a fresh lead from the shared pool each time, `{intent}`/`{potential}` are
 stage ids. A form may be a dict or a function of (session, ids) that fetches what it needs."""
 
@@ -137,6 +138,14 @@ SCENARIOS: list[Scenario] = [
     Scenario("dealer score inline adjustment (write)", "channel",
              "/channel/scores/{dealer_score}/adjust", htmx_target="score-{dealer_score}",
              method="POST", form=adjust_score),
+    Scenario("dealer training list", "channel", "/channel/trainings", first_load=True),
+    Scenario("dealer training filtered (fragment)", "channel",
+             "/channel/trainings?kind=sales&q=xsjq", htmx_target="training-list"),
+    Scenario("dealer training page", "channel", "/channel/trainings/{training}"),
+    Scenario("materials handed out list", "channel", "/channel/materials?region=east",
+             first_load=True),
+    Scenario("channel report", "channel", "/channel/report", first_load=True),
+    Scenario("dealer training list (director)", "director", "/channel/trainings"),
     Scenario("users list", "admin", "/admin/users", first_load=True),
     Scenario("audit page", "director", "/audit", first_load=True),
     Scenario("audit filtered (fragment)", "director", "/audit?model=users",

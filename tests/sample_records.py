@@ -14,9 +14,17 @@ from crm.base import utcnow
 from crm.campaigns import phases
 from crm.campaigns import services as campaigns
 from crm.campaigns.models import Campaign, CampaignPhase, CampaignRequest
-from crm.channel import agreements, dealers, onboarding
+from crm.channel import agreements, dealers, enablement, onboarding
 from crm.channel.agreements import Place
-from crm.channel.models import Agreement, Dealer, DealerApplication, DealerScore
+from crm.channel.models import (
+    Agreement,
+    Dealer,
+    DealerApplication,
+    DealerContact,
+    DealerScore,
+    DealerTraining,
+    MaterialHandout,
+)
 from crm.contracts import services as contracts
 from crm.contracts.models import Contract, ContractDocument, Instalment
 from crm.customers import services as customers
@@ -56,6 +64,7 @@ def sample_records(app) -> dict:
                 "action": "respond", "dealer_id": _sample_dealer(),
                 "agreement_id": _sample_agreement(), "application_id": _sample_application(),
                 "score_id": _sample_score(), "product_id": _sample_product(),
+                **_sample_enablement(),
                 **_sample_contract(owner), **_sample_campaign()}
 
 
@@ -179,6 +188,26 @@ def _sample_application() -> int:
         found = onboarding.apply(db.session.get(Dealer, dealer_id), 5_000_000, None).id
         db.session.commit()
     return found
+
+
+def _sample_enablement() -> dict:
+    """A training the sample dealer attended, material handed to it, a further contact."""
+    dealer = db.session.get(Dealer, _sample_dealer())
+    training = db.session.scalar(select(DealerTraining.id).where(
+        DealerTraining.title == "样例产品知识培训"))
+    if training is None:
+        training = enablement.save_training(None, {
+            "held_on": date(2026, 5, 12), "kind": "product", "title": "样例产品知识培训",
+            "trainer": "孙丽"}, {dealer.id: 2}, None).id
+        enablement.save_material(None, dealer, {"kind": "brochure", "quantity": 50,
+                                                "handed_on": date(2026, 5, 12)}, None)
+        dealers.save_contact(None, dealer, {"name": "样例联系人", "phone": "13900139000"})
+        db.session.commit()
+    return {"training_id": training,
+            "handout_id": db.session.scalar(select(MaterialHandout.id).where(
+                MaterialHandout.dealer_id == dealer.id)),
+            "dealer_contact_id": db.session.scalar(select(DealerContact.id).where(
+                DealerContact.dealer_id == dealer.id))}
 
 
 def _sample_score() -> int:

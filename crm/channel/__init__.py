@@ -9,6 +9,7 @@ RECTIFICATION_DAYS = 30  # the warning's rectification clock (限期整改); edi
 def init_app(app) -> None:
     from crm.auth.picker import register_rule
     from crm.channel.access import channel_managers, register_scopes
+    from crm.channel.enablement_views import bp as enablement_bp
     from crm.channel.models import Dealer
     from crm.channel.score_views import bp as scores_bp
     from crm.channel.scoring import RECTIFICATION_KIND, check_weights
@@ -28,8 +29,12 @@ def init_app(app) -> None:
         register_check(check_weights)
     app.register_blueprint(bp)
     app.register_blueprint(scores_bp)
+    app.register_blueprint(enablement_bp)
     add_nav(app, "channel.dealers", _l("Dealers"), "/dealers", 55)
     add_nav(app, "scores.index", _l("Dealer scores"), "/channel/scores", 56)
+    add_nav(app, "enablement.trainings", _l("Dealer training"), "/channel/trainings", 57)
+    add_nav(app, "enablement.materials", _l("Materials handed out"), "/channel/materials", 58)
+    add_nav(app, "enablement.channel_report", _l("Channel report"), "/channel/report", 59)
     # the finished quarter is scored (once: its rows are then frozen) and the current
     # quarter's preview refreshed, daily at 01:30 Asia/Shanghai (17:30 UTC).
     add_periodic(app, Periodic("channel.score_dealers", "jobs.channel.score_dealers",

@@ -45,10 +45,14 @@ def register_scopes() -> None:
         Agreement,
         Dealer,
         DealerApplication,
+        DealerContact,
         DealerScore,
+        DealerTraining,
         DealerWarning,
+        MaterialHandout,
     )
 
     scopes.register(Dealer, _dealer_rule)
-    for model in (Agreement, DealerApplication, DealerScore, DealerWarning):
+    for model in (Agreement, DealerApplication, DealerScore, DealerWarning, DealerTraining,
+                  MaterialHandout, DealerContact):
         scopes.register(model, scopes.role_rule(*CHANNEL_ROLES))

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from crm.auth.scopes import visible
-from crm.channel.models import DEALER_STATUSES, Dealer
+from crm.channel.models import DEALER_STATUSES, Dealer, DealerContact
 from crm.errors import DomainError
 from crm.extensions import db
 
@@ -79,3 +79,19 @@ def visible_dealer_name(dealer_id: int | None) -> str | None:
         return None
     return db.session.scalar(visible(Dealer).with_only_columns(Dealer.name)
                              .where(Dealer.id == dealer_id))
+
+
+CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
+
+
+def save_contact(contact: DealerContact | None, dealer: Dealer, values: dict) -> DealerContact:
+    """A further contact person of the dealer (the main one is on the dealer's row)."""
+    contact = contact or DealerContact(dealer_id=dealer.id)
+    for key in CONTACT_FIELDS:
+        value = values.get(key)
+        setattr(contact, key, (value.strip() or None) if isinstance(value, str) else value)
+    if not contact.name:
+        raise DomainError(_("Enter the contact's name."), "name")
+    db.session.add(contact)
+    db.session.flush()
+    return contact

@@ -1,6 +1,7 @@
 """The channel manager's demo day (孙丽): dealers over the regions under agreements, the last
-quarters scored (one dealer warned after two failing quarters, one at risk), and an
-application waiting for the channel director."""
+quarters scored (one dealer warned after two failing quarters, one at risk), each quarter's
+training with its attendees and the materials handed out, and an application waiting for the
+channel director."""
 
 import random
 from datetime import timedelta
@@ -9,10 +10,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from crm.base import utcnow
-from crm.channel import agreements, dealers, onboarding, scoring
+from crm.channel import agreements, dealers, enablement, onboarding, scoring
 from crm.channel.agreements import Place
 from crm.channel.figures import Quarter
-from crm.channel.models import Dealer, DealerScore
+from crm.channel.models import MATERIAL_KINDS, TRAINING_KINDS, Dealer, DealerScore
 from crm.extensions import db
 
 DEALERS = (  # name, province, city, grade
@@ -38,6 +39,7 @@ def seed_channel_demo() -> bool:
     current = Quarter.of(now.date())
     quarters = [current.previous().previous().previous(), current.previous().previous(),
                 current.previous()]
+    seeded = []
     for number, (name, province, city, grade) in enumerate(DEALERS, start=1):
         dealer = dealers.save_dealer(None, {
             "name": name, "province": province, "city": city, "grade": grade,
@@ -50,6 +52,8 @@ def seed_channel_demo() -> bool:
             "quarterly_target": Decimal(1_000_000), "protection": "区域内独家代理，不得跨区销售。"},
             [Place(province, city)], [(80, Decimal(1)), (100, Decimal(3))])
         _scores(dealer, quarters, rng, now)
+        seeded.append(dealer)
+    _enablement(seeded, quarters, rng)
     applicant = dealers.save_dealer(None, {
         "name": "郑州中原机电有限公司", "province": "河南", "city": "郑州",
         "contact_name": "赵经理", "experience_years": 4, "warehouse_m2": 150,
@@ -78,3 +82,26 @@ def _scores(dealer: Dealer, quarters: list[Quarter], rng: random.Random, now) ->
         if streak >= 2:
             db.session.flush()
             scoring.warn(dealer, row, quarter, now)
+
+
+TRAINING_TITLES = {"product": "新品产品知识培训", "sales": "大客户销售技巧培训",
+                   "brand": "品牌话术统一培训"}
+
+
+def _enablement(seeded: list[Dealer], quarters: list[Quarter], rng: random.Random) -> None:
+    """R-63: each quarter one session per topic, attended by some dealers; materials handed to
+    every dealer; a second contact at the first dealer."""
+    for quarter in quarters:
+        for day, kind in enumerate(TRAINING_KINDS, start=1):
+            attending = rng.sample(seeded, 6)
+            enablement.save_training(None, {
+                "held_on": quarter.start + timedelta(days=20 * day), "kind": kind,
+                "title": f"{quarter} {TRAINING_TITLES[kind]}", "trainer": "孙丽"},
+                {d.id: rng.randrange(1, 5) for d in attending}, None)
+        for dealer in seeded:
+            kind = rng.choice(list(MATERIAL_KINDS)[:3])
+            enablement.save_material(None, dealer, {
+                "kind": kind, "quantity": rng.choice((20, 50, 100)),
+                "handed_on": quarter.start + timedelta(days=rng.randrange(5, 80))}, None)
+    dealers.save_contact(None, seeded[0], {"name": "周敏", "title": "市场专员",
+                                           "phone": "13700001111"})

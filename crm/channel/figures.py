@@ -1,14 +1,7 @@
 """What each dealer brought in a quarter (R-19, R-62): new customers it sold, revenue signed on
-its deals, and complaints about its customers.
+its deals, and complaints about its customers (counted by the service desk, crm/service)."""
 
-Complaints live in another domain (the service desk's `complaints` table). It registers its
-counter here at start-up, so this package never imports it:
-
-    register_complaint_counter(fn)   # fn(dealer_ids, start, end) -> {dealer_id: count}
-
-Until one is registered complaints count 0 and the pages say they are not tracked yet."""
-
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,9 +12,7 @@ from crm.contracts.models import Contract
 from crm.customers.models import Customer
 from crm.extensions import db
 from crm.sales.models import Deal
-
-ComplaintCounter = Callable[[list[int], datetime, datetime], dict[int, int]]
-_COMPLAINT_COUNTERS: list[ComplaintCounter] = []
+from crm.service.complaints import count_by_dealer
 
 
 @dataclass(frozen=True, order=True)
@@ -59,23 +50,14 @@ class Quarter:
         return f"{self.year} Q{self.number}"
 
 
-def register_complaint_counter(counter: ComplaintCounter) -> None:
-    """The service desk's count of complaints about each dealer's customers in a period."""
-    _COMPLAINT_COUNTERS[:] = [counter]
-
-
-def complaints_tracked() -> bool:
-    return bool(_COMPLAINT_COUNTERS)
-
-
 def _moment(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def complaint_counts(dealer_ids: list[int], quarter: Quarter) -> dict[int, int]:
-    if not _COMPLAINT_COUNTERS or not dealer_ids:
+    if not dealer_ids:
         return {}
-    return _COMPLAINT_COUNTERS[0](dealer_ids, _moment(quarter.start), _moment(quarter.end))
+    return count_by_dealer(dealer_ids, _moment(quarter.start), _moment(quarter.end))
 
 
 def new_customers(dealer_ids: Iterable[int], quarter: Quarter) -> dict[int, int]:

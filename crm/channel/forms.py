@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.auth.picker import UserField
-from crm.channel.models import DEALER_GRADES
+from crm.channel.models import DEALER_GRADES, MATERIAL_KINDS, TRAINING_KINDS
 from crm.customers.models import PROVINCES
 from crm.web.forms import Form
 
@@ -88,4 +88,40 @@ class AdjustForm(Form):
         InputRequired(), NumberRange(min=0, max=100, message=_l("Between 0 and 100."))])
     reason = StringField(_l("Reason for the adjustment"), validators=[
         DataRequired(), Length(max=500)])
+    version = HiddenField()
+
+
+class TrainingForm(Form):
+    """A dealer training session (R-63) and its attendees, one dealer a line."""
+
+    held_on = DateField(_l("Date"), format="%Y-%m-%d", validators=[DataRequired()])
+    kind = SelectField(_l("Topic"), choices=list(TRAINING_KINDS.items()))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    trainer = StringField(_l("Trainer"), validators=[DataRequired(), Length(max=100)])
+    attendee_lines = TextAreaField(_l("Attending dealers"), validators=[
+        Optional(), Length(max=20000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    version = HiddenField()
+
+
+class MaterialForm(Form):
+    """Promotional material handed to a dealer (R-63)."""
+
+    kind = SelectField(_l("Material"), choices=list(MATERIAL_KINDS.items()))
+    item = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[
+        InputRequired(), NumberRange(min=1, max=100000, message=_l("From 1 to 100,000."))])
+    handed_on = DateField(_l("Date"), format="%Y-%m-%d", validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
+
+
+class DealerContactForm(Form):
+    """A further contact person of a dealer."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    title = StringField(_l("Position"), validators=[Optional(), Length(max=50)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=120)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     version = HiddenField()

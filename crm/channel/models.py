@@ -240,3 +240,112 @@ class DealerWarning(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     dealer: Mapped[Dealer] = relationship()
+
+
+# 渠道赋能 (R-63): each quarter the channel department trains dealers on 产品知识、销售技巧、
+# 品牌话术 and hands out the company's promotional materials (宣传物料: 产品手册、演示视频).
+TRAINING_KINDS = {"product": _l("Product knowledge"), "sales": _l("Sales skills"),
+                  "brand": _l("Brand messaging")}
+MATERIAL_KINDS = {"brochure": _l("Product brochure"), "video": _l("Demo video"),
+                  "poster": _l("Poster"), "display": _l("Display stand"),
+                  "sample": _l("Sample"), "other": _l("Other material")}
+
+
+class DealerTraining(Audited, Versioned, Timestamped, db.Model):
+    """A dealer training session (渠道商培训) with the dealers that attended; the attendees'
+    totals are kept on the row for the list."""
+
+    __tablename__ = "dealer_trainings"
+    __label__ = _l("Dealer training")
+    __field_labels__ = {"held_on": _l("Date"), "kind": _l("Topic"), "title": _l("Title"),
+                        "trainer": _l("Trainer"), "notes": _l("Notes"),
+                        "dealer_count": _l("Dealers"), "people_count": _l("People")}
+    __field_choices__ = {"kind": TRAINING_KINDS}
+    __table_args__ = (Index("ix_dealer_trainings_held", "held_on", "id"),
+                      Index("ix_dealer_trainings_search", "search_key", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(200))
+    search_key: Mapped[str] = mapped_column(String(800), default="")
+    trainer: Mapped[str] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    dealer_count: Mapped[int] = mapped_column(Integer, default=0)
+    people_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    attendees: Mapped[list["TrainingAttendee"]] = relationship(
+        cascade="all, delete-orphan", order_by="TrainingAttendee.id")
+
+    def refresh_keys(self) -> None:
+        self.search_key = search_key_of(self, self.title, self.trainer)
+
+    @property
+    def attendee_lines(self) -> str:
+        """The attendees as the form writes them: dealer name and people a line."""
+        return "\n".join(f"{a.dealer.name} {a.people}" for a in self.attendees)
+
+
+class TrainingAttendee(db.Model):
+    """A dealer at a training session and how many of its people came."""
+
+    __tablename__ = "dealer_training_attendees"
+    __audit_parent__ = ("dealer_trainings", "training_id", "dealer_id")
+    __table_args__ = (UniqueConstraint("training_id", "dealer_id"),
+                      Index("ix_dealer_training_attendees_dealer", "dealer_id", "training_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("dealer_trainings.id"))
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id"))
+    people: Mapped[int] = mapped_column(Integer, default=1)
+
+    dealer: Mapped[Dealer] = relationship()
+    training: Mapped[DealerTraining] = relationship(back_populates="attendees")
+
+
+class MaterialHandout(Audited, Versioned, Timestamped, db.Model):
+    """Promotional material handed to a dealer (宣传物料): what, how many, when."""
+
+    __tablename__ = "dealer_materials"
+    __label__ = _l("Material handed out")
+    __field_labels__ = {"dealer_id": _l("Dealer"), "kind": _l("Material"),
+                        "item": _l("Item"), "quantity": _l("Quantity"),
+                        "handed_on": _l("Date"), "note": _l("Note")}
+    __field_choices__ = {"kind": MATERIAL_KINDS}
+    # the list's order, covering the channel report's yearly sums by kind
+    __table_args__ = (Index("ix_dealer_materials_handed", "handed_on", "id", "kind", "quantity"),
+                      Index("ix_dealer_materials_dealer", "dealer_id", "handed_on"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    item: Mapped[str | None] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    handed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    handed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    dealer: Mapped[Dealer] = relationship()
+    handed_by = relationship("User", foreign_keys=[handed_by_id])
+
+
+class DealerContact(Audited, Versioned, Timestamped, db.Model):
+    """A further contact person of a dealer; the main one stays on the dealer's own row."""
+
+    __tablename__ = "dealer_contacts"
+    __label__ = _l("Dealer contact")
+    __field_labels__ = {"dealer_id": _l("Dealer"), "name": _l("Name"),
+                        "title": _l("Position"), "phone": _l("Phone"), "email": _l("E-mail"),
+                        "note": _l("Note")}
+    __audit_mask__ = frozenset({"phone"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    dealer: Mapped[Dealer] = relationship()

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404
-from crm.channel import figures, scorecards, scoring
+from crm.channel import scorecards, scoring
 from crm.channel.access import CHANNEL_ROLES
 from crm.channel.figures import Quarter
 from crm.channel.forms import AdjustForm
@@ -48,14 +48,12 @@ def _view() -> dict:
 def index():
     view = _view()
     rows = scorecards.score_rows(view["quarter"], region=view["region"], status=view["state"],
-                                 sort=view["sort"], descending=view["descending"]
-                                 ) if view["quarter"] else []
-    pass_mark, tracked = get_setting("dealer_pass_score"), figures.complaints_tracked()
-    return render("channel/scores.html", rows=rows, regions=REGIONS,
-                  flagged=[(r, state) for r in rows if (state := scorecards.state(r)) != "ok"],
-                  rows_html=rows_html(rows, pass_mark, tracked),
-                  dealer_statuses=DEALER_STATUSES, pass_mark=pass_mark,
-                  complaints_tracked=tracked, **view)
+                                 sort=view["sort"], descending=view["descending"],
+                                 floats=True) if view["quarter"] else []
+    pass_mark = get_setting("dealer_pass_score")
+    html, flagged = rows_html(rows, pass_mark)
+    return render("channel/scores.html", rows=rows, regions=REGIONS, flagged=flagged,
+                  rows_html=html, dealer_statuses=DEALER_STATUSES, pass_mark=pass_mark, **view)
 
 
 def _export(kind: str):
@@ -102,8 +100,7 @@ def _row_page(score: DealerScore, form: AdjustForm | None = None, status: int = 
     if form is not None:
         return render("channel/_score_edit.html", status=status, row=row, form=form,
                       state=scorecards.state(row))
-    response = make_response(rows_html([row], get_setting("dealer_pass_score"),
-                                       figures.complaints_tracked()))
+    response = make_response(rows_html([row], get_setting("dealer_pass_score"))[0])
     response.vary.add("HX-Request")  # like every page (crm/web/render.py)
     return response
 

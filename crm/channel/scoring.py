@@ -8,7 +8,7 @@ three end the cooperation: the agreements end (their territory is freed), the de
 terminated and the channel manager gets the replacement tasks. A passing quarter resets the
 count. No commits."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import force_locale
@@ -210,21 +210,69 @@ def channel_manager_of(dealer: Dealer) -> int | None:
                              .order_by(User.id).limit(1))
 
 
-def adjust(row: DealerScore, new_score: Decimal, reason: str, by: int) -> None:
-    """A manual adjustment (R-62): needs a reason; audited; the row shows it as adjusted."""
+def adjust(row: DealerScore, new_score: Decimal, reason: str, by: int,
+           now: datetime | None = None) -> None:
+    """A manual adjustment (R-62): needs a reason; audited; the row shows it as adjusted. On a
+    finished quarter the warning decision is made again for the dealer (_decide_again): a fail
+    turned into a pass withdraws that quarter's warning, a pass turned into a fail warns (or
+    terminates) as the quarter's end would have."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the score is adjusted."), "reason")
     if not Decimal(0) <= new_score <= Decimal(100):
         raise DomainError(_("A score is from 0 to 100."), "score")
+    quarter = Quarter.from_key(row.quarter)
+    passes = new_score >= get_setting("dealer_pass_score")
+    if row.final and passes and _already(row.dealer_id, quarter, "termination"):
+        raise DomainError(_("This quarter's score ended the cooperation (its agreements ended, "
+                            "its territory was freed): a passing score cannot undo that. "
+                            "Start a new application instead."), "score")
     row.adjusted_score = new_score.quantize(TENTH, ROUND_HALF_UP)
     row.adjustment_reason, row.adjusted_by_id = reason, by
-    row.passed = row.effective_score >= get_setting("dealer_pass_score")
+    row.passed = passes
     before = db.session.scalar(select(DealerScore.failing_streak).where(
         DealerScore.dealer_id == row.dealer_id,
-        DealerScore.quarter == Quarter.from_key(row.quarter).previous().key)) or 0
+        DealerScore.quarter == quarter.previous().key)) or 0
     row.failing_streak = 0 if row.passed else before + 1  # what the next quarter counts on
     row.trend = ",".join([*(row.trend or "").split(",")[:-1], str(row.effective_score)])
+    if row.final:
+        _decide_again(row, quarter, now or datetime.now(UTC))
+
+
+def _decide_again(row: DealerScore, quarter: Quarter, now: datetime) -> None:
+    """The later quarters' failing counts follow the adjusted one; a quarter whose count falls
+    below the warning's loses its warning notice (and the dealer its warned state); the latest
+    finished quarter decides again as its scoring would have. A termination stays."""
+    dealer = db.session.get(Dealer, row.dealer_id)
+    recounted, streak = [row], row.failing_streak
+    for later in db.session.scalars(select(DealerScore).where(
+            DealerScore.dealer_id == row.dealer_id, DealerScore.quarter > row.quarter)
+            .order_by(DealerScore.quarter)):
+        streak = later.failing_streak = 0 if later.passed else streak + 1
+        recounted.append(later)
+    warn_at = get_setting("dealer_warning_quarters")
+    withdrawn = [_withdraw_warning(dealer, r.quarter) for r in recounted
+                 if r.failing_streak < warn_at]
+    latest = [r for r in recounted if r.final][-1]
+    if dealer.status == "terminated":
+        return
+    if latest.failing_streak < warn_at:
+        if any(withdrawn) and dealer.status == "warned":
+            dealer.status = "active"
+    else:
+        _act_on_streak(dealer, latest, Quarter.from_key(latest.quarter), now)
+
+
+def _withdraw_warning(dealer: Dealer, quarter_key: int) -> bool:
+    """The quarter's warning notice goes, with the rectification clock; False if none."""
+    warning = db.session.scalar(select(DealerWarning).where(
+        DealerWarning.dealer_id == dealer.id, DealerWarning.quarter == quarter_key,
+        DealerWarning.kind == "warning"))
+    if warning is None:
+        return False
+    db.session.delete(warning)
+    deadlines.cancel(RECTIFICATION_KIND, "dealer", dealer.id)
+    return True
 
 
 def finished_quarter(today: date) -> Quarter:

@@ -12,12 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, visible
-from crm.channel import agreements, onboarding
+from crm.channel import agreements, enablement, onboarding
 from crm.channel import dealers as services
 from crm.channel.access import CHANNEL_DIRECTOR_ROLES, CHANNEL_ROLES, is_channel_director
 from crm.channel.forms import (
     AgreementForm,
     ApplicationForm,
+    DealerContactForm,
     DealerForm,
     DecisionForm,
     EndAgreementForm,
@@ -27,10 +28,13 @@ from crm.channel.models import (
     APPLICATION_DECISIONS,
     DEALER_GRADES,
     DEALER_STATUSES,
+    MATERIAL_KINDS,
     REGIONS,
+    TRAINING_KINDS,
     Agreement,
     Dealer,
     DealerApplication,
+    DealerContact,
 )
 from crm.errors import DomainError
 from crm.extensions import db
@@ -48,7 +52,8 @@ AGREEMENT_FORM_FIELDS = [*agreements.AGREEMENT_FIELDS, "territory_lines", "tier_
 @bp.context_processor
 def labels() -> dict:
     return {"regions": REGIONS, "dealer_statuses": DEALER_STATUSES,
-            "dealer_grades": DEALER_GRADES, "decisions": APPLICATION_DECISIONS}
+            "dealer_grades": DEALER_GRADES, "decisions": APPLICATION_DECISIONS,
+            "training_kinds": TRAINING_KINDS, "material_kinds": MATERIAL_KINDS}
 
 
 DEALERS = ListSpec(
@@ -100,13 +105,17 @@ def _dealer_page(record: Dealer, status: int = 200, **forms):
     application = db.session.scalar(
         select(DealerApplication).where(DealerApplication.dealer_id == record.id)
         .order_by(DealerApplication.id.desc()).limit(1))
+    enabled = enablement.dealer_summary(record.id)
     forms.setdefault("status_form", _status_form(record))
     forms.setdefault("end_form", EndAgreementForm())
     forms.setdefault("decision_form", DecisionForm())
     return render("channel/dealer.html", status=status, dealer=record,
                   agreements=agreements_of, application=application,
                   checks=onboarding.application_checks(application) if application else [],
-                  can_decide=is_channel_director(current_user), **forms)
+                  can_decide=is_channel_director(current_user), enabled=enabled,
+                  contacts=db.session.scalars(
+                      visible(DealerContact).where(DealerContact.dealer_id == record.id)
+                      .order_by(DealerContact.id)).all(), **forms)
 
 
 def _status_form(record: Dealer) -> StatusForm:
@@ -262,3 +271,29 @@ def decide(application_id: int):
                                     decision=APPLICATION_DECISIONS[application.decision]),
                                   url_for("channel.dealer", dealer_id=application.dealer_id))
     return _dealer_page(application.dealer, status=422, decision_form=form)
+
+
+def _edit_contact(contact: DealerContact | None, dealer_record: Dealer):
+    form = DealerContactForm(obj=contact)
+    result = submit_edit(form, contact, list(services.CONTACT_FIELDS),
+                         lambda: services.save_contact(
+                             contact, dealer_record,
+                             {k: form[k].data for k in services.CONTACT_FIELDS}))
+    if result.done:
+        return saved_redirect(_("Contact %(name)s saved.", name=result.saved.name),
+                              url_for("channel.dealer", dealer_id=dealer_record.id))
+    return result.render("channel/contact_form.html", form=form, dealer=dealer_record,
+                         contact=contact)
+
+
+@bp.route("/dealers/<int:dealer_id>/contacts/new", methods=["GET", "POST"])
+@roles_required(*CHANNEL_ROLES)
+def new_contact(dealer_id: int):
+    return _edit_contact(None, get_visible_or_404(Dealer, dealer_id))
+
+
+@bp.route("/dealers/contacts/<int:dealer_contact_id>", methods=["GET", "POST"])
+@roles_required(*CHANNEL_ROLES)
+def edit_contact(dealer_contact_id: int):
+    contact = get_visible_or_404(DealerContact, dealer_contact_id)
+    return _edit_contact(contact, contact.dealer)

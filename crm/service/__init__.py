@@ -8,7 +8,6 @@ def init_app(app) -> None:
     from flask_login import current_user
 
     from crm.auth.picker import register_rule
-    from crm.channel.figures import register_complaint_counter
     from crm.customers import services as customers
     from crm.deadlines.kinds import WORKING, register_kind
     from crm.deadlines.subjects import register_subject
@@ -22,7 +21,6 @@ def init_app(app) -> None:
 
     register_scopes()
     register_rule("complaint", complaints.reassignable)
-    register_complaint_counter(complaints.count_by_dealer)
     for kind, (label, minutes) in complaints.CLOCKS.items():
         register_kind(kind, label, basis=WORKING, minutes=minutes, pausable=True)
     register_subject(complaints.SUBJECT, Complaint, _l("Complaint"), "complaints.show",

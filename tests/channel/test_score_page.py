@@ -89,6 +89,22 @@ def test_the_inline_adjustment_needs_a_reason_and_updates_the_row(login, app):
                                            ).get_data(as_text=True)
 
 
+def test_cached_rows_follow_the_stored_values(login, app):
+    """Rows are cached by their values: a renamed dealer or a changed score shows at once."""
+    _scored_dealers(app, 2)
+    sunli = login("sunli")
+    assert "评分经销商0000" in sunli.get(f"/channel/scores?quarter={Q.key}").get_data(as_text=True)
+    with app.app_context():
+        dealer = db.session.scalar(select(Dealer).where(Dealer.name == "评分经销商0000"))
+        dealer.name = "改名经销商"
+        score = db.session.scalar(select(DealerScore).where(
+            DealerScore.dealer_id == dealer.id, DealerScore.quarter == Q.key))
+        score.score = Decimal("12.3")
+        db.session.commit()
+    page = sunli.get(f"/channel/scores?quarter={Q.key}").get_data(as_text=True)
+    assert "评分经销商0000" not in page and "改名经销商" in page and ">12.3</strong>" in page
+
+
 def test_exports_hold_the_table(login, app):
     _scored_dealers(app, 4)
     sunli = login("sunli")

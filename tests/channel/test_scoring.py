@@ -68,7 +68,7 @@ def test_the_weighted_score_and_the_rebate_tier(app, dealer, monkeypatch):
         assert (row.attainment, row.new_customers, row.score) == (Decimal("90.0"), 1,
                                                                   Decimal("71.0"))
         assert (row.passed, row.rebate_percent, row.failing_streak) == (True, Decimal("1"), 0)
-        monkeypatch.setattr(figures, "_COMPLAINT_COUNTERS", [lambda ids, start, end: {dealer: 1}])
+        monkeypatch.setattr(figures, "count_by_dealer", lambda ids, start, end: {dealer: 1})
         row = _score(Q1, final=False)  # 1 complaint over 1 customer: 100 % ≥ the ceiling
         assert (row.complaint_rate, row.score, row.passed) == (Decimal("100.0"), Decimal("51.0"),
                                                                False)
@@ -139,6 +139,69 @@ def test_an_adjustment_needs_a_reason_is_audited_and_counts(app, dealer):
             AuditEntry.model == "dealer_scores", AuditEntry.record_id == row.id)).all()
         assert {"adjusted_score", "adjustment_reason"} <= set(audited)
         assert _score(Q2).failing_streak == 1  # Q1 passed after its adjustment
+
+
+def _warning_state(dealer_id: int) -> tuple:
+    warnings = [(w.kind, w.quarter) for w in db.session.scalars(select(DealerWarning))]
+    clocks = db.session.scalar(select(func.count()).select_from(Deadline).where(
+        Deadline.kind == scoring.RECTIFICATION_KIND, Deadline.subject_id == dealer_id,
+        Deadline.done_at.is_(None)))
+    return db.session.get(Dealer, dealer_id).status, warnings, clocks
+
+
+def test_adjusting_a_fail_into_a_pass_withdraws_the_warning(app, dealer):
+    with app.test_request_context():
+        _score(Q1)
+        row = _score(Q2)
+        assert _warning_state(dealer) == ("warned", [("warning", Q2.key)], 1)
+        sunli = db.session.scalar(select(User.id).where(User.username == "sunli"))
+        scoring.adjust(row, Decimal("80"), "回款已到账", by=sunli, now=NOW)
+        db.session.commit()
+        assert (row.passed, row.failing_streak) == (True, 0)
+        assert _warning_state(dealer) == ("active", [], 0)
+        assert _score(Q3).failing_streak == 1  # counted from the adjusted pass
+
+
+def test_adjusting_a_pass_into_a_fail_warns(app, dealer):
+    with app.test_request_context():
+        _score(Q1)
+        _sell(dealer, "100000", date(2026, 5, 5))
+        row = _score(Q2)
+        assert row.passed and _warning_state(dealer) == ("active", [], 0)
+        sunli = db.session.scalar(select(User.id).where(User.username == "sunli"))
+        scoring.adjust(row, Decimal("40"), "合同作废，业绩扣回", by=sunli, now=NOW)
+        db.session.commit()
+        assert (row.passed, row.failing_streak) == (False, 2)
+        assert _warning_state(dealer) == ("warned", [("warning", Q2.key)], 1)
+        scoring.adjust(row, Decimal("45"), "复核后调整", by=sunli, now=NOW)  # still failing
+        db.session.commit()
+        assert _warning_state(dealer) == ("warned", [("warning", Q2.key)], 1)
+
+
+def test_adjusting_an_earlier_quarter_recounts_the_later_ones(app, dealer):
+    with app.test_request_context():
+        first = _score(Q1)
+        _sell(dealer, "100000", date(2026, 5, 5))
+        _score(Q2)
+        sunli = db.session.scalar(select(User.id).where(User.username == "sunli"))
+        second = db.session.scalar(select(DealerScore).where(DealerScore.quarter == Q2.key))
+        scoring.adjust(second, Decimal("40"), "合同作废", by=sunli, now=NOW)  # Q1, Q2 fail: warned
+        assert _warning_state(dealer) == ("warned", [("warning", Q2.key)], 1)
+        scoring.adjust(first, Decimal("90"), "补录回款", by=sunli, now=NOW)  # Q1 passes
+        db.session.commit()
+        assert second.failing_streak == 1  # Q2 alone fails now: at risk, no warning
+        assert _warning_state(dealer) == ("active", [], 0)
+
+
+def test_a_termination_is_not_undone_by_an_adjustment(app, dealer):
+    with app.test_request_context():
+        _score(Q1)
+        _score(Q2)
+        row = _score(Q3)
+        sunli = db.session.scalar(select(User.id).where(User.username == "sunli"))
+        with pytest.raises(DomainError):
+            scoring.adjust(row, Decimal("90"), "复核", by=sunli, now=NOW)
+        assert db.session.get(Dealer, dealer).status == "terminated"
 
 
 def test_weights_not_summing_to_100_are_refused_in_settings(login, app):

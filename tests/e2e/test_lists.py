@@ -28,6 +28,8 @@ LISTS = [
     ("/deals", "zhangwei", "deal", "样例精密"),
     ("/products", "hefang", "product", "样例产品"),
     ("/dealers", "sunli", "dealer", "样例经销商有限公司"),
+    ("/channel/trainings", "sunli", "training", "样例产品知识"),
+    ("/channel/materials", "sunli", "material", "样例经销商"),
     ("/admin/users", "admin", "user", "张伟"),
     ("/admin/teams", "admin", "team", "华东"),
     ("/followups", "zhangwei", "agenda", "回访样例"),

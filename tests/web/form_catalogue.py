@@ -18,11 +18,19 @@ from crm.channel.forms import (
     AdjustForm,
     AgreementForm,
     ApplicationForm,
+    DealerContactForm,
     DealerForm,
     DecisionForm,
     EndAgreementForm,
+    MaterialForm,
+    TrainingForm,
 )
-from crm.channel.models import Agreement, DealerScore
+from crm.channel.models import (
+    Agreement,
+    DealerContact,
+    DealerScore,
+    MaterialHandout,
+)
 from crm.contracts.forms import (
     CollectionStepForm,
     DeliveryForm,
@@ -129,6 +137,21 @@ def _dealer(_i):
             "capital": "2000000", "manager_id": "", "note": "备注"}
 
 
+def _training(_i):
+    return {"held_on": "2026-05-12", "kind": "sales", "title": "销售技巧培训",
+            "trainer": "孙丽", "attendee_lines": "样例经销商有限公司 3", "notes": "线下"}
+
+
+def _material(_i):
+    return {"kind": "video", "item": "产品演示视频", "quantity": "20",
+            "handed_on": "2026-05-12", "note": "U 盘"}
+
+
+def _dealer_contact(_i):
+    return {"name": "钱进", "title": "采购经理", "phone": "13812345678",
+            "email": "qianjin@example.cn", "note": "负责下单"}
+
+
 def _agreement(_i):
     return {"number": "QD-2026-0900", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
             "quarterly_target": "800000", "territory_lines": "广东 深圳",
@@ -213,6 +236,19 @@ ENTRIES = [
           lambda i: {"score": "70", "reason": "回款延迟",
                      "version": _version(DealerScore, i["score_id"])},
           error_mark='<p class="error" id="adjust-'),
+    Entry("enablement.edit_training", "sunli", TrainingForm,
+          lambda i: "/channel/trainings/new", _training),
+    Entry("enablement.new_material", "sunli", MaterialForm,
+          lambda i: f"/dealers/{i['dealer_id']}/materials/new", _material),
+    Entry("enablement.edit_material", "sunli", MaterialForm,
+          lambda i: f"/channel/materials/{i['handout_id']}/edit",
+          lambda i: {**_material(i), "version": _version(MaterialHandout, i["handout_id"])}),
+    Entry("channel.new_contact", "sunli", DealerContactForm,
+          lambda i: f"/dealers/{i['dealer_id']}/contacts/new", _dealer_contact),
+    Entry("channel.edit_contact", "sunli", DealerContactForm,
+          lambda i: f"/dealers/contacts/{i['dealer_contact_id']}",
+          lambda i: {**_dealer_contact(i),
+                     "version": _version(DealerContact, i["dealer_contact_id"])}),
     Entry("channel.end_agreement", "sunli", EndAgreementForm,
           lambda i: f"/agreements/{i['agreement_id']}/end", lambda i: {"reason": "合作终止"},
           error_mark='<p class="error" id="end-reason-'),

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 from crm.auth.models import Team, User
 from crm.campaigns.models import Campaign, CampaignCost, CampaignMinutes
-from crm.channel.models import Agreement, Dealer, DealerApplication
+from crm.channel.models import (
+    Agreement,
+    Dealer,
+    DealerApplication,
+    DealerContact,
+    DealerTraining,
+    MaterialHandout,
+)
 from crm.contracts.models import Contract, Payment
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
@@ -34,6 +41,12 @@ CREATES = [
     ("channel.apply", "/dealers/apply", "/dealers/apply", DealerApplication),
     ("channel.new_agreement", "/dealers/{dealer_id}/agreements/new",
      "/dealers/{dealer_id}/agreements/new", Agreement),
+    ("enablement.edit_training", "/channel/trainings/new", "/channel/trainings/new",
+     DealerTraining),
+    ("enablement.new_material", "/dealers/{dealer_id}/materials/new",
+     "/dealers/{dealer_id}/materials/new", MaterialHandout),
+    ("channel.new_contact", "/dealers/{dealer_id}/contacts/new",
+     "/dealers/{dealer_id}/contacts/new", DealerContact),
     ("followups.create", "/followups", "/followups", FollowUp),
     ("admin.new_user", "/admin/users/new", "/admin/users/new", User),
     ("admin.edit_team", "/admin/teams/new", "/admin/teams/new", Team),
