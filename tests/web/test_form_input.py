@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Length
 
 from crm.campaigns.models import Campaign, CampaignCost
+from crm.care.models import Revisit, ServiceArchive
 from crm.channel.models import Agreement, Dealer
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
@@ -137,7 +138,8 @@ def _has_form(app, endpoint: str) -> bool:
 # The column each form field is saved to: its length limit may not exceed the column's.
 COLUMNS = {"LeadForm": Lead, "DealForm": Deal, "CustomerForm": Customer, "DealerForm": Dealer,
            "AgreementForm": Agreement, "ContactForm": Contact, "ProductForm": Product,
-           "CampaignForm": Campaign, "CostForm": CampaignCost}
+           "CampaignForm": Campaign, "CostForm": CampaignCost, "ArchiveForm": ServiceArchive,
+           "RevisitForm": Revisit}
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.form_class.__name__ in COLUMNS],
