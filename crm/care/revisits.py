@@ -71,7 +71,7 @@ def schedule(contract: Contract, series: str, number: int, base: date, agent_id:
     return db.session.get(Revisit, inserted)
 
 
-def _agent_of(contract: Contract) -> int:
+def agent_of(contract: Contract) -> int:
     """The agent of the contract's service archive, else the one an archive would get."""
     return db.session.scalar(select(ServiceArchive.agent_id).where(
         ServiceArchive.contract_id == contract.id)) or responsible_agent(contract)
@@ -79,7 +79,7 @@ def _agent_of(contract: Contract) -> int:
 
 def on_contract_delivered(contract: Contract, delivered_on: date, **_extra) -> None:
     """The blinker receiver of contract_delivered: the acceptance revisit (R-31)."""
-    schedule(contract, ACCEPTANCE, 1, delivered_on, _agent_of(contract))
+    schedule(contract, ACCEPTANCE, 1, delivered_on, agent_of(contract))
 
 
 @dataclass
