@@ -65,7 +65,7 @@ ARCHIVES = ListSpec(
         Column("created", _l("Opened"), sort=(ServiceArchive.created_at, True)),
         Column("customer", _l("Customer")),
         Column("contract", _l("Contract")),
-        Column("agent", _l("Responsible agent")),
+        Column("agent", _l("Responsible agent"), sort=(ServiceArchive.agent_id, False)),
         Column("state", _l("State")),
     ),
     default_sort="created",

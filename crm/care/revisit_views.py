@@ -52,15 +52,15 @@ REVISITS = ListSpec(
     columns=(
         Column("due", _l("Due on"), sort=(Revisit.due_on, False)),
         Column("customer", _l("Customer")),
-        Column("series", _l("Revisit")),
+        Column("series", _l("Revisit"), sort=(Revisit.series, False)),
         Column("agent", _l("Agent")),
         Column("state", _l("Outcome")),
     ),
     default_sort="due",
     filters=(
-        Filter("when", _l("When"), lambda: WHEN, _when, _l("All revisits"), default="open"),
         Filter("agent", _l("Agent"), lambda: [("me", _("Mine"))], mine_filter(Revisit.agent_id),
                _l("Everyone's")),
+        Filter("when", _l("When"), lambda: WHEN, _when, _l("All revisits"), default="open"),
         Filter("series", _l("Kind of revisit"), lambda: SERIES,
                lambda v: Revisit.series == v, _l("All kinds")),
     ),
