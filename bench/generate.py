@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Connection, Table, bindparam, exists, insert, literal, select, text
@@ -288,6 +288,67 @@ def complaints(conn: Connection, size: Size, ctx: Context) -> int:
         {"kind": "complaint_solution", "subject_type": "complaint", "subject_id": cid,
          "owner_id": owner, "due_at": created + timedelta(days=3), "created_at": created}
         for cid, owner, created in still_open))
+    return count
+
+
+def care(conn: Connection, size: Size, ctx: Context) -> int:
+    """A service archive for two contracts in three (medium: 100k), one in ten still
+    incomplete with its clock; three revisits of each (300k): the acceptance one and the
+    first routine one logged or open, the first in-depth interview due around today, each
+    open one with its clock (so the agents' lists hold today's, overdue and upcoming ones)."""
+    from crm.auth.models import User
+    from crm.care.models import Revisit, ServiceArchive
+    from crm.contracts.models import Contract
+    from crm.deadlines.models import Deadline
+
+    agents = list(conn.scalars(select(User.id).where(User.username.in_(("zhoujie", "wumin")))))
+    contracts = conn.execute(select(Contract.id, Contract.customer_id, Contract.signed_at)
+                             .order_by(Contract.id).limit(size.deals // 2)).all()
+    now, today, rng = utcnow(), utcnow().date(), ctx.rng
+    plan = [(cid, customer, signed, rng.choice(agents)) for cid, customer, signed in contracts]
+
+    def archive_rows():
+        for i, (cid, customer, signed, agent) in enumerate(plan):
+            opened = now - timedelta(days=(today - signed).days, hours=i % 24)
+            yield {"contract_id": cid, "customer_id": customer, "agent_id": agent,
+                   "contacts": "采购经理 13800138000", "products": "数控机床 × 1",
+                   "service_needs": "" if i % 10 == 0 else "季度保养",
+                   "completed_at": None if i % 10 == 0 else opened + timedelta(hours=5),
+                   "version": 1, "created_at": opened, "updated_at": opened}
+
+    count = bulk_insert(conn, ServiceArchive.__table__, archive_rows())
+
+    def revisit_rows():
+        for i, (cid, customer, _signed, agent) in enumerate(plan):
+            due = today + timedelta(days=i % 60 - 40)  # from 40 days ago to 20 days ahead
+            for series, shift, logged in (("acceptance", -37, True),
+                                          ("routine", -7, i % 3 != 0),
+                                          ("interview", 0, False)):
+                on = due + timedelta(days=shift)
+                at = now - timedelta(days=(today - on).days) if logged else None
+                yield {"contract_id": cid, "customer_id": customer, "agent_id": agent,
+                       "series": series, "number": 1, "due_on": on, "done_at": at,
+                       "done_by_id": agent if logged else None,
+                       "outcome": "satisfied" if logged else None,
+                       "satisfaction": 4 + i % 2 if logged else None,
+                       "feedback": "运行稳定" if logged else "", "version": 1,
+                       "created_at": now, "updated_at": now}
+
+    count += bulk_insert(conn, Revisit.__table__, revisit_rows())
+    archives = conn.execute(select(ServiceArchive.id, ServiceArchive.agent_id,
+                                   ServiceArchive.created_at)
+                            .where(ServiceArchive.completed_at.is_(None))).all()
+    revisits = conn.execute(select(Revisit.id, Revisit.agent_id, Revisit.due_on)
+                            .where(Revisit.done_at.is_(None))).all()
+    end_of_day = timedelta(hours=15, minutes=59)  # 23:59 in Shanghai, in UTC
+    bulk_insert(conn, Deadline.__table__, [
+        *({"kind": "service_archive", "subject_type": "service_archive", "subject_id": rid,
+           "owner_id": agent, "due_at": opened + timedelta(days=3), "created_at": opened}
+          for rid, agent, opened in archives),
+        *({"kind": "revisit", "subject_type": "revisit", "subject_id": rid, "owner_id": agent,
+           "due_at": datetime.combine(on, datetime.min.time(), UTC) + end_of_day,
+           "created_at": now}
+          for rid, agent, on in revisits)])
     return count
 
 
@@ -650,6 +711,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("audit_trail", audit_trail),
     ("service_calls", service_calls),
     ("complaints", complaints),
+    ("care", care),
 ]
 
 

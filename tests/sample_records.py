@@ -14,6 +14,8 @@ from crm.base import utcnow
 from crm.campaigns import phases
 from crm.campaigns import services as campaigns
 from crm.campaigns.models import Campaign, CampaignPhase, CampaignRequest
+from crm.care import revisits
+from crm.care.models import Revisit, ServiceArchive
 from crm.channel import agreements, dealers, enablement, onboarding
 from crm.channel.agreements import Place
 from crm.channel.models import (
@@ -65,7 +67,7 @@ def sample_records(app) -> dict:
                 "agreement_id": _sample_agreement(), "application_id": _sample_application(),
                 "score_id": _sample_score(), "product_id": _sample_product(),
                 **_sample_enablement(),
-                **_sample_contract(owner), **_sample_campaign()}
+                **_sample_contract(owner), **_sample_campaign(), **_sample_care()}
 
 
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -96,6 +98,22 @@ def _sample_contract(owner: int) -> dict:
         Instalment.contract_id == found.id))
     return {"contract_id": found.id, "document_id": document, "instalment_id": instalment,
             "bucket": "d61"}
+
+
+def _sample_care() -> dict:
+    """The sample contract's service archive (opened at its signing) and an acceptance
+    revisit, both in the service agent zhoujie's hands."""
+    contract = db.session.scalar(select(Contract).join(Customer).where(
+        Customer.name == "样例合同客户"))
+    archive = db.session.scalar(select(ServiceArchive).where(
+        ServiceArchive.contract_id == contract.id))
+    agent = db.session.scalar(select(User.id).where(User.username == "zhoujie"))
+    revisit = db.session.scalar(select(Revisit.id).where(Revisit.contract_id == contract.id))
+    if revisit is None:
+        archive.agent_id = agent
+        revisit = revisits.schedule(contract, "acceptance", 1, date(2026, 1, 20), agent).id
+        db.session.commit()
+    return {"archive_id": archive.id, "revisit_id": revisit}
 
 
 def _sample_campaign() -> dict:

@@ -8,11 +8,13 @@ def init_app(app) -> None:
     from crm.customers.access import register_scopes
     from crm.customers.models import Customer
     from crm.customers.picker import bp as picker_bp
+    from crm.customers.services import audit_events, register_timeline_source
     from crm.customers.views import bp
     from crm.deadlines.subjects import register_subject
     from crm.domains import add_nav
 
     register_scopes()
+    register_timeline_source("audit", _l("Changes to the record"), audit_events)
     register_subject("customer", Customer, _l("Customer"), "customers.show", "customer_id",
                      lambda c: c.name)
     app.register_blueprint(bp)

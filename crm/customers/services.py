@@ -1,6 +1,7 @@
 """Use cases for customers and contacts: save, find duplicates, merge, timeline (R-13, R-14).
 Services never commit; the view owns the transaction."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,9 +25,9 @@ from crm.settings.services import get_setting
 TIMELINE_LIMIT = 50
 LOOKUP = "lookup"  # the audit action of a duplicate check that hit someone else's customer
 MIN_NAME_KEY, MIN_PHONE_KEY = 2, 7
-# Other domains register what belongs on a customer's timeline: functions
-# customer_id -> [TimelineEvent] (one query each). What a merge moves is derived instead.
-TIMELINE_SOURCES: list = []
+# What belongs on a customer's timeline, by kind: each domain registers its sources with
+# register_timeline_source (one query each). What a merge moves is derived instead.
+TIMELINE_SOURCES: dict[str, "TimelineSource"] = {}
 # ... and the records listed on its page: functions customer_id -> RelatedList, or None when
 # the user may not open such records (one query each).
 RELATED_SOURCES: list = []
@@ -39,10 +40,31 @@ CONTACT_FIELDS = ("name", "title", "mobile", "phone", "email", "wechat")
 @dataclass
 class TimelineEvent:
     at: datetime
-    kind: str  # audit | stage | deal | contract ...
+    kind: str  # the kind of its source: audit | stage | deal | contract | call ...
     text: str
     user: str | None = None
     url: str | None = None
+    key: int = 0  # the record's id: orders events of one kind at the same instant
+
+    @property
+    def order(self) -> tuple:
+        return self.at, self.kind, self.key
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """`fetch(customer_id, before=None, limit=TIMELINE_LIMIT) -> list[TimelineEvent]`: the
+    customer's `limit` newest events of `kind` strictly before `before` (an aware datetime),
+    newest first, in one query."""
+
+    kind: str
+    label: object  # the filter chip's text, e.g. _l("Calls")
+    fetch: Callable
+
+
+def register_timeline_source(kind: str, label, fetch: Callable) -> None:
+    """Add (or replace: create_app runs once per test) the source of `kind`."""
+    TIMELINE_SOURCES[kind] = TimelineSource(kind, label, fetch)
 
 
 @dataclass
@@ -230,17 +252,19 @@ def _repoint(table: Table, where, values: dict) -> None:
     db.session.execute(update(table).where(where).values(values))
 
 
-def _audit_events(customer: Customer) -> list[TimelineEvent]:
+def audit_events(customer_id: int, before: datetime | None = None,
+                 limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
     """The latest audited changes of the customer and its contacts: one bounded query (and
     one per table the values name); the field rows of one save become one event."""
-    limit = TIMELINE_LIMIT * 4
-    contact_ids = select(Contact.id).where(Contact.customer_id == customer.id)
+    limit = limit * 4
+    contact_ids = select(Contact.id).where(Contact.customer_id == customer_id)
     # Each record type its own walk of (model, record_id, id), newest first: with one OR the
     # planner may walk the whole trail by id instead, looking for the customer's rows.
     walks = [select(AuditEntry.id).where(AuditEntry.model == model, record,
-                                         AuditEntry.action != LOOKUP)
+                                         AuditEntry.action != LOOKUP,
+                                         true() if before is None else AuditEntry.at < before)
              .order_by(AuditEntry.id.desc()).limit(limit).subquery()
-             for model, record in (("customers", AuditEntry.record_id == customer.id),
+             for model, record in (("customers", AuditEntry.record_id == customer_id),
                                    ("contacts", AuditEntry.record_id.in_(contact_ids)))]
     latest = union_all(*(select(walk.c.id) for walk in walks)).subquery()
     stmt = (select(AuditEntry).options(joinedload(AuditEntry.user))
@@ -251,7 +275,7 @@ def _audit_events(customer: Customer) -> list[TimelineEvent]:
         saves.setdefault((entry.at, entry.model, entry.record_id, entry.action), []).append(entry)
     values = AuditValues([entry for rows in saves.values() for entry in rows])
     return [TimelineEvent(rows[0].at, "audit", _audit_text(rows, values),
-                          rows[0].user.name if rows[0].user else None)
+                          rows[0].user.name if rows[0].user else None, None, rows[-1].id)
             for rows in saves.values()]
 
 
@@ -280,10 +304,65 @@ def related(customer_id: int) -> list[RelatedList]:
     return [found for source in RELATED_SOURCES if (found := source(customer_id))]
 
 
-def timeline(customer: Customer) -> list[TimelineEvent]:
-    """Everything about the customer, newest first: a fixed number of bounded queries."""
-    events = _audit_events(customer)
-    for source in TIMELINE_SOURCES:
-        events.extend(source(customer.id))
-    events.sort(key=lambda e: e.at, reverse=True)
-    return events[:TIMELINE_LIMIT]
+@dataclass
+class TimelinePage:
+    events: list[TimelineEvent]
+    kinds: list[str]  # the kinds chosen (none: every kind)
+    older: str | None  # the cursor of the next page (the oldest event shown), if any
+
+
+@dataclass(frozen=True)
+class TimelineCursor:
+    """Where a page ended: its oldest event's order, and how many events of that very instant
+    the pages so far have shown (a source is asked for that many more, so that events tied
+    with the cursor are neither skipped nor shown twice)."""
+
+    at: datetime
+    kind: str
+    key: int
+    ties: int
+
+    @property
+    def order(self) -> tuple:
+        return self.at, self.kind, self.key
+
+    def __str__(self) -> str:
+        return f"{self.at.isoformat()}~{self.kind}~{self.key}~{self.ties}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> "TimelineCursor | None":
+        try:
+            at, kind, key, ties = (text or "").split("~")
+            moment = datetime.fromisoformat(at)
+            return cls(moment, kind, int(key), int(ties)) if moment.tzinfo else None
+        except ValueError:
+            return None
+
+
+def timeline(customer_id: int, kinds: list[str] | None = None, before: str | None = None,
+             limit: int = TIMELINE_LIMIT) -> TimelinePage:
+    """One page of everything about the customer, newest first: each selected source's
+    newest events up to the cursor (one query each, whatever the customer's history), merged
+    in Python. The cursor is the oldest event shown; its kind and id break ties between
+    events of the same instant. Unselected kinds are not queried."""
+    selected = [k for k in TIMELINE_SOURCES if k in (kinds or ())]
+    chosen = selected or list(TIMELINE_SOURCES)
+    cursor = TimelineCursor.parse(before)
+    # Asked up to the cursor's instant included: the events tied with it come too.
+    until = cursor.at + timedelta(microseconds=1) if cursor else None
+    ask = limit + 1 + (cursor.ties if cursor else 0)
+    events, full = [], False
+    for kind in chosen:
+        found = TIMELINE_SOURCES[kind].fetch(customer_id, before=until, limit=ask)
+        full = full or len(found) >= ask
+        events.extend(e for e in found if cursor is None or e.order < cursor.order)
+    events.sort(key=lambda e: e.order, reverse=True)
+    shown = events[:limit]
+    older = None
+    if shown and (len(events) > limit or full):
+        last = shown[-1]
+        ties = sum(1 for e in shown if e.at == last.at)
+        if cursor and cursor.at == last.at:
+            ties += cursor.ties
+        older = str(TimelineCursor(last.at, last.kind, last.key, ties))
+    return TimelinePage(shown, selected, older)

@@ -1,5 +1,7 @@
 """/customers, /contacts: lists, forms, the customer page, merge (R-13, R-14, R-05)."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,7 +26,7 @@ from crm.customers.models import (
     Customer,
     grade_choices,
 )
-from crm.extensions import db
+from crm.extensions import db, htmx
 from crm.web.edits import Declined, saved_redirect, submit_edit
 from crm.web.i18n import translated
 from crm.web.lists import Column, Filter, ListSpec, render_list
@@ -166,15 +168,40 @@ def show(customer_id: int):
         .where(Customer.id == customer_id))
     if customer is None:
         abort(404)
+    page = services.timeline(customer.id, request.args.getlist("kind"),
+                             request.args.get("before"))
+    if htmx.target in ("customer-timeline", "timeline-rows-more"):  # chips, older, new call
+        return render("customers/show.html", customer=customer, timeline=page,
+                      timeline_chips=_timeline_chips(customer.id, page))
     duplicates = [d for d in services.find_duplicates(
         name=customer.name, credit_code=customer.credit_code, phone=customer.phone,
         email=customer.email, exclude_id=customer.id, user=current_user) if d.name is not None]
     return render("customers/show.html", customer=customer,
                   show_personal=may_see_personal_data(current_user, customer.owner_id),
                   can_edit=manages(current_user, customer.owner_id),
-                  timeline=services.timeline(customer), duplicates=duplicates,
+                  timeline=page, timeline_chips=_timeline_chips(customer.id, page),
+                  duplicates=duplicates,
                   related=services.related(customer.id),
                   dealer_name=visible_dealer_name(customer.dealer_id))
+
+
+@dataclass
+class TimelineChip:
+    label: object
+    url: str
+    on: bool
+
+
+def _timeline_chips(customer_id: int, page: services.TimelinePage) -> list[TimelineChip]:
+    """A chip per kind: it adds its kind to those shown, or takes it away."""
+    chips = []
+    for kind, source in services.TIMELINE_SOURCES.items():
+        on = kind in page.kinds
+        kinds = [k for k in page.kinds if k != kind] if on else [*page.kinds, kind]
+        chips.append(TimelineChip(source.label, url_for("customers.show",
+                                                        customer_id=customer_id, kind=kinds),
+                                  on))
+    return chips
 
 
 @bp.route("/customers/<int:customer_id>/contacts/new", methods=["GET", "POST"],

@@ -2,8 +2,11 @@
 contracts) and the lists on the customer's page (leads, deals, contracts),
 one bounded query each."""
 
+from datetime import datetime
+
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
@@ -18,39 +21,46 @@ from crm.sales.models import Deal, FunnelStage, Lead, StageChange
 from crm.web.formatting import money
 
 
-def _deal_events(customer_id: int) -> list[TimelineEvent]:
-    deals = db.session.scalars(
-        select(Deal).options(joinedload(Deal.owner)).where(Deal.customer_id == customer_id)
-        .order_by(Deal.id.desc()).limit(TIMELINE_LIMIT))
+def _deal_events(customer_id: int, before: datetime | None = None,
+                 limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
+    stmt = (select(Deal).options(joinedload(Deal.owner)).where(Deal.customer_id == customer_id)
+            .order_by(Deal.created_at.desc(), Deal.id.desc()).limit(limit))
+    if before is not None:
+        stmt = stmt.where(Deal.created_at < before)
     return [TimelineEvent(d.created_at, "deal", _("Deal %(title)s created", title=d.title),
-                          d.owner.name, url_for("deals.show", deal_id=d.id)) for d in deals]
+                          d.owner.name, url_for("deals.show", deal_id=d.id), d.id)
+            for d in db.session.scalars(stmt)]
 
 
-def _stage_events(customer_id: int) -> list[TimelineEvent]:
-    before, after = aliased(FunnelStage), aliased(FunnelStage)
-    rows = db.session.execute(
-        select(StageChange, Deal.title, before, after)
-        .join(Deal, Deal.id == StageChange.deal_id)
-        .outerjoin(before, before.id == StageChange.from_stage_id)
-        .join(after, after.id == StageChange.to_stage_id)
-        .options(joinedload(StageChange.user))
-        .where(Deal.customer_id == customer_id, StageChange.from_stage_id.is_not(None))
-        .order_by(StageChange.id.desc()).limit(TIMELINE_LIMIT))
+def _stage_events(customer_id: int, before: datetime | None = None,
+                  limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
+    old_stage, new_stage = aliased(FunnelStage), aliased(FunnelStage)
+    stmt = (select(StageChange, Deal.title, old_stage, new_stage)
+            .join(Deal, Deal.id == StageChange.deal_id)
+            .outerjoin(old_stage, old_stage.id == StageChange.from_stage_id)
+            .join(new_stage, new_stage.id == StageChange.to_stage_id)
+            .options(joinedload(StageChange.user))
+            .where(Deal.customer_id == customer_id, StageChange.from_stage_id.is_not(None))
+            .order_by(StageChange.at.desc(), StageChange.id.desc()).limit(limit))
+    if before is not None:
+        stmt = stmt.where(StageChange.at < before)
     return [TimelineEvent(change.at, "stage", f"{title}: {old.label} → {new.label}",
                           change.user.name if change.user else None,
-                          url_for("deals.show", deal_id=change.deal_id))
-            for change, title, old, new in rows]
+                          url_for("deals.show", deal_id=change.deal_id), change.id)
+            for change, title, old, new in db.session.execute(stmt)]
 
 
-def _contract_events(customer_id: int) -> list[TimelineEvent]:
-    contracts = db.session.scalars(
-        visible(Contract).options(joinedload(Contract.owner))
-        .where(Contract.customer_id == customer_id)
-        .order_by(Contract.id.desc()).limit(TIMELINE_LIMIT))
+def _contract_events(customer_id: int, before: datetime | None = None,
+                     limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
+    stmt = (visible(Contract).options(joinedload(Contract.owner))
+            .where(Contract.customer_id == customer_id)
+            .order_by(Contract.created_at.desc(), Contract.id.desc()).limit(limit))
+    if before is not None:
+        stmt = stmt.where(Contract.created_at < before)
     return [TimelineEvent(c.created_at, "contract",
                           _("Contract signed: %(price)s", price=money(c.price)), c.owner.name,
-                          url_for("contracts.show", contract_id=c.id))
-            for c in contracts]
+                          url_for("contracts.show", contract_id=c.id), c.id)
+            for c in db.session.scalars(stmt)]
 
 
 RELATED_LIMIT = 20
@@ -98,9 +108,9 @@ def _related_contracts(customer_id: int) -> RelatedList | None:
 
 
 def register() -> None:
-    for source in (_deal_events, _stage_events, _contract_events):
-        if source not in customers.TIMELINE_SOURCES:
-            customers.TIMELINE_SOURCES.append(source)
+    customers.register_timeline_source("deal", _l("Deals"), _deal_events)
+    customers.register_timeline_source("stage", _l("Stage changes"), _stage_events)
+    customers.register_timeline_source("contract", _l("Signed contracts"), _contract_events)
     for source in (_related_leads, _related_deals, _related_contracts):
         if source not in customers.RELATED_SOURCES:
             customers.RELATED_SOURCES.append(source)

@@ -25,9 +25,8 @@ def init_app(app) -> None:
         register_kind(kind, label, basis=WORKING, minutes=minutes, pausable=True)
     register_subject(complaints.SUBJECT, Complaint, _l("Complaint"), "complaints.show",
                      "complaint_id", lambda c: c.summary)
-    for source in (call_events, complaints.timeline_events):
-        if source not in customers.TIMELINE_SOURCES:
-            customers.TIMELINE_SOURCES.append(source)
+    customers.register_timeline_source("call", _l("Calls"), call_events)
+    customers.register_timeline_source("complaint", _l("Complaints"), complaints.timeline_events)
     app.register_blueprint(bp)
     app.register_blueprint(complaints_bp)
     add_nav(app, "calls.index", _l("Calls"), "/service/calls", 65)

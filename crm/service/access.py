@@ -15,7 +15,7 @@ COMPLAINT_READERS = CUSTOMER_ROLES
 COMPLAINT_HANDLERS = ("service", "manager", "director", "admin")
 
 
-def _customer_rule(model):
+def customer_rule(model):
     """Rows about the customers the user may see (service agents: every customer's)."""
 
     def rule(user: User):
@@ -28,5 +28,5 @@ def _customer_rule(model):
 
 
 def register_scopes() -> None:
-    scopes.register(Call, _customer_rule(Call))
-    scopes.register(Complaint, _customer_rule(Complaint))
+    scopes.register(Call, customer_rule(Call))
+    scopes.register(Complaint, customer_rule(Complaint))

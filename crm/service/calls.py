@@ -82,12 +82,12 @@ def call_events(customer_id: int, before: datetime | None = None,
     """The customer's calls for its timeline, newest first, only those before `before`: one
     query along ix_service_calls_customer_at."""
     stmt = (select(Call).options(joinedload(Call.agent)).where(Call.customer_id == customer_id)
-            .order_by(Call.at.desc()).limit(limit))
+            .order_by(Call.at.desc(), Call.id.desc()).limit(limit))
     if before is not None:
         stmt = stmt.where(Call.at < before)
     url = url_for("calls.index", customer=customer_id)
     return [TimelineEvent(call.at, "call", _call_text(call), call.agent.name,
-                          f"{url}#call-{call.id}") for call in db.session.scalars(stmt)]
+                          f"{url}#call-{call.id}", call.id) for call in db.session.scalars(stmt)]
 
 
 def _call_text(call: Call) -> str:

@@ -292,12 +292,12 @@ def timeline_events(customer_id: int, before: datetime | None = None,
     """The customer's complaints for its timeline, newest first (ix_complaints_customer)."""
     stmt = (select(Complaint).options(joinedload(Complaint.owner))
             .where(Complaint.customer_id == customer_id)
-            .order_by(Complaint.created_at.desc()).limit(limit))
+            .order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(limit))
     if before is not None:
         stmt = stmt.where(Complaint.created_at < before)
     return [TimelineEvent(c.created_at, "complaint",
                           _("Complaint: %(summary)s", summary=c.summary), c.owner.name,
-                          url_for("complaints.show", complaint_id=c.id))
+                          url_for("complaints.show", complaint_id=c.id), c.id)
             for c in db.session.scalars(stmt)]
 
 

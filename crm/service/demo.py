@@ -43,6 +43,7 @@ def seed_service_demo(rng: random.Random | None = None) -> None:
                 product_id=rng.choice(products) if products and rng.random() < 0.5 else None))
     db.session.flush()
     _seed_complaints(agents, customers, products, now)
+    _seed_care(now)
 
 
 def _seed_complaints(agents: list[User], customers: list[Customer], products: list[int],
@@ -89,3 +90,36 @@ def _tell_the_service_manager(agent: User, complaint) -> None:
     for manager_id in managers:
         notify(manager_id, f"{agent.name} 提交了投诉处理方案，待您审批：{complaint.summary}",
                "complaint", complaint.id)
+
+
+def _seed_care(now) -> None:
+    """The archives the demo's signings opened: most completed, the rest waiting, one of
+    them overdue; the contracts delivered, each with a revisit due today, overdue, upcoming
+    or logged (the customer's timeline shows it)."""
+    from crm.care import archives, revisits
+    from crm.care.models import ServiceArchive
+    from crm.contracts.models import Contract
+    from crm.deadlines import services as deadlines
+
+    found = list(db.session.scalars(select(ServiceArchive).order_by(ServiceArchive.id)))
+    for i, archive in enumerate(found):
+        if i % 3 == 2:
+            archives.save_archive(archive, {
+                "contacts": archive.contacts or "采购经理", "products": archive.products,
+                "service_needs": "季度上门保养；新员工操作培训；续约由总经理决策"},
+                complete=True, by=archive.agent, at=now - timedelta(hours=2))
+    if found:  # the oldest open one is overdue
+        deadlines.move(archives.CLOCK, archives.SUBJECT, found[0].id, now - timedelta(hours=3))
+    today = now.date()
+    contracts = db.session.scalars(select(Contract).where(Contract.status == "signed")
+                                   .order_by(Contract.id))
+    plans = ((0, None), (-3, None), (5, None), (-10, ("satisfied", 5, "设备运行稳定，验收通过")),
+             (0, None), (12, None), (-1, None), (-20, ("issue", 3, "操作界面偏复杂，希望加培训")))
+    for contract, (days, logged) in zip(contracts, plans, strict=False):
+        contract.status, contract.delivered_on = "delivered", contract.signed_at
+        agent_id = revisits.agent_of(contract)
+        base = today + timedelta(days=days) - timedelta(days=7)
+        revisit = revisits.schedule(contract, "acceptance", 1, base, agent_id)
+        if logged and revisit is not None:
+            revisits.log_revisit(revisit, revisits.RevisitLog(*logged),
+                                 db.session.get(User, agent_id), now - timedelta(days=1))

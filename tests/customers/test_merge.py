@@ -31,6 +31,9 @@ def _lead_deal_contract(customer_id: int, owner: User) -> None:
                                payment_terms="一次付清", breach_liability="按合同法",
                                signed_at=date(2026, 11, 23))
     contracts.save_schedule(contract, [(date(2026, 12, 23), Decimal("100"))])
+    contracts.change_status(contract, "in_delivery")  # the signing opened its service archive,
+    contracts.change_status(contract, "delivered",  # the delivery schedules a revisit
+                            delivered_on=date(2026, 11, 30))
 
 
 # Rows pointing at a customer by a foreign key: one maker per table (several may share one).
@@ -44,6 +47,8 @@ REFERENCING = {
         owner, "Asia/Shanghai"),
     "complaints": lambda cid, owner: complaints.open_complaint(cid, owner.id, "交付延迟", "direct"),
     "instalments": _lead_deal_contract,
+    "service_archives": _lead_deal_contract,
+    "revisits": _lead_deal_contract,
 }
 # Rows about a customer as their subject.
 ABOUT = {

@@ -37,6 +37,8 @@ LISTS = [
     ("/audit", "zhaomin", "audit", "张伟"),
     ("/service/calls", "zhoujie", "call", "样例精密"),
     ("/service/complaints", "zhoujie", "complaint", "样例投诉"),
+    ("/service/archives", "zhoujie", "archive", "样例合同"),
+    ("/service/revisits", "zhoujie", "revisit", "样例合同"),
     ("/contracts", "zhengshuang", "contract", "样例合同"),
     ("/campaigns", "machao", "campaign", "样例春季"),
 ]

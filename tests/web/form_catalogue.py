@@ -14,6 +14,8 @@ from crm.base import utcnow
 from crm.campaigns import forms as campaign_forms
 from crm.campaigns.forms import CampaignForm, CostForm, MinutesForm
 from crm.campaigns.models import Campaign
+from crm.care.forms import ArchiveForm, RevisitForm
+from crm.care.models import Revisit, ServiceArchive
 from crm.channel.forms import (
     AdjustForm,
     AgreementForm,
@@ -291,6 +293,16 @@ ENTRIES = [
     Entry("complaints.act", "zhoujie", lambda **kw: NoteForm(prefix="respond", **kw),
           lambda i: f"/service/complaints/{i['complaint_id']}/respond",
           lambda i: {"respond-note": "已致电客户"}),
+    Entry("archives.edit", "zhoujie", ArchiveForm,
+          lambda i: f"/service/archives/{i['archive_id']}/edit",
+          _edit(ServiceArchive, "archive_id", lambda i: {
+              "contacts": "王芳 13800138000", "products": "样例产品 × 1",
+              "service_needs": "季度保养", "complete": "y"})),
+    Entry("revisits.log", "zhoujie", RevisitForm,
+          lambda i: f"/service/revisits/{i['revisit_id']}/log",
+          _edit(Revisit, "revisit_id", lambda i: {
+              "outcome": "satisfied", "satisfaction": "5", "feedback": "验收顺利",
+              "product_id": i["product_id"]})),
     Entry("campaigns.new", "machao", CampaignForm, lambda i: "/campaigns/new", _campaign),
     Entry("campaigns.edit", "machao", CampaignForm,
           lambda i: f"/campaigns/{i['campaign_id']}/edit",

@@ -172,6 +172,14 @@ ACCESS = {
     "complaints.new": frozenset({"service", "manager", "director", "admin"}),
     "complaints.edit": frozenset({"service", "director", "admin"}),
     "complaints.act": frozenset({"service", "director", "admin"}),
+    # Service archives and revisits: read with the customer; worked by their agent (zhoujie),
+    # the managers above them, directors and admins (a sales manager of another team: 403).
+    "archives.index": CUSTOMER_READERS,
+    "archives.show": CUSTOMER_READERS,
+    "archives.edit": frozenset({"service", "director", "admin"}),
+    "revisits.index": CUSTOMER_READERS,
+    "revisits.show": CUSTOMER_READERS,
+    "revisits.log": frozenset({"service", "director", "admin"}),
     # A campaign of 市场部 (machao's): the manager of 华东大区 gets 404 (tests/campaigns).
     "campaigns.index": CAMPAIGN_READERS,
     "campaigns.show": CAMPAIGN_READERS,
@@ -258,7 +266,7 @@ SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "custome
           "leads.show", "leads.edit", "leads.move", "leads.followup", "leads.release",
           "deals.show", "deals.edit", "deals.value", "deals.edit_value", "deals.move",
           "deals.sign", "deals.convert", "deals.lose", "deals.reopen",
-          "complaints.show", "complaints.signed_form",
+          "complaints.show", "complaints.signed_form", "archives.show", "revisits.show",
           "contracts.show", "contracts.document", "contracts.upload", "contracts.change_status",
           "contracts.mark_important", "contracts.record_step", "contracts.promise",
           "contracts.instalment", "contracts.letter", "contracts.letter_pdf",

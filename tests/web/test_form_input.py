@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Length
 
 from crm.campaigns.models import Campaign, CampaignCost
+from crm.care.models import Revisit, ServiceArchive
 from crm.channel.models import (
     Agreement,
     Dealer,
@@ -144,7 +145,8 @@ def _has_form(app, endpoint: str) -> bool:
 COLUMNS = {"LeadForm": Lead, "DealForm": Deal, "CustomerForm": Customer, "DealerForm": Dealer,
            "AgreementForm": Agreement, "ContactForm": Contact, "ProductForm": Product,
            "CampaignForm": Campaign, "CostForm": CampaignCost, "TrainingForm": DealerTraining,
-           "MaterialForm": MaterialHandout, "DealerContactForm": DealerContact}
+           "MaterialForm": MaterialHandout, "DealerContactForm": DealerContact,
+           "ArchiveForm": ServiceArchive, "RevisitForm": Revisit}
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.form_class.__name__ in COLUMNS],
