@@ -15,6 +15,7 @@ def seed_demo() -> None:
     from crm.campaigns.demo import seed_campaigns_demo
     from crm.channel.demo import seed_channel_demo
     from crm.sales.demo import seed_sales_demo
+    from crm.satisfaction.demo import seed_satisfaction_demo
     from crm.service.demo import seed_service_demo
 
     people = seed_people()
@@ -22,6 +23,7 @@ def seed_demo() -> None:
     sales = seed_sales_demo()
     if sales:
         seed_service_demo()
+        seed_satisfaction_demo()
     if any([sales, seed_channel_demo(), seed_campaigns_demo(), people]):
         db.session.commit()
         click.echo("Demo data loaded.")

@@ -95,6 +95,14 @@ def _team_line_ids(team_id: int | None) -> set[int]:
     return found
 
 
+def managers_of(user: User) -> list[int]:
+    """The active managers heading the user's team or a team above it."""
+    return list(db.session.scalars(
+        select(User.id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "manager", User.active,
+               User.team_id.in_(_team_line_ids(user.team_id))).order_by(User.id)))
+
+
 def assignable_owners(user: User) -> list:
     """Who `user` may give a lead, customer or deal to: themselves, and the active sales reps
     they can see (their team's for a manager, every rep for a director) (R-02, R-12). Rows of

@@ -30,6 +30,8 @@ TIMELINE_SOURCES: list = []
 # ... and the records listed on its page: functions customer_id -> RelatedList, or None when
 # the user may not open such records (one query each).
 RELATED_SOURCES: list = []
+# ... and the flags beside its name (a referral candidate): functions customer_id -> [str].
+FLAG_SOURCES: list = []
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
                    "source", "grade", "owner_id", "is_government_tender", "phone", "email",
                    "dealer_id")
@@ -287,3 +289,7 @@ def timeline(customer: Customer) -> list[TimelineEvent]:
         events.extend(source(customer.id))
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:TIMELINE_LIMIT]
+
+
+def flags(customer_id: int) -> list[str]:
+    return [flag for source in FLAG_SOURCES for flag in source(customer_id)]

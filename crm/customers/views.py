@@ -186,7 +186,7 @@ def show(customer_id: int):
                   show_personal=may_see_personal_data(current_user, customer.owner_id),
                   can_edit=manages(current_user, customer.owner_id),
                   timeline=services.timeline(customer), duplicates=duplicates,
-                  related=services.related(customer.id),
+                  related=services.related(customer.id), flags=services.flags(customer.id),
                   dealer_name=visible_dealer_name(customer.dealer_id))
 
 

@@ -15,13 +15,14 @@ from sqlalchemy.orm import joinedload
 
 from crm.audit.models import Approval
 from crm.auth.models import User
-from crm.auth.scopes import manages
+from crm.auth.scopes import managers_of, manages
 from crm.base import utcnow
 from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
 from crm.deadlines import services as deadlines
 from crm.deadlines.models import Deadline
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.notifications.services import notify
 from crm.service.models import (
     ACTIVE,
     APPROVED,
@@ -149,6 +150,10 @@ def submit_plan(complaint: Complaint, by: User, plan: str, at: datetime | None =
     complaint.plan = _required(plan, _l("Write the handling plan."), "plan")
     complaint.plan_state = SUBMITTED
     _event(complaint, by, "plan", plan, at)
+    for manager_id in managers_of(complaint.owner):
+        notify(manager_id, _("%(name)s sent a complaint's handling plan for your approval: "
+                             "%(summary)s", name=by.name, summary=complaint.summary),
+               SUBJECT, complaint.id)
 
 
 def decide_plan(complaint: Complaint, by: User, decision: str, comment: str,

@@ -161,6 +161,15 @@ ACCESS = {
     "complaints.new": frozenset({"service", "manager", "director", "admin"}),
     "complaints.edit": frozenset({"service", "director", "admin"}),
     "complaints.act": frozenset({"service", "director", "admin"}),
+    # Surveys and improvement plans: read with the customer (R-34); the service desk, directors
+    # and admins enter answers (a sales manager's POST is refused: tests/satisfaction).
+    "surveys.index": CUSTOMER_READERS,
+    "surveys.show": CUSTOMER_READERS,
+    "surveys.plans": CUSTOMER_READERS,
+    "surveys.plan": CUSTOMER_READERS,
+    # A product's feedback (R-18): product managers, directors, admins; marked by the first.
+    "feedback.product": frozenset({"product", "director", "admin"}),
+    "feedback.acted": frozenset({"product", "admin"}),
     # A campaign of 市场部 (machao's): the manager of 华东大区 gets 404 (tests/campaigns).
     "campaigns.index": CAMPAIGN_READERS,
     "campaigns.show": CAMPAIGN_READERS,
@@ -247,7 +256,7 @@ SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "custome
           "leads.show", "leads.edit", "leads.move", "leads.followup", "leads.release",
           "deals.show", "deals.edit", "deals.value", "deals.edit_value", "deals.move",
           "deals.sign", "deals.convert", "deals.lose", "deals.reopen",
-          "complaints.show", "complaints.signed_form",
+          "complaints.show", "complaints.signed_form", "surveys.show", "surveys.plan",
           "contracts.show", "contracts.document", "contracts.upload", "contracts.change_status",
           "contracts.mark_important", "contracts.record_step", "contracts.promise",
           "contracts.instalment", "contracts.letter", "contracts.letter_pdf",
