@@ -4,8 +4,6 @@ plan whose tasks are half done, a detractor's complaint and promoters."""
 import random
 from datetime import date, timedelta
 
-from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from crm.auth.models import User, UserRole
@@ -33,11 +31,7 @@ def latest_round_key(today: date) -> str:
 
 
 def seed_satisfaction_demo(rng: random.Random | None = None) -> None:
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # plans' and complaints' text
-        _seed(rng or random.Random(34))
-
-
-def _seed(rng: random.Random) -> None:
+    rng = rng or random.Random(34)
     agent = db.session.scalar(select(User).join(UserRole, UserRole.user_id == User.id)
                               .where(UserRole.role == "service").order_by(User.id).limit(1))
     now = utcnow()

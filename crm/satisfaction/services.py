@@ -5,7 +5,8 @@ customer (首问负责制), a promoter is a referral candidate. Nothing here com
 
 from datetime import date, datetime
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, literal, select, update
@@ -137,22 +138,32 @@ def plan_for(survey: Survey, at: datetime | None = None) -> ImprovementPlan:
         raise DomainError(_l("Nobody is the service director: ask an admin to appoint one."))
     at = at or utcnow()
     name = db.session.scalar(select(Customer.name).where(Customer.id == survey.customer_id))
-    goal = _("Raise %(name)s's satisfaction (CSAT %(csat)s, NPS %(nps)s).", name=name,
-             csat=survey.csat, nps=survey.nps)
+    with _company_language():
+        goal = _("Raise %(name)s's satisfaction (CSAT %(csat)s, NPS %(nps)s).", name=name,
+                 csat=survey.csat, nps=survey.nps)
     plan = ImprovementPlan(survey_id=survey.id, customer_id=survey.customer_id,
                            owner_id=owner_id, goal=goal, created_at=at, updated_at=at)
     db.session.add(plan)
     db.session.flush()
     survey.plan = plan
-    notify(owner_id, _("Improvement plan to lead: %(goal)s", goal=goal), PLAN_SUBJECT, plan.id)
+    with _company_language():
+        notify(owner_id, _("Improvement plan to lead: %(goal)s", goal=goal), PLAN_SUBJECT,
+               plan.id)
     return plan
+
+
+def _company_language():
+    """What the loop writes (a plan's goal, a complaint's summary) reads in the company's
+    language, whoever saved the answers."""
+    return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _open_complaint(survey: Survey, at: datetime) -> None:
     """A detractor's complaint, with its clocks, owned by the agent who took the answers."""
+    with _company_language():
+        summary = _("Satisfaction survey: NPS %(nps)s (detractor)", nps=survey.nps)
     complaint = complaints.open_complaint(
-        survey.customer_id, survey.agent_id,
-        _("Satisfaction survey: NPS %(nps)s (detractor)", nps=survey.nps), "survey",
+        survey.customer_id, survey.agent_id, summary, "survey",
         details=survey.feedback, product_id=survey.product_id,
         feedback=survey.feedback, by=db.session.get(User, survey.agent_id), at=at)
     survey.complaint_id = complaint.id

@@ -5,8 +5,6 @@ for the service manager, one waiting for the customer) beside a closed one."""
 import random
 from datetime import timedelta
 
-from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from crm.auth.models import User, UserRole
@@ -44,8 +42,7 @@ def seed_service_demo(rng: random.Random | None = None) -> None:
                 notes=rng.choice(TOPICS),
                 product_id=rng.choice(products) if products and rng.random() < 0.5 else None))
     db.session.flush()
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the notifications' text
-        _seed_complaints(agents, customers, products, now)
+    _seed_complaints(agents, customers, products, now)
 
 
 def _seed_complaints(agents: list[User], customers: list[Customer], products: list[int],
