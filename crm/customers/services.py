@@ -30,6 +30,9 @@ TIMELINE_SOURCES: list = []
 # ... and the records listed on its page: functions customer_id -> RelatedList, or None when
 # the user may not open such records (one query each).
 RELATED_SOURCES: list = []
+# ... what a merge must settle before it moves rows (a unique key that would clash): functions
+# (keep_id, drop_id) called first.
+MERGE_HOOKS: list = []
 # ... and the flags beside its name (a referral candidate): functions customer_id -> [str].
 FLAG_SOURCES: list = []
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
@@ -191,6 +194,8 @@ def merge_customers(keep: Customer, drop: Customer) -> Customer:
     keep.is_government_tender = keep.is_government_tender or drop.is_government_tender
     keep.refresh_keys(Decimal(get_setting("target_revenue_threshold")))
     db.session.flush()
+    for hook in MERGE_HOOKS:
+        hook(keep.id, drop.id)
     for table, column in customer_references():
         _repoint(table, column == drop.id, {column.name: keep.id})
     keys = subject_keys(Customer)

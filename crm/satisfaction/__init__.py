@@ -26,7 +26,8 @@ def init_app(app) -> None:
     if services.check_months not in CHECKS:
         register_check(services.check_months)
     for source, registry in ((services.survey_events, customers.TIMELINE_SOURCES),
-                             (services.promoter_flags, customers.FLAG_SOURCES)):
+                             (services.promoter_flags, customers.FLAG_SOURCES),
+                             (services.before_merge, customers.MERGE_HOOKS)):
         if source not in registry:
             registry.append(source)
     app.register_blueprint(bp)

@@ -169,6 +169,29 @@ def _open_complaint(survey: Survey, at: datetime) -> None:
     survey.complaint_id = complaint.id
 
 
+def before_merge(keep_id: int, drop_id: int) -> None:
+    """Two merged customers surveyed in the same round keep one survey: the answered one (the
+    kept customer's when both are); a plan of the other moves to it when it has none."""
+    kept = {s.round_id: s for s in db.session.scalars(select(Survey).where(
+        Survey.customer_id == keep_id))}
+    for dropped in db.session.scalars(select(Survey).where(Survey.customer_id == drop_id,
+                                                          Survey.round_id.in_(kept))).all():
+        survivor, gone = kept[dropped.round_id], dropped
+        if survivor.state == OPEN and dropped.state == ANSWERED:
+            survivor, gone = dropped, survivor
+        if gone.plan is not None:
+            if survivor.plan is None:
+                gone.plan.survey_id = survivor.id
+            else:
+                db.session.delete(gone.plan)
+            db.session.flush()
+        db.session.execute(update(SurveyRound).where(SurveyRound.id == gone.round_id).values(
+            total=SurveyRound.total - 1,
+            answered=SurveyRound.answered - (1 if gone.state == ANSWERED else 0)))
+        db.session.delete(gone)
+    db.session.flush()
+
+
 def task_counts(plan_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per plan: (tasks done, tasks) in one query."""
     if not plan_ids:
