@@ -77,11 +77,11 @@ SURVEYS = ListSpec(
     ),
     default_sort="customer",
     filters=(
-        Filter("round", _l("Round"), _rounds, lambda v: Survey.round_id == int(v),
-               _l("All rounds")),
         Filter("state", _l("State"), lambda: SURVEY_STATES, lambda v: Survey.state == v,
                _l("Answered or not")),
         Filter("score", _l("Score"), _bands, _band, _l("Any score")),
+        Filter("round", _l("Round"), _rounds, lambda v: Survey.round_id == int(v),
+               _l("All rounds")),
         Filter("agent", _l("Agent"), lambda: [("me", _("Answered by me"))],
                lambda v: Survey.agent_id == current_user.id if v == "me" else None,
                _l("Anyone")),
@@ -98,8 +98,8 @@ def _survey_spec(latest: SurveyRound | None) -> ListSpec:
     """The list opens on the latest round."""
     if latest is None:
         return SURVEYS
-    rounds = replace(SURVEYS.filters[0], default=str(latest.id))
-    return replace(SURVEYS, filters=(rounds, *SURVEYS.filters[1:]))
+    return replace(SURVEYS, filters=tuple(
+        replace(f, default=str(latest.id)) if f.key == "round" else f for f in SURVEYS.filters))
 
 
 @bp.get("/surveys")
