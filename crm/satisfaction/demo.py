@@ -4,6 +4,8 @@ plan whose tasks are half done, a detractor's complaint and promoters."""
 import random
 from datetime import date, timedelta
 
+from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from crm.auth.models import User, UserRole
@@ -52,7 +54,8 @@ def seed_satisfaction_demo(rng: random.Random | None = None) -> None:
         services.answer(survey, agent, rng.randint(7, 10), rng.randint(80, 98),
                         rng.choice(SAYINGS), product_id=rng.choice((product, None)),
                         at=now - timedelta(days=rng.randint(1, 15)))
-    _plan_tasks(plan, agent, now)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the tasks' notifications
+        _plan_tasks(plan, agent, now)
 
 
 def _plan_tasks(plan, agent: User, now) -> None:
