@@ -74,7 +74,7 @@ def test_the_page_lists_the_products_feedback_complaints_and_sales(app, login):
                                 unit_price=Decimal("1000"), discount_percent=Decimal("10")))
         db.session.commit()
     page = login("hefang").get(f"/products/{product}/feedback").get_data(as_text=True)
-    assert "网关频繁重启: 固件需要升级" in page and "希望支持远程升级" in page
+    assert "网关频繁重启：固件需要升级" in page and "希望支持远程升级" in page
     assert page.count("网关掉线第0次") == 1  # this product's, in the period
     assert "¥2,700.00" in page
     assert f'id="survey-{survey_id}"' in page
