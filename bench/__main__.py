@@ -82,7 +82,27 @@ def record_ids() -> dict:
         "complaint": db.session.scalar(select(Complaint.id).join(
             User, User.id == Complaint.owner_id).where(
             User.username == LOGINS["agent"], Complaint.state != "closed").limit(1)),
-        **_open_instalment(),
+        **_open_instalment(), **_satisfaction_ids(rep),
+    }
+
+
+def _satisfaction_ids(rep: int) -> dict:
+    from sqlalchemy import func, select
+
+    from crm.customers.models import Customer
+    from crm.extensions import db
+    from crm.satisfaction.models import ImprovementPlan, Survey
+    from crm.service.models import Complaint
+
+    return {
+        "survey": db.session.scalar(select(Survey.id).join(
+            Customer, Customer.id == Survey.customer_id).where(Customer.owner_id == rep)
+            .limit(1)),
+        "plan": db.session.scalar(select(ImprovementPlan.id).order_by(
+            ImprovementPlan.id.desc()).limit(1)),
+        "product": db.session.scalar(select(Complaint.product_id).where(
+            Complaint.product_id.is_not(None)).group_by(Complaint.product_id)
+            .order_by(func.count().desc()).limit(1)),
     }
 
 

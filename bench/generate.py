@@ -350,6 +350,79 @@ def care(conn: Connection, size: Size, ctx: Context) -> int:
            "created_at": now}
           for rid, agent, on in revisits)])
     return count
+SURVEY_SAYINGS = ("交付及时，培训很到位", "售后响应快", "希望增加移动端功能", "报表导出偶尔很慢",
+                  "价格偏高，希望有续费优惠", "安装调试周期太长")
+BENCH_PRODUCTS = 20
+
+
+def satisfaction(conn: Connection, size: Size, ctx: Context) -> int:
+    """Issue 15 (R-34, R-18): a survey round with one survey per customer, about 60% answered;
+    a low CSAT (about one answer in twenty: a few thousand in the medium set) has an
+    improvement plan of the service director with two tasks (follow-ups, the first done).
+    Products are made here, and one call in twenty and one complaint in ten name one."""
+    from crm.auth.models import User
+    from crm.deadlines.models import Deadline
+    from crm.followups.models import FollowUp
+    from crm.sales.models import Product
+    from crm.satisfaction.models import ImprovementPlan, Survey, SurveyRound
+    from crm.service.models import Call, Complaint
+
+    now, rng = utcnow(), ctx.rng
+    bulk_insert(conn, Product.__table__, (
+        {"name": f"压测产品{i:02d}", "search_key": pinyin_key(f"压测产品{i:02d}"),
+         "kind": "product", "price": Decimal(1000 + i), "active": True, "version": 1,
+         "created_at": now, "updated_at": now} for i in range(BENCH_PRODUCTS)))
+    products = list(conn.scalars(select(Product.id).order_by(Product.id)))
+    for table in (Call.__table__, Complaint.__table__):
+        every = 20 if table is Call.__table__ else 10
+        conn.execute(table.update().where(table.c.id % every == 0).values(
+            product_id=products[0] + table.c.id % BENCH_PRODUCTS))
+    agents = list(conn.scalars(select(User.id).where(User.username.in_(("zhoujie", "wumin")))))
+    director = conn.scalar(select(User.id).where(User.username == "linjing"))
+    round_id = conn.execute(insert(SurveyRound).values(
+        key=f"{now.year}-06", opened_at=now - timedelta(days=40), total=len(ctx.customer_ids),
+        answered=0)).inserted_primary_key[0]
+
+    def rows():
+        for customer_id in ctx.customer_ids:
+            answered = rng.random() < 0.6
+            at = now - timedelta(minutes=rng.randrange(60 * 24 * 40)) if answered else None
+            yield {"round_id": round_id, "customer_id": customer_id,
+                   "state": "answered" if answered else "open",
+                   "nps": rng.choice((3, 6, 7, 8, 8, 9, 9, 10)) if answered else None,
+                   "csat": (rng.randrange(40, 80) if rng.random() < 0.05 else
+                            rng.randrange(80, 101)) if answered else None,
+                   "feedback": rng.choice(SURVEY_SAYINGS) if answered else "",
+                   "product_id": rng.choice(products) if answered and rng.random() < 0.2
+                   else None, "agent_id": rng.choice(agents) if answered else None,
+                   "answered_at": at, "version": 1, "created_at": now, "updated_at": now}
+
+    count = bulk_insert(conn, Survey.__table__, rows())
+    answered = conn.scalar(select(text("count(*)")).select_from(Survey.__table__).where(
+        Survey.round_id == round_id, Survey.state == "answered"))
+    conn.execute(SurveyRound.__table__.update().values(answered=answered))
+    low = conn.execute(select(Survey.id, Survey.customer_id, Survey.answered_at).where(
+        Survey.round_id == round_id, Survey.csat < 80)).all()
+    bulk_insert(conn, ImprovementPlan.__table__, (
+        {"survey_id": sid, "customer_id": cid, "owner_id": director, "state": "open",
+         "goal": "提升客户满意度", "version": 1, "created_at": at, "updated_at": at}
+        for sid, cid, at in low))
+    plans = conn.execute(select(ImprovementPlan.id, ImprovementPlan.created_at)).all()
+    bulk_insert(conn, FollowUp.__table__, (
+        {"what": what, "owner_id": owner, "due_at": at + timedelta(days=days),
+         "done_at": at + timedelta(days=1) if days == 2 else None,
+         "subject_type": "improvement_plan", "subject_id": pid, "created_by_id": director,
+         "version": 1, "created_at": at, "updated_at": at}
+        for pid, at in plans
+        for what, owner, days in (("上门了解不满意原因", director, 2),
+                                  ("一个月后回访满意度", rng.choice(agents), 30))))
+    columns = ["kind", "subject_type", "subject_id", "owner_id", "due_at", "done_at",
+               "created_at"]
+    conn.execute(insert(Deadline).from_select(columns, select(
+        literal("followup"), literal("followup"), FollowUp.id, FollowUp.owner_id,
+        FollowUp.due_at, FollowUp.done_at, FollowUp.created_at).where(
+        FollowUp.subject_type == "improvement_plan")))
+    return count + len(plans)
 
 
 def dealers(conn: Connection, size: Size, ctx: Context) -> int:
@@ -712,6 +785,7 @@ STEPS: list[tuple[str, Callable[[Connection, Size, Context], int]]] = [
     ("service_calls", service_calls),
     ("complaints", complaints),
     ("care", care),
+    ("satisfaction", satisfaction),
 ]
 
 

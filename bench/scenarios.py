@@ -3,7 +3,8 @@
 Paths may name records: `{customer}`, `{deal}`, `{lead}` are records of the benchmark rep,
 `{complaint}` an open complaint of the benchmark service agent,
 `{campaign}` a campaign of the benchmark's marketing specialist, `{minutes}` minutes of one,
-`{training}` the latest dealer training session,
+`{training}` the latest dealer training session, `{plan}` an improvement plan,
+`{survey}` a survey of the benchmark rep's customer, `{product}` a product with feedback,
 `{pool_lead}` takes a fresh lead from the shared pool each time, `{intent}`/`{potential}` are
 stage ids. A form may be a dict or a function of (session, ids) that fetches what it needs."""
 
@@ -27,6 +28,7 @@ LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "channel": "sunli",
     "finance": "zhengshuang",
     "marketing": "machao",
+    "product": "hefang",  # a product manager
 }
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 VERSION_FIELD = re.compile(r'id="adjust-version" name="version" type="hidden" value="(\d+)"')
@@ -192,6 +194,15 @@ SCENARIOS: list[Scenario] = [
     Scenario("campaign list (director)", "director", "/campaigns?status=running"),
     Scenario("campaign page", "marketing", "/campaigns/{campaign}", first_load=True),
     Scenario("campaign minutes", "marketing", "/campaigns/minutes/{minutes}"),
+    Scenario("survey list (agent)", "agent", "/surveys", first_load=True),
+    Scenario("survey list (rep)", "rep", "/surveys"),
+    Scenario("survey list, low scores (fragment)", "agent", "/surveys?score=low",
+             htmx_target="survey-list"),
+    Scenario("survey page", "agent", "/surveys/{survey}"),
+    Scenario("improvement plan list", "director", "/surveys/plans"),
+    Scenario("improvement plan page", "director", "/surveys/plans/{plan}", first_load=True),
+    Scenario("product feedback page", "product", "/products/{product}/feedback",
+             first_load=True),
     Scenario("campaign comparison", "director", "/campaigns/compare?from=2025-01-01"
              "&to=2026-12-31&model=linear"),
 ]

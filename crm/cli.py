@@ -16,6 +16,7 @@ def seed_demo() -> None:
     from crm.channel.demo import seed_channel_demo
     from crm.contracts.demo import seed_contracts_demo
     from crm.sales.demo import seed_sales_demo
+    from crm.satisfaction.demo import seed_satisfaction_demo
     from crm.service.demo import seed_service_demo
 
     people = seed_people()
@@ -24,6 +25,7 @@ def seed_demo() -> None:
     if sales:
         seed_service_demo()
         seed_contracts_demo()
+        seed_satisfaction_demo()
     if any([sales, seed_channel_demo(), seed_campaigns_demo(), people]):
         db.session.commit()
         click.echo("Demo data loaded.")

@@ -14,7 +14,7 @@ from flask import Flask
 DOMAINS = (
     "crm.auth", "crm.audit", "crm.settings", "crm.dashboard", "crm.customers", "crm.sales",
     "crm.contracts", "crm.channel", "crm.deadlines", "crm.notifications", "crm.followups",
-    "crm.service", "crm.care", "crm.campaigns",
+    "crm.service", "crm.care", "crm.satisfaction", "crm.feedback", "crm.campaigns",
     "crm.admin",
 )
 

@@ -35,6 +35,8 @@ from crm.extensions import db
 from crm.sales import deals, products
 from crm.sales import leads as sales
 from crm.sales.models import Deal, Lead, Product
+from crm.satisfaction import services as satisfaction
+from crm.satisfaction.models import Survey, SurveyRound
 from crm.service import complaints
 from crm.service.models import Complaint
 
@@ -67,7 +69,8 @@ def sample_records(app) -> dict:
                 "agreement_id": _sample_agreement(), "application_id": _sample_application(),
                 "score_id": _sample_score(), "product_id": _sample_product(),
                 **_sample_enablement(),
-                **_sample_contract(owner), **_sample_campaign(), **_sample_care()}
+                **_sample_contract(owner), **_sample_campaign(), **_sample_care(),
+                **_sample_survey(first.id)}
 
 
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -175,6 +178,25 @@ def _sample_complaint(customer_id: int) -> int:
                                           by=agent).id
         db.session.commit()
     return found
+
+
+def _sample_survey(customer_id: int) -> dict:
+    """A survey of zhangwei's customer answered by zhoujie below the threshold (so with an
+    improvement plan), about the sample product: also a feedback item of the product."""
+    found = db.session.scalar(select(Survey).where(Survey.customer_id == customer_id))
+    if found is None:
+        survey_round = SurveyRound(key="2026-06")
+        db.session.add(survey_round)
+        db.session.flush()
+        found = Survey(round_id=survey_round.id, customer_id=customer_id)
+        db.session.add(found)
+        db.session.flush()
+        agent = db.session.scalar(select(User).where(User.username == "zhoujie"))
+        with current_app.test_request_context():  # the plan's owner is told in their language
+            satisfaction.answer(found, agent, 8, 60, "希望培训更细", product_id=_sample_product())
+        db.session.commit()
+    return {"survey_id": found.id, "plan_id": found.plan.id, "source": "survey",
+            "item_id": found.id}
 
 
 def _sample_dealer() -> int:

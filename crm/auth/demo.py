@@ -32,6 +32,7 @@ USERS = (  # username, name, team, roles
     ("chenjing", "陈静", "华南销售一组", ["sales"]),
     ("yangfan", "杨帆", "华南销售一组", ["sales"]),
     ("tangning", "唐宁", "客户服务中心", ["manager"]),  # the service manager
+    ("linjing", "林静", "客户服务中心", ["director"]),  # the service director
     ("zhoujie", "周杰", "客户服务中心", ["service"]),
     ("wumin", "吴敏", "客户服务中心", ["service"]),
     ("sunli", "孙丽", "渠道管理部", ["channel"]),

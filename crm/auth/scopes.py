@@ -110,6 +110,14 @@ def assignable_owner_query(user: User, roles: tuple[str, ...] = ("sales",)) -> S
     return visible(User, user).where(User.active, or_(User.id == user.id, User.id.in_(holders)))
 
 
+def managers_of(user: User) -> list[int]:
+    """The active managers heading the user's team or a team above it."""
+    return list(db.session.scalars(
+        select(User.id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "manager", User.active,
+               User.team_id.in_(_team_line_ids(user.team_id))).order_by(User.id)))
+
+
 def assignable_owners(user: User) -> list:
     """`assignable_owner_query` as rows of `id` and `name`: a director's list holds every rep
     (figures per rep; forms choose in the user picker)."""

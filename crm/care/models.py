@@ -37,7 +37,7 @@ class ServiceArchive(Audited, Versioned, Timestamped, db.Model):
     __field_labels__ = {
         "contacts": _l("Contacts"), "products": _l("Product list"),
         "service_needs": _l("Service needs"), "agent_id": _l("Responsible agent"),
-        "completed_at": _l("Completed"),
+        "completed_at": _l("Completed on"),
     }
     __table_args__ = (
         UniqueConstraint("contract_id", name="uq_service_archives_contract"),

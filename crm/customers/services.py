@@ -31,6 +31,11 @@ TIMELINE_SOURCES: dict[str, "TimelineSource"] = {}
 # ... and the records listed on its page: functions customer_id -> RelatedList, or None when
 # the user may not open such records (one query each).
 RELATED_SOURCES: list = []
+# ... what a merge must settle before it moves rows (a unique key that would clash): functions
+# (keep_id, drop_id) called first.
+MERGE_HOOKS: list = []
+# ... and the flags beside its name (a referral candidate): functions customer_id -> [str].
+FLAG_SOURCES: list = []
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "annual_revenue", "province", "city",
                    "source", "grade", "owner_id", "is_government_tender", "phone", "email",
                    "dealer_id")
@@ -211,6 +216,8 @@ def merge_customers(keep: Customer, drop: Customer) -> Customer:
     keep.is_government_tender = keep.is_government_tender or drop.is_government_tender
     keep.refresh_keys(Decimal(get_setting("target_revenue_threshold")))
     db.session.flush()
+    for hook in MERGE_HOOKS:
+        hook(keep.id, drop.id)
     for table, column in customer_references():
         _repoint(table, column == drop.id, {column.name: keep.id})
     keys = subject_keys(Customer)
@@ -366,3 +373,7 @@ def timeline(customer_id: int, kinds: list[str] | None = None, before: str | Non
             ties += cursor.ties
         older = str(TimelineCursor(last.at, last.kind, last.key, ties))
     return TimelinePage(shown, selected, older)
+
+
+def flags(customer_id: int) -> list[str]:
+    return [flag for source in FLAG_SOURCES for flag in source(customer_id)]

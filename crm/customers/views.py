@@ -181,7 +181,7 @@ def show(customer_id: int):
                   can_edit=manages(current_user, customer.owner_id),
                   timeline=page, timeline_chips=_timeline_chips(customer.id, page),
                   duplicates=duplicates,
-                  related=services.related(customer.id),
+                  related=services.related(customer.id), flags=services.flags(customer.id),
                   dealer_name=visible_dealer_name(customer.dealer_id))
 
 

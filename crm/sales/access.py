@@ -7,6 +7,7 @@ from crm.sales.models import Deal, DealStageTotal, Lead, Product
 SELLER_ROLES = ("sales", "manager", "director", "admin")
 DEAL_READER_ROLES = (*SELLER_ROLES, "service")
 PRODUCT_EDITOR_ROLES = ("product", "admin")
+FEEDBACK_READERS = ("product", "director", "admin")  # a product's feedback page
 
 
 def _deal_rule(owner_column) -> scopes.Rule:

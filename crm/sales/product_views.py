@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.sales import products as services
-from crm.sales.access import PRODUCT_EDITOR_ROLES
+from crm.sales.access import FEEDBACK_READERS, PRODUCT_EDITOR_ROLES
 from crm.sales.forms import ProductForm
 from crm.sales.models import PRODUCT_KINDS, BundleItem, Product
 from crm.web.edits import saved_redirect, submit_edit
@@ -60,7 +60,8 @@ PRODUCTS = ListSpec(
 @login_required
 def index():
     return render_list("sales/products/index.html", PRODUCTS.run(),
-                       can_edit=current_user.has_role(*PRODUCT_EDITOR_ROLES))
+                       can_edit=current_user.has_role(*PRODUCT_EDITOR_ROLES),
+                       can_read_feedback=current_user.has_role(*FEEDBACK_READERS))
 
 
 @bp.route("/products/new", methods=["GET", "POST"], defaults={"product_id": None})

@@ -15,6 +15,8 @@ from crm.audit.models import Approval
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404, visible
 from crm.base import utcnow
+from crm.channel.access import CHANNEL_ROLES
+from crm.channel.dealers import visible_dealer_name
 from crm.customers.models import Customer
 from crm.customers.views import customer_search
 from crm.deadlines.countdown import deadline_countdown
@@ -208,7 +210,17 @@ def _page(complaint: Complaint, given: dict | None = None, message: str | None =
             "forms": _forms(complaint, given or {}), "step_titles": STEP_TITLES,
             "step_buttons": STEP_BUTTONS,
             "can_edit": complaint.state != "closed"
-            and services.may_handle(current_user, complaint)}
+            and services.may_handle(current_user, complaint), **_dealer(complaint)}
+
+
+def _dealer(complaint: Complaint) -> dict:
+    """The dealer the customer came through (R-62's complaint rate): its name to who may see
+    it, linked for the channel department."""
+    dealer_id = complaint.customer.dealer_id
+    name = visible_dealer_name(dealer_id)
+    link = url_for("channel.dealer", dealer_id=dealer_id) if name and \
+        current_user.has_role(*CHANNEL_ROLES) else None
+    return {"dealer_name": name, "dealer_url": link}
 
 
 @bp.get("/service/complaints/<int:complaint_id>")

@@ -7,7 +7,8 @@ deadline row about ("complaint", id). Nothing here commits; `at` is injectable f
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
@@ -15,13 +16,14 @@ from sqlalchemy.orm import joinedload
 
 from crm.audit.models import Approval
 from crm.auth.models import User
-from crm.auth.scopes import manages, visible
+from crm.auth.scopes import managers_of, manages, visible
 from crm.base import utcnow
 from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
 from crm.deadlines import services as deadlines
 from crm.deadlines.models import Deadline
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.notifications.services import notify
 from crm.service.models import (
     ACTIVE,
     APPROVED,
@@ -160,6 +162,17 @@ def submit_plan(complaint: Complaint, by: User, plan: str, at: datetime | None =
     complaint.plan = _required(plan, _l("Write the handling plan."), "plan")
     complaint.plan_state = SUBMITTED
     _event(complaint, by, "plan", plan, at)
+    _tell_the_service_managers(complaint, by)
+
+
+def _tell_the_service_managers(complaint: Complaint, by: User) -> None:
+    """The plan waits for their approval: it is in their notifications, in their language."""
+    for manager in db.session.scalars(select(User).where(
+            User.id.in_(managers_of(complaint.owner)))):
+        with force_locale(manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            text = _("%(name)s sent a complaint's handling plan for your approval: "
+                     "%(summary)s", name=by.name, summary=complaint.summary)
+        notify(manager.id, text, SUBJECT, complaint.id)
 
 
 def decide_plan(complaint: Complaint, by: User, decision: str, comment: str,

@@ -69,7 +69,6 @@ def _seed_complaints(agents: list[User], customers: list[Customer], products: li
     complaints.mark_complex(planned, agent, "涉及物流和生产两个部门", now - timedelta(hours=28))
     complaints.submit_plan(planned, agent, "1. 协调物流加急；2. 每日同步进度；3. 补偿一次免费保养",
                            now - timedelta(hours=20))
-    _tell_the_service_manager(agent, planned)
     waiting = make(3, "培训不到位", 50)
     complaints.respond(waiting, agent, "已约定补充培训", now - timedelta(hours=49))
     complaints.wait_for_customer(waiting, agent, "等客户确认培训时间", now - timedelta(hours=24))
@@ -78,18 +77,6 @@ def _seed_complaints(agents: list[User], customers: list[Customer], products: li
     complaints.propose_solution(closed, agent, "从华南仓调货，三天内送达", now - timedelta(days=8))
     complaints.close(closed, agent, complaints.Confirmation(
         "客户联系人", "phone", now - timedelta(days=6)), now - timedelta(days=6))
-
-
-def _tell_the_service_manager(agent: User, complaint) -> None:
-    """The plan waits for the service manager's approval: it is in their notifications."""
-    from crm.notifications.services import notify
-
-    managers = db.session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id)
-                                  .where(UserRole.role == "manager",
-                                         User.team_id == agent.team_id))
-    for manager_id in managers:
-        notify(manager_id, f"{agent.name} 提交了投诉处理方案，待您审批：{complaint.summary}",
-               "complaint", complaint.id)
 
 
 def _seed_care(now) -> None:

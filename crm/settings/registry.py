@@ -93,8 +93,9 @@ DEFINITIONS: tuple[SettingDef, ...] = (
                "within"), _G_SERVICE, "R-33", minimum=1, maximum=720, unit=_HOURS),
     SettingDef("complaint_plan_hours", int, 48, _l("Give a complex complaint a written plan "
                "within"), _G_SERVICE, "R-33", minimum=1, maximum=720, unit=_HOURS),
-    SettingDef("surveys_per_year", int, 2, _l("Survey each customer's satisfaction, per "
-               "year"), _G_SERVICE, "R-34", minimum=1, maximum=12, unit=_TIMES),
+    SettingDef("survey_months", str, "6,12", _l("Survey every active customer's satisfaction "
+               "in these months (numbers 1-12, separated by commas)"), _G_SERVICE, "R-34",
+               minimum=None, maximum=40),
     SettingDef("satisfaction_threshold", int, 80, _l("A satisfaction score (of 100) below "
                "this needs an improvement plan"), _G_SERVICE, "R-34", minimum=0, maximum=100),
     SettingDef("escalation_delay_hours", int, 24, _l("Tell the owner's manager when a "

@@ -224,7 +224,8 @@ def test_list_and_customer_page_run_a_fixed_number_of_queries(app, login):
              for url in ("/customers", f"/customers/{customer_id}", "/contacts")]
     assert small == large
     # the customer page: its leads, deals and contracts, and the names its timeline shows
-    # (calls, complaints, follow-ups and revisits included: one query each)
+    # (calls, complaints, follow-ups, revisits, survey answers and the referral flag included:
+    # one query each)
     assert max(large) <= 24, large
 
 

@@ -20,6 +20,8 @@ from crm.followups import services as followups
 from crm.notifications.services import notify
 from crm.sales import deals
 from crm.sales import leads as sales
+from crm.satisfaction import services as satisfaction
+from crm.satisfaction.models import Survey, SurveyRound
 from crm.service import calls, complaints
 
 
@@ -36,6 +38,17 @@ def _lead_deal_contract(customer_id: int, owner: User) -> None:
                             delivered_on=date(2026, 11, 30))
 
 
+def _survey_with_plan(customer_id: int, agent) -> None:
+    """A survey of the round answered below the threshold: it has an improvement plan."""
+    survey_round = db.session.scalar(select(SurveyRound)) or SurveyRound(key="2026-06")
+    db.session.add(survey_round)
+    db.session.flush()
+    survey = Survey(round_id=survey_round.id, customer_id=customer_id)
+    db.session.add(survey)
+    db.session.flush()
+    satisfaction.answer(survey, agent, 8, 50)
+
+
 # Rows pointing at a customer by a foreign key: one maker per table (several may share one).
 REFERENCING = {
     "contacts": lambda cid, owner: customers.save_contact(None, cid, {"name": "王芳"}),
@@ -49,6 +62,8 @@ REFERENCING = {
     "instalments": _lead_deal_contract,
     "service_archives": _lead_deal_contract,
     "revisits": _lead_deal_contract,
+    "surveys": _survey_with_plan,
+    "improvement_plans": _survey_with_plan,
 }
 # Rows about a customer as their subject.
 ABOUT = {
@@ -102,3 +117,26 @@ def test_a_merge_leaves_no_row_pointing_at_the_dropped_customer(app, people, log
         assert db.session.get(Customer, drop_id) is None
         assert set(_pointing_at(drop_id).values()) == {0}
         assert _pointing_at(keep_id) == before
+
+
+def test_two_customers_surveyed_in_the_same_round_merge_into_one_survey(app, people, login):
+    with app.test_request_context():
+        owner = db.session.scalar(select(User).where(User.username == "zhangwei"))
+        keep = customers.save_customer(None, {"name": "华为技术有限公司", "owner_id": owner.id})
+        drop = customers.save_customer(None, {"name": "华为技术", "owner_id": owner.id})
+        survey_round = SurveyRound(key="2026-06", total=2)
+        db.session.add(survey_round)
+        db.session.flush()
+        db.session.add(Survey(round_id=survey_round.id, customer_id=keep.id))
+        answered = Survey(round_id=survey_round.id, customer_id=drop.id)
+        db.session.add(answered)
+        db.session.flush()
+        satisfaction.answer(answered, owner, 8, 50)  # the dropped one's, with a plan
+        db.session.commit()
+        keep_id, drop_id, answered_id = keep.id, drop.id, answered.id
+    assert login("zhangwei").post(f"/customers/{keep_id}/merge/{drop_id}").status_code == 303
+    with app.app_context():
+        surveys = db.session.scalars(select(Survey)).all()
+        assert [(s.id, s.customer_id) for s in surveys] == [(answered_id, keep_id)]
+        assert surveys[0].plan is not None and surveys[0].round.total == 1
+        assert surveys[0].round.answered == 1

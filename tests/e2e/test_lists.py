@@ -41,6 +41,8 @@ LISTS = [
     ("/service/revisits", "zhoujie", "revisit", "样例合同"),
     ("/contracts", "zhengshuang", "contract", "样例合同"),
     ("/campaigns", "machao", "campaign", "样例春季"),
+    ("/surveys", "zhoujie", "survey", "样例精密"),
+    ("/surveys/plans", "zhoujie", "plan", "样例精密"),
 ]
 
 

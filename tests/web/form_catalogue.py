@@ -48,6 +48,7 @@ from crm.customers.models import Contact, Customer
 from crm.deadlines.calendars import default_calendar_id
 from crm.deadlines.forms import CalendarForm, DayForm, ImportForm, KindForm
 from crm.extensions import db
+from crm.feedback.forms import ActedForm
 from crm.followups import KIND as FOLLOWUP_KIND
 from crm.followups import services as followups
 from crm.followups.forms import CompleteForm, FollowUpForm, RescheduleForm
@@ -61,6 +62,8 @@ from crm.sales.forms import (
     SignForm,
 )
 from crm.sales.models import Deal, Lead
+from crm.satisfaction.forms import AnswerForm
+from crm.satisfaction.models import Survey
 from crm.service.forms import CallForm, ComplaintForm, NoteForm
 from crm.service.models import Complaint
 from crm.settings.forms import settings_form_class
@@ -303,6 +306,12 @@ ENTRIES = [
           _edit(Revisit, "revisit_id", lambda i: {
               "outcome": "satisfied", "satisfaction": "5", "feedback": "验收顺利",
               "product_id": i["product_id"]})),
+    Entry("surveys.show", "zhoujie", AnswerForm, lambda i: f"/surveys/{i['survey_id']}",
+          lambda i: {"nps": "8", "csat": "90", "product_id": i["product_id"],
+                     "feedback": "培训很到位", "version": _version(Survey, i["survey_id"])}),
+    Entry("feedback.acted", "hefang", ActedForm,
+          lambda i: f"/products/{i['product_id']}/feedback/survey/{i['survey_id']}",
+          lambda i: {"note": "已加入下季度培训计划"}, error_mark='-{id}-error"'),
     Entry("campaigns.new", "machao", CampaignForm, lambda i: "/campaigns/new", _campaign),
     Entry("campaigns.edit", "machao", CampaignForm,
           lambda i: f"/campaigns/{i['campaign_id']}/edit",

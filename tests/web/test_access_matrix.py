@@ -180,6 +180,15 @@ ACCESS = {
     "revisits.index": CUSTOMER_READERS,
     "revisits.show": CUSTOMER_READERS,
     "revisits.log": frozenset({"service", "director", "admin"}),
+    # Surveys and improvement plans: read with the customer (R-34); the service desk, directors
+    # and admins enter answers (a sales manager's POST is refused: tests/satisfaction).
+    "surveys.index": CUSTOMER_READERS,
+    "surveys.show": CUSTOMER_READERS,
+    "surveys.plans": CUSTOMER_READERS,
+    "surveys.plan": CUSTOMER_READERS,
+    # A product's feedback (R-18): product managers, directors, admins; marked by the first.
+    "feedback.product": frozenset({"product", "director", "admin"}),
+    "feedback.acted": frozenset({"product", "admin"}),
     # A campaign of 市场部 (machao's): the manager of 华东大区 gets 404 (tests/campaigns).
     "campaigns.index": CAMPAIGN_READERS,
     "campaigns.show": CAMPAIGN_READERS,
@@ -267,6 +276,7 @@ SCOPED = {"customers.show", "customers.edit", "customers.contact_form", "custome
           "deals.show", "deals.edit", "deals.value", "deals.edit_value", "deals.move",
           "deals.sign", "deals.convert", "deals.lose", "deals.reopen",
           "complaints.show", "complaints.signed_form", "archives.show", "revisits.show",
+          "surveys.show", "surveys.plan",
           "contracts.show", "contracts.document", "contracts.upload", "contracts.change_status",
           "contracts.mark_important", "contracts.record_step", "contracts.promise",
           "contracts.instalment", "contracts.letter", "contracts.letter_pdf",

@@ -20,6 +20,7 @@ from crm.channel.models import (
 from crm.contracts.models import Contract, Payment
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
+from crm.feedback.models import FeedbackAction
 from crm.followups.models import FollowUp
 from crm.sales.models import Deal, Lead, Product
 from crm.service.models import Call, Complaint
@@ -55,6 +56,8 @@ CREATES = [
     ("complaints.new", "/service/complaints/new", "/service/complaints/new", Complaint),
     ("contracts.payment", "/contracts/{contract_id}/payments",
      "/contracts/{contract_id}/payments", Payment),
+    ("feedback.acted", "/products/{product_id}/feedback",
+     "/products/{product_id}/feedback/survey/{survey_id}", FeedbackAction),
     ("campaigns.new", "/campaigns/new", "/campaigns/new", Campaign),
     ("campaigns.new_cost", "/campaigns/{approved_campaign_id}/costs/new",
      "/campaigns/{approved_campaign_id}/costs/new", CampaignCost),
