@@ -89,8 +89,9 @@ AUDIT = ListSpec(
     ),
     default_sort="when",
     filters=(
-        Filter("model", _l("Record type"), lambda: [(m, model_label(m)) for m in audited_tables()],
-               lambda v: AuditEntry.model == v, _l("All record types")),
+        Filter.equals("model", _l("Record type"),
+                      lambda: [(m, model_label(m)) for m in audited_tables()],
+                      AuditEntry.model, _l("All record types")),
     ),
     links=(
         Link("record", lambda v: _("Record #%(id)s", id=v),

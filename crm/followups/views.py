@@ -79,7 +79,7 @@ AGENDA = ListSpec(
         Filter("view", _l("Show"), lambda: [
             ("all", _("All open")), ("overdue", _("Overdue")), ("today", _("Today")),
             ("upcoming", _("Upcoming"))], _in_view, default="all"),
-        Filter("kind", _l("Kind"), kinds, lambda v: Deadline.kind == v, _l("All kinds")),
+        Filter.equals("kind", _l("Kind"), kinds, Deadline.kind, _l("All kinds")),
         Filter("whose", _l("Whose"), _whose_choices,
                lambda v: None if v == "team" else Deadline.owner_id == current_user.id,
                default="mine"),

@@ -39,7 +39,7 @@ NOTIFICATIONS = ListSpec(
         Filter("show", _l("Show"), lambda: [("all", _("All")), ("unread", _("Unread"))],
                lambda v: Notification.read_at.is_(None) if v == "unread" else None,
                default="all"),
-        Filter("kind", _l("Kind"), _kinds, lambda v: Notification.kind == v, _l("All kinds")),
+        Filter.equals("kind", _l("Kind"), _kinds, Notification.kind, _l("All kinds")),
     ),
     # Messages carry their text; alerts are worded when shown, so a search finds messages.
     search=lambda term: Notification.text.ilike(like_term(term), escape="\\"),

@@ -174,8 +174,8 @@ DEALS = ListSpec(
         Filter("stage", _l("Stage"), lambda: [
             ("open", _("Open (not signed or lost)")), *funnel.stage_choices()],
             lambda v: Deal.stage_id.in_(_stage_ids(v)), _l("All stages")),
-        Filter("channel", _l("Sales channel"), lambda: CHANNELS, lambda v: Deal.channel == v,
-               _l("All channels")),
+        Filter.equals("channel", _l("Sales channel"), lambda: CHANNELS, Deal.channel,
+                      _l("All channels")),
     ),
     # links from the home page and the customer page
     links=(customer_link(Deal),

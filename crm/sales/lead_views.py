@@ -82,10 +82,10 @@ LEADS = ListSpec(
     default_sort="created",
     filters=(
         Filter("stage", _l("Stage"), funnel.stage_choices, _stage_is, _l("All stages")),
-        Filter("grade", _l("Grade"), grade_choices, lambda v: Lead.grade == v,
-               _l("All grades")),
-        Filter("source", _l("Source"), lambda: LEAD_SOURCES, lambda v: Lead.source == v,
-               _l("All sources")),
+        Filter.equals("grade", _l("Grade"), grade_choices, Lead.grade,
+                      _l("All grades")),
+        Filter.equals("source", _l("Source"), lambda: LEAD_SOURCES, Lead.source,
+                      _l("All sources")),
     ),
     # links from the home page and the customer page
     links=(owner_link(Lead), customer_link(Lead),

@@ -43,8 +43,8 @@ PRODUCTS = ListSpec(
     ),
     default_sort="name",
     filters=(
-        Filter("kind", _l("Kind"), lambda: PRODUCT_KINDS, lambda v: Product.kind == v,
-               _l("All kinds")),
+        Filter.equals("kind", _l("Kind"), lambda: PRODUCT_KINDS, Product.kind,
+                      _l("All kinds")),
         Filter("status", _l("Status"), lambda: [
             ("active", _("On sale")), ("inactive", _("Discontinued")), ("all", _("All"))],
             lambda v: None if v == "all" else Product.active.is_(v == "active"),

@@ -77,8 +77,8 @@ SURVEYS = ListSpec(
     ),
     default_sort="customer",
     filters=(
-        Filter("state", _l("State"), lambda: SURVEY_STATES, lambda v: Survey.state == v,
-               _l("Answered or not")),
+        Filter.equals("state", _l("State"), lambda: SURVEY_STATES, Survey.state,
+                      _l("Answered or not")),
         Filter("score", _l("Score"), _bands, _band, _l("Any score")),
         Filter("round", _l("Round"), _rounds, lambda v: Survey.round_id == int(v),
                _l("All rounds")),
@@ -167,8 +167,8 @@ PLANS = ListSpec(
     ),
     default_sort="created",
     filters=(
-        Filter("state", _l("State"), lambda: PLAN_STATES,
-               lambda v: ImprovementPlan.state == v, _l("All states")),
+        Filter.equals("state", _l("State"), lambda: PLAN_STATES,
+                      ImprovementPlan.state, _l("All states")),
     ),
     links=(customer_link(ImprovementPlan),),
     search=lambda term: or_(ImprovementPlan.customer_id.in_(select(Customer.id).where(

@@ -77,8 +77,8 @@ COMPLAINTS = ListSpec(
     ),
     default_sort="created",
     filters=(
-        Filter("state", _l("State"), lambda: STATES, lambda v: Complaint.state == v,
-               _l("All states")),
+        Filter.equals("state", _l("State"), lambda: STATES, Complaint.state,
+                      _l("All states")),
         Filter("owner", _l("Owner"), lambda: [("me", _("Mine"))],
                lambda v: Complaint.owner_id == current_user.id if v == "me" else None,
                _l("Everyone's")),

@@ -33,6 +33,12 @@ class Filter:
     any_label: object = None  # the first choice, meaning "no filter"
     default: str = ""  # the value when the argument is absent
 
+    @classmethod
+    def equals(cls, key: str, label, options: Callable[[], Iterable], column,
+               any_label=None) -> "Filter":
+        """The common case: rows whose `column` holds the chosen value."""
+        return cls(key, label, options, lambda value: column == value, any_label)
+
 
 @dataclass(frozen=True)
 class Link:
