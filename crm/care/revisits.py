@@ -28,7 +28,7 @@ from crm.care.models import (
     ServiceArchive,
 )
 from crm.contracts.models import Contract
-from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
+from crm.customers.services import TIMELINE_LIMIT, TimelineEvent, newest_before
 from crm.deadlines import services as deadlines
 from crm.deadlines.services import dialect_insert
 from crm.errors import DomainError
@@ -122,11 +122,10 @@ def title(revisit: Revisit) -> str:
 def timeline_events(customer_id: int, before: datetime | None = None,
                     limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
     """The customer's logged revisits, newest first: one query (ix_revisits_customer)."""
-    stmt = (select(Revisit).options(joinedload(Revisit.agent))
-            .where(Revisit.customer_id == customer_id, Revisit.done_at.is_not(None))
-            .order_by(Revisit.done_at.desc(), Revisit.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(Revisit.done_at < before)
+    stmt = newest_before(
+        select(Revisit).options(joinedload(Revisit.agent))
+            .where(Revisit.customer_id == customer_id, Revisit.done_at.is_not(None)),
+        Revisit.done_at, Revisit.id, before, limit)
     return [TimelineEvent(r.done_at, "revisit", _event_text(r), r.agent.name,
                           url_for("revisits.show", revisit_id=r.id), r.id)
             for r in db.session.scalars(stmt)]

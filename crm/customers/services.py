@@ -67,6 +67,13 @@ class TimelineSource:
     fetch: Callable
 
 
+def newest_before(stmt, at, key, before: datetime | None, limit: int):
+    """A timeline source's page: `stmt` newest first by (`at`, `key`), at most `limit` rows,
+    only those strictly before `before` (the cursor) when there is one."""
+    stmt = stmt.order_by(at.desc(), key.desc()).limit(limit)
+    return stmt if before is None else stmt.where(at < before)
+
+
 def register_timeline_source(kind: str, label, fetch: Callable) -> None:
     """Add (or replace: create_app runs once per test) the source of `kind`."""
     TIMELINE_SOURCES[kind] = TimelineSource(kind, label, fetch)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.auth.scopes import visible
 from crm.customers.models import Customer
-from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
+from crm.customers.services import TIMELINE_LIMIT, TimelineEvent, newest_before
 from crm.deadlines.subjects import subject_keys
 from crm.extensions import db
 from crm.followups.models import FollowUp
@@ -18,12 +18,11 @@ from crm.followups.models import FollowUp
 def followup_events(customer_id: int, before: datetime | None = None,
                     limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
     """One query along ix_followups_subject."""
-    stmt = (visible(FollowUp).options(joinedload(FollowUp.owner))
+    stmt = newest_before(
+        visible(FollowUp).options(joinedload(FollowUp.owner))
             .where(FollowUp.subject_type.in_(subject_keys(Customer)),
-                   FollowUp.subject_id == customer_id)
-            .order_by(FollowUp.created_at.desc(), FollowUp.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(FollowUp.created_at < before)
+            FollowUp.subject_id == customer_id),
+        FollowUp.created_at, FollowUp.id, before, limit)
     return [TimelineEvent(f.created_at, "followup", _text(f), f.owner.name,
                           url_for("followups.show", followup_id=f.id), f.id)
             for f in db.session.scalars(stmt)]

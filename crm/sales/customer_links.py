@@ -14,7 +14,13 @@ from sqlalchemy.orm import aliased, joinedload
 from crm.auth.scopes import visible
 from crm.contracts.models import Contract
 from crm.customers import services as customers
-from crm.customers.services import TIMELINE_LIMIT, RelatedList, RelatedRow, TimelineEvent
+from crm.customers.services import (
+    TIMELINE_LIMIT,
+    RelatedList,
+    RelatedRow,
+    TimelineEvent,
+    newest_before,
+)
 from crm.extensions import db
 from crm.sales.access import DEAL_READER_ROLES, SELLER_ROLES
 from crm.sales.models import Deal, FunnelStage, Lead, StageChange
@@ -23,10 +29,9 @@ from crm.web.formatting import money
 
 def _deal_events(customer_id: int, before: datetime | None = None,
                  limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
-    stmt = (select(Deal).options(joinedload(Deal.owner)).where(Deal.customer_id == customer_id)
-            .order_by(Deal.created_at.desc(), Deal.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(Deal.created_at < before)
+    stmt = newest_before(
+        select(Deal).options(joinedload(Deal.owner)).where(Deal.customer_id == customer_id),
+        Deal.created_at, Deal.id, before, limit)
     return [TimelineEvent(d.created_at, "deal", _("Deal %(title)s created", title=d.title),
                           d.owner.name, url_for("deals.show", deal_id=d.id), d.id)
             for d in db.session.scalars(stmt)]
@@ -35,15 +40,14 @@ def _deal_events(customer_id: int, before: datetime | None = None,
 def _stage_events(customer_id: int, before: datetime | None = None,
                   limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
     old_stage, new_stage = aliased(FunnelStage), aliased(FunnelStage)
-    stmt = (select(StageChange, Deal.title, old_stage, new_stage)
+    stmt = newest_before(
+        select(StageChange, Deal.title, old_stage, new_stage)
             .join(Deal, Deal.id == StageChange.deal_id)
             .outerjoin(old_stage, old_stage.id == StageChange.from_stage_id)
             .join(new_stage, new_stage.id == StageChange.to_stage_id)
             .options(joinedload(StageChange.user))
-            .where(Deal.customer_id == customer_id, StageChange.from_stage_id.is_not(None))
-            .order_by(StageChange.at.desc(), StageChange.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(StageChange.at < before)
+            .where(Deal.customer_id == customer_id, StageChange.from_stage_id.is_not(None)),
+        StageChange.at, StageChange.id, before, limit)
     return [TimelineEvent(change.at, "stage", f"{title}: {old.label} → {new.label}",
                           change.user.name if change.user else None,
                           url_for("deals.show", deal_id=change.deal_id), change.id)
@@ -52,11 +56,10 @@ def _stage_events(customer_id: int, before: datetime | None = None,
 
 def _contract_events(customer_id: int, before: datetime | None = None,
                      limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
-    stmt = (visible(Contract).options(joinedload(Contract.owner))
-            .where(Contract.customer_id == customer_id)
-            .order_by(Contract.created_at.desc(), Contract.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(Contract.created_at < before)
+    stmt = newest_before(
+        visible(Contract).options(joinedload(Contract.owner))
+            .where(Contract.customer_id == customer_id),
+        Contract.created_at, Contract.id, before, limit)
     return [TimelineEvent(c.created_at, "contract",
                           _("Contract signed: %(price)s", price=money(c.price)), c.owner.name,
                           url_for("contracts.show", contract_id=c.id), c.id)

@@ -6,7 +6,7 @@ from crm.auth import scopes
 from crm.auth.models import User
 from crm.customers.access import CUSTOMER_ROLES, is_service_staff
 from crm.satisfaction.models import ImprovementPlan, Survey
-from crm.service.access import _customer_rule
+from crm.service.access import customer_rule
 
 SURVEY_READERS = CUSTOMER_ROLES
 SURVEY_TAKERS = ("service", "manager", "director", "admin")
@@ -18,5 +18,5 @@ def may_answer(user: User) -> bool:
 
 
 def register_scopes() -> None:
-    scopes.register(Survey, _customer_rule(Survey))
-    scopes.register(ImprovementPlan, _customer_rule(ImprovementPlan))
+    scopes.register(Survey, customer_rule(Survey))
+    scopes.register(ImprovementPlan, customer_rule(ImprovementPlan))

@@ -16,7 +16,7 @@ from crm.auth.models import User, UserRole
 from crm.base import UTCDateTime, utcnow
 from crm.contracts.models import Contract
 from crm.customers.models import Customer
-from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
+from crm.customers.services import TIMELINE_LIMIT, TimelineEvent, newest_before
 from crm.deadlines.services import dialect_insert, rows_inserted
 from crm.errors import DomainError
 from crm.extensions import db
@@ -233,11 +233,10 @@ def survey_events(customer_id: int, before: datetime | None = None,
                   limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
     """The customer's survey answers for its timeline, newest first
     (ix_surveys_customer_answered)."""
-    stmt = (select(Survey).options(joinedload(Survey.agent))
-            .where(Survey.customer_id == customer_id, Survey.answered_at.is_not(None))
-            .order_by(Survey.answered_at.desc(), Survey.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(Survey.answered_at < before)
+    stmt = newest_before(
+        select(Survey).options(joinedload(Survey.agent))
+            .where(Survey.customer_id == customer_id, Survey.answered_at.is_not(None)),
+        Survey.answered_at, Survey.id, before, limit)
     return [TimelineEvent(s.answered_at, "survey",
                           _("Satisfaction survey: NPS %(nps)s, CSAT %(csat)s", nps=s.nps,
                             csat=s.csat), s.agent.name if s.agent else None,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.customers.models import Contact
-from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
+from crm.customers.services import TIMELINE_LIMIT, TimelineEvent, newest_before
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.followups import services as followups
@@ -81,10 +81,9 @@ def call_events(customer_id: int, before: datetime | None = None,
                 limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
     """The customer's calls for its timeline, newest first, only those before `before`: one
     query along ix_service_calls_customer_at."""
-    stmt = (select(Call).options(joinedload(Call.agent)).where(Call.customer_id == customer_id)
-            .order_by(Call.at.desc(), Call.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(Call.at < before)
+    stmt = newest_before(
+        select(Call).options(joinedload(Call.agent)).where(Call.customer_id == customer_id),
+        Call.at, Call.id, before, limit)
     url = url_for("calls.index", customer=customer_id)
     return [TimelineEvent(call.at, "call", _call_text(call), call.agent.name,
                           f"{url}#call-{call.id}", call.id) for call in db.session.scalars(stmt)]

@@ -18,7 +18,7 @@ from crm.audit.models import Approval
 from crm.auth.models import User
 from crm.auth.scopes import managers_of, manages, visible
 from crm.base import utcnow
-from crm.customers.services import TIMELINE_LIMIT, TimelineEvent
+from crm.customers.services import TIMELINE_LIMIT, TimelineEvent, newest_before
 from crm.deadlines import services as deadlines
 from crm.deadlines.models import Deadline
 from crm.errors import DomainError
@@ -303,11 +303,10 @@ def edit(complaint: Complaint, by: User, values: dict) -> None:
 def timeline_events(customer_id: int, before: datetime | None = None,
                     limit: int = TIMELINE_LIMIT) -> list[TimelineEvent]:
     """The customer's complaints for its timeline, newest first (ix_complaints_customer)."""
-    stmt = (select(Complaint).options(joinedload(Complaint.owner))
-            .where(Complaint.customer_id == customer_id)
-            .order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(Complaint.created_at < before)
+    stmt = newest_before(
+        select(Complaint).options(joinedload(Complaint.owner))
+            .where(Complaint.customer_id == customer_id),
+        Complaint.created_at, Complaint.id, before, limit)
     return [TimelineEvent(c.created_at, "complaint",
                           _("Complaint: %(summary)s", summary=c.summary), c.owner.name,
                           url_for("complaints.show", complaint_id=c.id), c.id)
