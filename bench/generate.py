@@ -365,6 +365,7 @@ def satisfaction(conn: Connection, size: Size, ctx: Context) -> int:
     from crm.followups.models import FollowUp
     from crm.sales.models import Product
     from crm.satisfaction.models import ImprovementPlan, Survey, SurveyRound
+    from crm.satisfaction.services import service_director_id
     from crm.service.models import Call, Complaint
 
     now, rng = utcnow(), ctx.rng
@@ -378,7 +379,7 @@ def satisfaction(conn: Connection, size: Size, ctx: Context) -> int:
         conn.execute(table.update().where(table.c.id % every == 0).values(
             product_id=products[0] + table.c.id % BENCH_PRODUCTS))
     agents = list(conn.scalars(select(User.id).where(User.username.in_(("zhoujie", "wumin")))))
-    director = conn.scalar(select(User.id).where(User.username == "linjing"))
+    director = service_director_id()  # linjing; a data set older than her has another
     round_id = conn.execute(insert(SurveyRound).values(
         key=f"{now.year}-06", opened_at=now - timedelta(days=40), total=len(ctx.customer_ids),
         answered=0)).inserted_primary_key[0]

@@ -106,7 +106,7 @@ def test_marking_an_item_acted_on_takes_a_note_once_and_is_audited(app, login):
     other = _product(app, "温控模块")  # the survey is not about that product
     assert manager.post(f"/products/{other}/feedback/survey/{survey_id}",
                         {"note": "x"}).status_code == 422
-    assert manager.post(f"/products/{product}/feedback/revisit/1",
+    assert manager.post(f"/products/{product}/feedback/memo/1",
                         {"note": "x"}).status_code == 404
 
 
