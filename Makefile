@@ -44,7 +44,7 @@ run: install
 	CRM_DEMO=$${CRM_DEMO:-1} $(PY) -m crm.devrun
 
 test: install chromium lint
-	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n 3 --dist worksteal $(PYTEST_ARGS)
 
 # The browser tests N times in a row with a bounded busy loop on the other core (issue 19).
 test-e2e-repeat: install chromium

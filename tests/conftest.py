@@ -24,9 +24,10 @@ WORKER_INDEX = int(WORKER.removeprefix("gw") or 0)
 
 
 def _worker_redis(url: str) -> str:
-    """redis://host:port/N -> the same server, database N + 8 × the worker's index."""
+    """redis://host:port/N -> the same server, database N + 4 × the worker's index (four
+    workers at most on databases 0-3)."""
     parsed = make_url(url.replace("redis://", "redis+x://", 1))
-    number = int(parsed.database or 0) + 8 * WORKER_INDEX
+    number = int(parsed.database or 0) + 4 * WORKER_INDEX
     return parsed.set(database=str(number)).render_as_string(hide_password=False).replace(
         "redis+x://", "redis://", 1)
 
