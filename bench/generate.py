@@ -858,6 +858,9 @@ def generate(size: Size, seed: int = 2026) -> dict[str, float]:
             _mark(conn, size, done)
         ctx.timings[name] = round(time.perf_counter() - began, 2)
         print(f"  {name:<14} {count:>10,} rows  {ctx.timings[name]:>7.1f} s", flush=True)
+    # The session's reads (the marker, the service director) end with their transaction: on
+    # PostgreSQL, VACUUM waits for a page such an idle transaction still pins.
+    db.session.close()
     settle(db.engine)
     return ctx.timings
 
