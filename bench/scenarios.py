@@ -15,9 +15,8 @@ from typing import Literal
 
 from bench.client import Session
 
-Role = Literal["rep", "manager", "director", "admin", "agent", "channel"]
-Role = Literal["rep", "manager", "director", "admin", "finance"]
-Role = Literal["rep", "manager", "director", "admin", "marketing"]
+Role = Literal["rep", "manager", "director", "admin", "agent", "channel", "finance", "marketing",
+               "product"]
 
 LOGINS: dict[str, str] = {  # role -> demo username (crm/auth/demo.py)
     "rep": "zhangwei",

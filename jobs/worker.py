@@ -146,14 +146,20 @@ def warm_app() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jobs.worker", description=__doc__)
     parser.add_argument("--url", default=os.environ.get("REDIS_URL"), help="Redis URL")
+    parser.add_argument("--burst", action="store_true",
+                        help="work until the queues are empty, then quit")
     parser.add_argument("queues", nargs="*", default=["default"])
     args = parser.parse_args(argv)
     if not args.url:
         parser.error("set REDIS_URL or pass --url")
     configure_logging()
     warm_app()
+    connection = redis_client(args.url)
+    if args.burst:
+        ResilientWorker(args.queues, connection=connection).work(burst=True)
+        return 0
     with suppress(StopRequested):
-        run(redis_client(args.url), args.queues)
+        run(connection, args.queues)
     return 0
 
 

@@ -101,9 +101,13 @@ REFERENCE_TABLES = {"funnel_stages", "lost_reasons"}
 def _wipe(app) -> None:
     with app.app_context():
         db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables)
+                  if t.name not in REFERENCE_TABLES]
         with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name not in REFERENCE_TABLES:
+            if conn.dialect.name == "postgresql":  # one round trip instead of seventy
+                conn.exec_driver_sql(";".join(f'DELETE FROM "{t.name}"' for t in tables))
+            else:
+                for table in tables:
                     conn.execute(table.delete())
             seed_default_calendar(conn)  # seeded by migration 0008, like the reference rows
         app.extensions["crm_redis"].flushdb()

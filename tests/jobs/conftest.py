@@ -26,15 +26,17 @@ def worker_env(app, redis_url):
 
 @pytest.fixture
 def start_worker(worker_env, redis_url):
-    """start_worker("queue", simple=True) -> a `rq worker --burst` process on that queue."""
+    """start_worker("queue") -> the app's worker (`python -m jobs.worker --burst`, a work
+    horse forked per job) on that queue; simple=True -> RQ's SimpleWorker, which runs the job
+    in its own process (to be killed mid-job)."""
     procs = []
 
-    def start(queue: str, simple: bool = False, burst: bool = True) -> subprocess.Popen:
-        cmd = [RQ, "worker", "--url", redis_url, "--path", str(ROOT), queue]
-        if burst:
-            cmd.insert(2, "--burst")
+    def start(queue: str, simple: bool = False) -> subprocess.Popen:
         if simple:
-            cmd[2:2] = ["--worker-class", "rq.worker.SimpleWorker"]
+            cmd = [RQ, "worker", "--burst", "--worker-class", "rq.worker.SimpleWorker",
+                   "--url", redis_url, "--path", str(ROOT), queue]
+        else:
+            cmd = [sys.executable, "-m", "jobs.worker", "--burst", "--url", redis_url, queue]
         proc = subprocess.Popen(cmd, cwd=ROOT, env=worker_env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT)
         procs.append(proc)
