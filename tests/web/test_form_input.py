@@ -67,11 +67,12 @@ def _stored_text(app) -> list[tuple[str, str, int | None, str]]:
     found = []
     with app.app_context():
         for table in db.metadata.sorted_tables:
-            for column in table.columns:
-                if isinstance(column.type, String | Text):
-                    length = getattr(column.type, "length", None)
-                    found += [(table.name, column.name, length, value)
-                              for value in db.session.scalars(select(column)) if value]
+            columns = [c for c in table.columns if isinstance(c.type, String | Text)]
+            if not columns:
+                continue
+            for row in db.session.execute(select(*columns)):  # one query per table
+                found += [(table.name, column.name, getattr(column.type, "length", None), value)
+                          for column, value in zip(columns, row, strict=True) if value]
     return found
 
 
