@@ -43,8 +43,10 @@ $(STAMP): pyproject.toml
 run: install
 	CRM_DEMO=$${CRM_DEMO:-1} $(PY) -m crm.devrun
 
+# TEST_PROCESSES: pytest-xdist processes (CI runs its two rounds side by side with 2 each)
+TEST_PROCESSES ?= 3
 test: install chromium lint
-	$(PY) -m pytest -n 3 --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 # The browser tests N times in a row with a bounded busy loop on the other core (issue 19).
 test-e2e-repeat: install chromium
