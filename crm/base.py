@@ -55,9 +55,17 @@ class Timestamped:
     )
 
 
-def index_when_set(name: str, column: str) -> Index:
+def index_when_set(name: str, column: str, *more: str) -> Index:
     """An index of a mostly empty column (an optional link) that leaves the empty rows out:
     lookups by value use it the same, and rows that leave the column empty cost it nothing
-    when they are written (bulk updates such as the pool return touch every index)."""
+    when they are written (bulk updates such as the pool return touch every index). `more`
+    columns follow (a date: the link's newest rows in order)."""
     when_set = text(f"{column} IS NOT NULL")
-    return Index(name, column, postgresql_where=when_set, sqlite_where=when_set)
+    return Index(name, column, *more, postgresql_where=when_set, sqlite_where=when_set)
+
+
+def partial_index(name: str, where: str, *columns: str) -> Index:
+    """An index of the rows a list filters on most (`where`, e.g. the open ones) in its sort
+    order: the list walks it and stops at the page, and its capped count reads only those."""
+    condition = text(where)
+    return Index(name, *columns, postgresql_where=condition, sqlite_where=condition)

@@ -10,6 +10,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from crm.base import Audited, utcnow
+from crm.extensions import db
 
 MASK = "******"
 # Who acts outside a request (jobs, CLI); None means "the system".
@@ -32,6 +33,15 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def _field_row(model, name: str, old, new) -> dict:
+    masked = name in model.__audit_mask__
+    return {
+        "field": name,
+        "old": MASK if masked and old is not None else _text(old),
+        "new": MASK if masked and new is not None else _text(new),
+    }
+
+
 def _field_rows(obj, action: str) -> list[dict]:
     mapper = inspect(obj).mapper
     rows = []
@@ -48,14 +58,7 @@ def _field_rows(obj, action: str) -> list[dict]:
             old, new = (hist.unchanged or hist.deleted or [None])[0], None
         if action == "insert" and new is None:
             continue
-        masked = name in obj.__audit_mask__
-        rows.append(
-            {
-                "field": name,
-                "old": MASK if masked and old is not None else _text(old),
-                "new": MASK if masked and new is not None else _text(new),
-            }
-        )
+        rows.append(_field_row(obj, name, old, new))
     return rows
 
 
@@ -106,6 +109,20 @@ def write_audit_trail(session: Session, _flush_context) -> None:
     for entry in entries:
         entry.update(user_id=actor, at=now)
     session.connection().execute(AuditEntry.__table__.insert(), entries)
+
+
+def audit_created(model: type[Audited], record_id: int, values: dict) -> None:
+    """The audit rows of a row a core INSERT wrote (the hook sees only ORM objects), the
+    same as for an added object. Pass the id the insert returned: an INSERT ... ON CONFLICT
+    DO NOTHING that skipped its row returns none, so a repeat is not audited."""
+    from crm.audit.models import AuditEntry
+
+    rows = [_field_row(model, name, None, value) for name, value in values.items()
+            if value is not None and name != "id" and name not in model.__audit_exclude__]
+    base = {"model": model.__tablename__, "record_id": record_id, "action": "insert",
+            "user_id": current_actor_id(), "at": utcnow()}
+    rows = rows or [{"field": None, "old": None, "new": None}]
+    db.session.execute(AuditEntry.__table__.insert(), [base | row for row in rows])
 
 
 def install() -> None:

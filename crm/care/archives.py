@@ -1,7 +1,7 @@
 """Use cases of service archives (R-30): opened when a deal is signed, exactly once per
-contract, with the customer's contacts and the contract's products filled in and the 24-hour
-(working time) clock of the responsible agent running until an agent completes it. Nothing
-here commits; `at` is injectable for tests."""
+contract, with the customer's contacts and the contract's products filled in and the clock of
+the responsible agent (`archive_hours` of working time) running until an agent completes it.
+Nothing here commits; `at` is injectable for tests."""
 
 from datetime import datetime
 
@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from crm.audit.hooks import audit_created
 from crm.auth.models import User, UserRole
 from crm.base import utcnow
 from crm.care.models import ServiceArchive
@@ -23,7 +24,7 @@ from crm.sales.models import DealLine, Product
 SUBJECT = "service_archive"
 CLOCK = "service_archive"
 CLOCK_LABEL = _l("Service archive: complete it")
-CLOCK_MINUTES = 24 * 60  # R-30, working time; admins change it on the deadline kinds page
+CLOCK_SETTING = "archive_hours"  # R-30, hours of working time, on the settings page
 
 
 def responsible_agent(contract: Contract) -> int:
@@ -53,20 +54,21 @@ def _products_text(deal_id: int) -> str:
 
 
 def open_archive(contract: Contract, at: datetime | None = None) -> ServiceArchive | None:
-    """The contract's archive and its clock; None when it has one already (a repeated signal):
-    the insert skips a second row by the unique contract id."""
+    """The contract's archive and its clock, audited; None when it has one already (a
+    repeated signal): the insert skips a second row by the unique contract id."""
     at = at or utcnow()
     agent_id = responsible_agent(contract)
+    values = {"contract_id": contract.id, "customer_id": contract.customer_id,
+              "agent_id": agent_id, "contacts": _contacts_text(contract.customer_id),
+              "products": _products_text(contract.deal_id), "service_needs": "", "version": 1,
+              "created_at": at, "updated_at": at}
     inserted = db.session.execute(
-        dialect_insert(ServiceArchive.__table__).values(
-            contract_id=contract.id, customer_id=contract.customer_id, agent_id=agent_id,
-            contacts=_contacts_text(contract.customer_id),
-            products=_products_text(contract.deal_id), service_needs="", version=1,
-            created_at=at, updated_at=at)
+        dialect_insert(ServiceArchive.__table__).values(values)
         .on_conflict_do_nothing(index_elements=["contract_id"])
         .returning(ServiceArchive.__table__.c.id)).scalar()
     if inserted is None:
         return None
+    audit_created(ServiceArchive, inserted, values)
     deadlines.start_clock(CLOCK, SUBJECT, inserted, agent_id, at)
     return db.session.get(ServiceArchive, inserted)
 

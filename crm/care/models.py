@@ -8,7 +8,14 @@ from sqlalchemy import Date, ForeignKey, Index, SmallInteger, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
-from crm.base import Audited, Timestamped, UTCDateTime, Versioned, index_when_set
+from crm.base import (
+    Audited,
+    Timestamped,
+    UTCDateTime,
+    Versioned,
+    index_when_set,
+    partial_index,
+)
 from crm.contracts.models import Contract
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -44,6 +51,8 @@ class ServiceArchive(Audited, Versioned, Timestamped, db.Model):
         Index("ix_service_archives_created", "created_at", "id"),
         Index("ix_service_archives_agent", "agent_id", "created_at"),
         Index("ix_service_archives_customer", "customer_id", "created_at"),
+        partial_index("ix_service_archives_agent_open", "completed_at IS NULL", "agent_id",
+                      "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +88,10 @@ class Revisit(Audited, Versioned, Timestamped, db.Model):
         Index("ix_revisits_due", "due_on", "id"),
         Index("ix_revisits_agent_due", "agent_id", "due_on"),
         Index("ix_revisits_customer", "customer_id", "done_at"),
-        index_when_set("ix_revisits_product", "product_id"),
+        partial_index("ix_revisits_open_due", "done_at IS NULL", "due_on", "id"),
+        partial_index("ix_revisits_agent_open_due", "done_at IS NULL", "agent_id", "due_on",
+                      "id"),
+        index_when_set("ix_revisits_product", "product_id", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

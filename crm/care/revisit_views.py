@@ -23,6 +23,7 @@ from crm.service.choices import product_choices
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.i18n import user_zone
 from crm.web.lists import Column, Filter, ListSpec, render_list
+from crm.web.pagination import CHECKED_COUNT_CAP
 from crm.web.render import render
 
 bp = Blueprint("revisits", __name__)
@@ -68,6 +69,7 @@ REVISITS = ListSpec(
     search=search_customer_of(Revisit),
     search_hint=_l("Customer: name, pinyin, initials or phone"),
     count_text=_l("%(n)s revisits"),
+    count_cap=CHECKED_COUNT_CAP,
 )
 
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from crm.audit.hooks import audit_created
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.care.archives import responsible_agent
@@ -55,18 +56,19 @@ def working_day(day: date, agent_id: int) -> date:
 def schedule(contract: Contract, series: str, number: int, base: date, agent_id: int
              ) -> Revisit | None:
     """The `number`-th revisit of `series`, the series' interval after `base`, on a working
-    day, with its clock; None when it exists already."""
+    day, with its clock, audited; None when it exists already."""
     due_on = working_day(base + timedelta(days=get_setting(INTERVALS[series])), agent_id)
     now = utcnow()
+    values = {"contract_id": contract.id, "customer_id": contract.customer_id,
+              "agent_id": agent_id, "series": series, "number": number, "due_on": due_on,
+              "feedback": "", "version": 1, "created_at": now, "updated_at": now}
     inserted = db.session.execute(
-        dialect_insert(Revisit.__table__).values(
-            contract_id=contract.id, customer_id=contract.customer_id, agent_id=agent_id,
-            series=series, number=number, due_on=due_on, feedback="", version=1,
-            created_at=now, updated_at=now)
+        dialect_insert(Revisit.__table__).values(values)
         .on_conflict_do_nothing(index_elements=["contract_id", "series", "number"])
         .returning(Revisit.__table__.c.id)).scalar()
     if inserted is None:
         return None
+    audit_created(Revisit, inserted, values)
     deadlines.create(CLOCK, SUBJECT, inserted, agent_id, due_at(due_on, None, ZONE))
     return db.session.get(Revisit, inserted)
 

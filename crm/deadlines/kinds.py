@@ -27,14 +27,18 @@ class KindSpec:
     # None: the standard ladder (the owner's manager after `escalation_delay_hours`).
     ladder: tuple[Step, ...] | None = None
     pausable: bool = False  # may stand still (e.g. a complaint waiting for the customer)
+    # A setting (in hours) that holds the duration instead of `minutes` (e.g. archive_hours):
+    # admins change it on the settings page, the deadline kinds page shows it.
+    hours_setting: str | None = None
 
 
 _KINDS: dict[str, KindSpec] = {}
 
 
 def register_kind(key: str, label, *, basis: str = CALENDAR, minutes: int | None = None,
-                  ladder: tuple[Step, ...] | None = None, pausable: bool = False) -> None:
-    _KINDS[key] = KindSpec(key, label, basis, minutes, ladder, pausable)
+                  ladder: tuple[Step, ...] | None = None, pausable: bool = False,
+                  hours_setting: str | None = None) -> None:
+    _KINDS[key] = KindSpec(key, label, basis, minutes, ladder, pausable, hours_setting)
 
 
 def unregister_kind(key: str) -> None:

@@ -47,15 +47,21 @@ def _admin_rules() -> dict[str, tuple[str, int | None, list[Step]]]:
     return found
 
 
+def _setting_minutes(spec) -> int | None:
+    """The duration a kind reads from a setting in hours (None: it has no such setting)."""
+    return get_setting(spec.hours_setting) * 60 if spec and spec.hours_setting else None
+
+
 def _rule(kind: str, admin: tuple | None) -> Rule:
+    spec = kind_spec(kind)
+    from_setting = _setting_minutes(spec)
     if admin:
         basis, minutes, steps = admin
-        return Rule(kind, basis, minutes, tuple(steps), False)
-    spec = kind_spec(kind)
+        return Rule(kind, basis, from_setting or minutes, tuple(steps), False)
+    minutes = from_setting or (spec.minutes if spec else None)
     if spec and spec.ladder is not None:
-        return Rule(kind, spec.basis, spec.minutes, spec.ladder, False)
-    return Rule(kind, spec.basis if spec else "calendar", spec.minutes if spec else None,
-                standard_ladder(), True)
+        return Rule(kind, spec.basis, minutes, spec.ladder, False)
+    return Rule(kind, spec.basis if spec else "calendar", minutes, standard_ladder(), True)
 
 
 def all_rules() -> dict[str, Rule]:

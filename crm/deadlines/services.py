@@ -133,6 +133,19 @@ def on_working_day(moment: datetime, owner_id: int) -> datetime:
                                                                  calendar_value(calendar_id))
 
 
+def late(subject_type: str, record_id, now: datetime, *, paused_too: bool = True):
+    """A list's filter "its clock has run out": the record's earliest open clock (a running
+    one unless `paused_too`) is due before `now`. A scalar subquery, checked for each row on
+    the open clocks' index: the list walks its own index in its order and stops at the page,
+    where an EXISTS became a join over all the records, sorted before the page was cut."""
+    stmt = select(func.min(Deadline.due_at)).where(
+        Deadline.subject_type == subject_type, Deadline.subject_id == record_id,
+        Deadline.done_at.is_(None))
+    if not paused_too:
+        stmt = stmt.where(Deadline.paused_at.is_(None))
+    return stmt.scalar_subquery() < now
+
+
 def pause(deadline: Deadline, user_id: int | None, reason: str,
           at: datetime | None = None) -> DeadlinePause:
     """Stop the clock (e.g. waiting for the customer): it neither counts nor alerts."""

@@ -28,6 +28,7 @@ from crm.deadlines.kinds import kind_spec, kinds
 from crm.deadlines.models import WEEKDAY_LABELS, WEEKDAYS, Deadline, WorkCalendar
 from crm.errors import DomainError
 from crm.extensions import db, htmx
+from crm.settings.registry import BY_KEY
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.render import render
 
@@ -212,7 +213,7 @@ def _kind_form(kind: str, rule: rules.Rule, stored) -> KindForm:
     form = KindForm(data={"basis": rule.basis, "duration_minutes": rule.minutes,
                           "version": stored.version if stored else ""})
     if kind_spec(kind).minutes is None:
-        del form.duration_minutes  # chosen each time (a follow-up's date): not on the page
+        del form.duration_minutes  # chosen each time (a follow-up's date) or a setting
     if not form.is_submitted():
         for step in rule.ladder:
             form[f"role_{step.level}"].data = step.role
@@ -236,7 +237,8 @@ def edit_kind(kind: str):
     if result.done:
         return saved_redirect(_("Deadline kind saved."), url_for("deadlines.kinds_index"))
     return result.render("deadlines/kind_form.html", form=form, kind=kind, label=kinds()[kind],
-                         levels=range(2, rules.MAX_LEVEL + 1))
+                         levels=range(2, rules.MAX_LEVEL + 1),
+                         duration_setting=BY_KEY.get(kind_spec(kind).hours_setting or ""))
 
 
 @bp.get("/deadlines/<int:deadline_id>/countdown")

@@ -18,11 +18,16 @@ from crm.sales.access import FEEDBACK_READERS
 from crm.sales.access import PRODUCT_EDITOR_ROLES as FEEDBACK_EDITORS
 from crm.sales.models import Product
 from crm.web.edits import saved_redirect, submit_edit
+from crm.web.forms import new_form_key
 from crm.web.render import render
 
 bp = Blueprint("feedback", __name__)
 PERIODS = {"30": _l("Last 30 days"), "90": _l("Last 90 days"), "365": _l("Last 12 months")}
 DEFAULT_PERIOD = "90"
+# Each item's "mark acted on" form is one blank form rendered once, its ids renamed for the
+# item (and its own one-time key): fifty forms built and rendered cost more than the rest of
+# the page. Only a form sent back with an error is a form of its own.
+BLANK = "blank-item"
 
 
 def _choice(name: str, allowed, default: str = "") -> str:
@@ -39,11 +44,8 @@ def _page(product: Product, forms: dict | None = None, status: int = 200):
                   actions=services.actions_for(shown), figures=services.figures(product.id, start),
                   periods=PERIODS, days=days, only=only, sources=sources.FEEDBACK_SOURCES,
                   can_mark=current_user.has_role(*FEEDBACK_EDITORS), forms=forms or {},
-                  limit=sources.ITEMS_SHOWN, acted_form=_acted_form)
-
-
-def _acted_form(item: sources.FeedbackItem) -> ActedForm:
-    return ActedForm(item=f"{item.source.key}-{item.id}", formdata=None)
+                  limit=sources.ITEMS_SHOWN, blank_form=ActedForm(item=BLANK, formdata=None),
+                  blank_prefix=f"acted-{BLANK}-", new_form_key=new_form_key)
 
 
 @bp.get("/products/<int:product_id>/feedback")

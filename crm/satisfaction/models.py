@@ -48,7 +48,8 @@ class Survey(Audited, Versioned, Timestamped, db.Model):
         Index("ix_surveys_round_id", "round_id", "id"),
         Index("ix_surveys_round_answered", "round_id", "answered_at", "id"),
         Index("ix_surveys_customer_answered", "customer_id", "answered_at"),
-        index_when_set("ix_surveys_product", "product_id"),
+        index_when_set("ix_surveys_product", "product_id", "answered_at"),
+        Index("ix_surveys_round_csat", "round_id", "csat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

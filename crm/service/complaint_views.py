@@ -8,7 +8,7 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.models import Approval
@@ -19,6 +19,7 @@ from crm.channel.access import CHANNEL_ROLES
 from crm.channel.dealers import visible_dealer_name
 from crm.customers.models import Customer
 from crm.customers.views import customer_search
+from crm.deadlines import services as deadlines
 from crm.deadlines.countdown import deadline_countdown
 from crm.deadlines.kinds import kind_label
 from crm.deadlines.models import Deadline
@@ -37,6 +38,7 @@ from crm.service.forms import (
     ReassignForm,
 )
 from crm.service.models import (
+    CLOSED,
     CONFIRMATION_WAYS,
     PLAN_STATES,
     SOURCES,
@@ -49,6 +51,7 @@ from crm.storage import send_stored, store_upload
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.i18n import zoneinfo
 from crm.web.lists import Column, Filter, ListSpec, render_list
+from crm.web.pagination import CHECKED_COUNT_CAP
 from crm.web.render import render
 
 bp = Blueprint("complaints", __name__)
@@ -56,11 +59,12 @@ SIGNED_FORM_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
 
 
 def _overdue(value: str):
+    """Open complaints with a running clock past its time (a closed one's clocks are stopped:
+    saying so lets the list walk the index of an owner's open complaints)."""
     if value != "1":
         return None
-    return exists().where(Deadline.subject_type == services.SUBJECT,
-                          Deadline.subject_id == Complaint.id, Deadline.done_at.is_(None),
-                          Deadline.paused_at.is_(None), Deadline.due_at < utcnow())
+    return (Complaint.state != CLOSED) & deadlines.late(services.SUBJECT, Complaint.id, utcnow(),
+                                                       paused_too=False)
 
 
 COMPLAINTS = ListSpec(
@@ -90,6 +94,7 @@ COMPLAINTS = ListSpec(
         customer_search(term))), Complaint.summary.ilike(f"%{term}%")),
     search_hint=_l("Customer (name, pinyin, phone) or summary"),
     count_text=_l("%(n)s complaints"),
+    count_cap=CHECKED_COUNT_CAP,
 )
 
 

@@ -9,7 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import BigId
 from crm.auth.models import User
-from crm.base import Audited, Timestamped, UTCDateTime, Versioned, index_when_set, utcnow
+from crm.base import (
+    Audited,
+    Timestamped,
+    UTCDateTime,
+    Versioned,
+    index_when_set,
+    partial_index,
+    utcnow,
+)
 from crm.customers.models import Contact, Customer
 from crm.extensions import db
 from crm.sales.models import Product
@@ -34,7 +42,7 @@ class Call(db.Model):
         Index("ix_service_calls_at", "at", "id"),
         Index("ix_service_calls_customer_at", "customer_id", "at"),
         Index("ix_service_calls_agent_at", "agent_id", "at"),
-        index_when_set("ix_service_calls_product", "product_id"),
+        index_when_set("ix_service_calls_product", "product_id", "at"),
         index_when_set("ix_service_calls_contact", "contact_id"),
         index_when_set("ix_service_calls_followup", "followup_id"),
     )
@@ -91,7 +99,9 @@ class Complaint(Audited, Versioned, Timestamped, db.Model):
         Index("ix_complaints_customer", "customer_id", "created_at"),
         Index("ix_complaints_state_created", "state", "created_at"),
         index_when_set("ix_complaints_call", "call_id"),
-        index_when_set("ix_complaints_product", "product_id"),
+        index_when_set("ix_complaints_product", "product_id", "created_at"),
+        partial_index("ix_complaints_owner_open", "state <> 'closed'", "owner_id", "created_at",
+                      "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,6 +25,7 @@ from crm.service.models import CHANNELS, DIRECTIONS, Call
 from crm.web import submissions
 from crm.web.edits import saved_redirect, submit_edit
 from crm.web.lists import Column, Filter, ListSpec, render_list
+from crm.web.pagination import CHECKED_COUNT_CAP
 from crm.web.render import render
 
 bp = Blueprint("calls", __name__)
@@ -62,6 +63,7 @@ CALLS = ListSpec(
     search=lambda term: Call.customer_id.in_(select(Customer.id).where(customer_search(term))),
     search_hint=_l("Customer: name, pinyin, initials or phone"),
     count_text=_l("%(n)s calls"),
+    count_cap=CHECKED_COUNT_CAP,
 )
 
 

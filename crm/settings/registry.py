@@ -79,8 +79,8 @@ DEFINITIONS: tuple[SettingDef, ...] = (
                unit=_DAYS),
     SettingDef("legal_action_days", int, 30, _l("Start legal proceedings when a payment is "
                "overdue by"), _G_MONEY, "R-21", minimum=1, maximum=730, unit=_DAYS),
-    SettingDef("archive_hours", int, 24, _l("Complete the service archive after a delivery "
-               "within"), _G_SERVICE, "R-30", minimum=1, maximum=720, unit=_HOURS),
+    SettingDef("archive_hours", int, 24, _l("Complete the service archive after a contract is "
+               "signed within"), _G_SERVICE, "R-30", minimum=1, maximum=720, unit=_HOURS),
     SettingDef("first_revisit_days", int, 7, _l("First revisit after a delivery within"),
                _G_SERVICE, "R-31", minimum=1, maximum=90, unit=_DAYS),
     SettingDef("routine_revisit_days", int, 30, _l("Routine revisit every"), _G_SERVICE, "R-31",

@@ -68,8 +68,13 @@ def _limit(field_class, validators: list):
     return None
 
 
+def new_form_key() -> str:
+    """A create form's one-time key (crm/web/submissions.py)."""
+    return secrets.token_urlsafe(16)
+
+
 class Form(FlaskForm):
-    form_key = HiddenField(default=lambda: secrets.token_urlsafe(16))
+    form_key = HiddenField(default=new_form_key)
 
     class Meta:
         def wrap_formdata(self, form, formdata):

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 
+from crm.audit.models import AuditEntry
 from crm.base import utcnow
 from crm.care.models import Revisit, ServiceArchive
 from crm.contracts import services as contracts
@@ -11,7 +12,8 @@ from crm.contracts.models import Contract
 from crm.extensions import db
 from crm.sales import deals
 from crm.sales import leads as sales
-from tests.service.helpers import user_id
+from tests.conftest import count_queries
+from tests.service.helpers import make_customer, user_id
 
 
 def sign(customer_id: int, owner: str = "zhangwei", signed_at: date = date(2026, 5, 4)
@@ -68,3 +70,35 @@ def archive_of(contract_id: int) -> ServiceArchive:
 
 def local(year, month, day, hour=10, minute=0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def created_audit(table: str, record_id: int) -> dict[str | None, str | None]:
+    """The audit trail's insert entries of one row: field -> new value."""
+    return {e.field: e.new for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.model == table, AuditEntry.record_id == record_id,
+        AuditEntry.action == "insert"))}
+
+
+def assert_list_queries_constant(app, login, names: tuple[str, ...], urls: tuple[str, ...]
+                                 ) -> None:
+    """The pages answer with as many queries for 10 archives and revisits as for 1,000, for
+    each of these users."""
+    customer_id = make_customer(app, "华为技术有限公司")
+    with app.test_request_context():
+        contract_id = sign(customer_id).id
+        db.session.commit()
+    clients = [login(name) for name in names]
+
+    def queries() -> list[int]:
+        counts = []
+        for client in clients:
+            for url in urls:
+                with count_queries(app) as counter:
+                    assert client.get(url).status_code == 200, url
+                counts.append(counter.n)
+        return counts
+
+    bulk_care(app, contract_id, 10)
+    small = queries()
+    bulk_care(app, contract_id, 990)
+    assert queries() == small

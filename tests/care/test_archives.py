@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from crm.audit.models import AuditEntry
 from crm.auth.models import User
 from crm.care import archives
 from crm.care.models import ServiceArchive
@@ -13,8 +14,14 @@ from crm.contracts.signals import contract_signed
 from crm.deadlines import services as deadlines
 from crm.deadlines.models import Deadline, DeadlineAlert
 from crm.extensions import db
-from tests.care.helpers import archive_of, bulk_care, local, sign
-from tests.conftest import count_queries
+from crm.settings.services import save_settings
+from tests.care.helpers import (
+    archive_of,
+    assert_list_queries_constant,
+    created_audit,
+    local,
+    sign,
+)
 from tests.service.helpers import make_customer
 
 START = local(2026, 6, 2)  # a Tuesday, 09:00-12:00 13:30-18:00
@@ -124,22 +131,31 @@ def test_the_list_shows_a_rep_only_archives_of_their_customers(app, login):
     assert rep_client.get(f"/service/archives/{archive_id}/edit").status_code == 403
 
 
-def _queries(app, client, url) -> int:
-    with count_queries(app) as counter:
-        assert client.get(url).status_code == 200, url
-    return counter.n
-
-
 def test_archive_list_query_count_does_not_grow_with_rows(app, login):
-    customer_id = make_customer(app, "华为技术有限公司")
+    assert_list_queries_constant(
+        app, login, ("zhoujie", "wangqiang", "zhangwei"),
+        ("/service/archives", "/service/archives?state=open&agent=me&overdue=1",
+         "/service/archives?q=hw"))
+
+
+def test_the_archive_clock_runs_the_working_hours_of_the_setting(app, people, monkeypatch):
     with app.test_request_context():
-        contract_id = sign(customer_id).id
-        db.session.commit()
-    users = [login(name) for name in ("zhoujie", "wangqiang", "zhangwei")]
-    urls = ("/service/archives", "/service/archives?state=open&agent=me&overdue=1",
-            "/service/archives?q=hw")
-    bulk_care(app, contract_id, 10)
-    small = [_queries(app, c, url) for c in users for url in urls]
-    bulk_care(app, contract_id, 990)
-    large = [_queries(app, c, url) for c in users for url in urls]
-    assert small == large
+        save_settings({"archive_hours": 8})
+        archive = archive_of(_signed(app, monkeypatch, START).id)
+        due = db.session.scalar(select(Deadline.due_at).where(
+            Deadline.kind == archives.CLOCK, Deadline.subject_id == archive.id))
+        # 8 working hours from Tuesday 10:00: 6.5 on Tuesday, 1.5 on Wednesday morning
+        assert due.astimezone(START.tzinfo) == local(2026, 6, 3, 10, 30)
+
+
+def test_opening_an_archive_is_audited_once(app, people):
+    with app.test_request_context():
+        contract = _signed(app)
+        archive = archive_of(contract.id)
+        entries = created_audit("service_archives", archive.id)
+        assert entries["contract_id"] == str(contract.id)
+        assert entries["agent_id"] == str(archive.agent_id)
+        assert "王芳 · 13800138000" in entries["contacts"]
+        before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        assert archives.open_archive(contract) is None  # a repeated signal: nothing audited
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from crm.audit.models import AuditEntry
 from crm.auth.models import User
 from crm.care import revisits
 from crm.care.models import Revisit
@@ -14,8 +15,13 @@ from crm.contracts.signals import contract_delivered
 from crm.deadlines.models import Deadline
 from crm.errors import DomainError
 from crm.extensions import db
-from tests.care.helpers import bulk_care, deliver, sign
-from tests.conftest import count_queries
+from tests.care.helpers import (
+    assert_list_queries_constant,
+    bulk_care,
+    created_audit,
+    deliver,
+    sign,
+)
 from tests.service.helpers import make_customer
 
 
@@ -135,21 +141,26 @@ def test_the_when_chips_split_due_today_overdue_and_upcoming(app, login):
 
 
 def test_revisit_list_query_count_does_not_grow_with_rows(app, login):
-    customer_id = make_customer(app, "华为技术有限公司")
+    assert_list_queries_constant(
+        app, login, ("zhoujie", "tangning", "zhangwei"),
+        ("/service/revisits", "/service/revisits?when=overdue&agent=me",
+         "/service/revisits?when=done&q=hw"))
+
+
+def test_every_scheduled_revisit_is_audited_once(app, people):
     with app.test_request_context():
-        contract_id = sign(customer_id).id
-        db.session.commit()
-    users = [login(name) for name in ("zhoujie", "tangning", "zhangwei")]
-    urls = ("/service/revisits", "/service/revisits?when=overdue&agent=me",
-            "/service/revisits?when=done&q=hw")
-    bulk_care(app, contract_id, 10)
-    small = [_queries(app, c, url) for c in users for url in urls]
-    bulk_care(app, contract_id, 990)
-    large = [_queries(app, c, url) for c in users for url in urls]
-    assert small == large
-
-
-def _queries(app, client, url) -> int:
-    with count_queries(app) as counter:
-        assert client.get(url).status_code == 200, url
-    return counter.n
+        contract = _delivered(app, on=date(2026, 6, 2))
+        [acceptance] = _revisits()
+        entries = created_audit("revisits", acceptance.id)
+        assert (entries["series"], entries["due_on"]) == ("acceptance", "2026-06-09")
+        assert entries["agent_id"] == str(acceptance.agent_id)
+        audited = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        contract_delivered.send(contract, delivered_on=date(2026, 6, 2))  # nothing new
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audited
+        agent = db.session.get(User, acceptance.agent_id)
+        following = revisits.log_revisit(acceptance, revisits.RevisitLog("satisfied", 5), agent)
+        for revisit in following:
+            assert created_audit("revisits", revisit.id)["series"] == revisit.series
+        audited = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        assert revisits.schedule(contract, "routine", 1, date(2026, 6, 9), agent.id) is None
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audited

@@ -1,6 +1,7 @@
 """R-18: a product's feedback from calls, complaints and surveys, its complaints and sales in
 a period; the product manager marks an item acted on (once, with a note, audited)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -144,3 +145,23 @@ def test_the_page_query_count_does_not_grow_with_rows(app, login):
     small = queries()
     _calls(app, customer, product, 990)
     assert queries() == small
+
+
+def test_each_items_form_names_its_own_field_and_one_time_key(app, login):
+    product = _product(app)
+    _feedback(app, product)
+    _calls(app, make_customer(app, "华为技术有限公司"), product, 2)
+    manager = login("hefang")
+    page = manager.get(f"/products/{product}/feedback").get_data(as_text=True)
+    forms = re.findall(r'feedback/(\w+)/(\d+)" novalidate>\s*<input type="hidden" '
+                       r'name="csrf_token" value="[^"]*"><input type="hidden" name="form_key" '
+                       r'value="([^"]+)">', page)
+    assert len(forms) >= 3 and len({key for _s, _i, key in forms}) == len(forms)
+    for source, item_id, _key in forms:
+        note = f"acted-{source}-{item_id}-note"
+        assert f'id="{note}"' in page and f'for="{note}"' in page
+    for source, item_id, key in forms:  # one posted after the other: each is recorded
+        assert manager.post(f"/products/{product}/feedback/{source}/{item_id}",
+                            {"note": "已处理", "form_key": key}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FeedbackAction)) == len(forms)
