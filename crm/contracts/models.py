@@ -45,7 +45,9 @@ OPEN_INSTALMENT = text("outstanding <> 0")
 class Contract(Audited, Versioned, Timestamped, db.Model):
     __tablename__ = "contracts"
     __label__ = _l("Contract")
-    __table_args__ = (Index("ix_contracts_recent", "signed_at", "id"),)
+    __table_args__ = (Index("ix_contracts_recent", "signed_at", "id"),
+                      Index("ix_contracts_important", "id", "important_by_id",
+                            postgresql_where=text("important"), sqlite_where=text("important")))
     __field_labels__ = {
         "number": _l("Contract number"), "status": _l("Status"),
         "deal_id": _l("Deal"), "customer_id": _l("Customer"), "owner_id": _l("Owner"),
@@ -156,6 +158,31 @@ class ReceivableCustomer(db.Model):
                             sqlite_where=text("instalments > 0")),)
 
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivableOwnerDay(db.Model):
+    """One owner's open instalments falling due on one day (the same triggers, migration 0022):
+    the ledger reads it only around the buckets' edges (the months holding today, 30 and 60
+    days ago)."""
+
+    __tablename__ = "receivable_owner_days"
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivableOwnerMonth(db.Model):
+    """One owner's open instalments falling due in one month (`due_month`, its first day): a
+    month wholly before or after the buckets' edges lies in one bucket."""
+
+    __tablename__ = "receivable_owner_months"
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due_month: Mapped[date] = mapped_column(Date, primary_key=True)
     outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
     instalments: Mapped[int] = mapped_column(Integer, default=0)
 
