@@ -96,6 +96,12 @@ def company_aging_rows(today: date):
             .where(ReceivableDay.instalments > 0).group_by(bucket))
 
 
+def aging_of(instalments, today: date) -> Aging:
+    """The buckets of instalments already loaded (a contract's schedule), with `bucket_of`."""
+    return aging_from((bucket_of(i.due_on, today), i.outstanding, 1)
+                      for i in instalments if i.outstanding != 0)
+
+
 def aging_from(rows) -> Aging:
     found = Aging()
     for bucket, amount, count in rows:

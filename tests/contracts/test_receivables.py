@@ -364,10 +364,13 @@ def test_pages_run_a_fixed_number_of_queries(app, login):
     contract_id = make_contract(app, schedule=[(TODAY - timedelta(days=3), "100000")])
     [only] = instalment_ids(app, contract_id)
     rep, finance, director = login("zhangwei"), login("zhengshuang"), login("zhaomin")
+    manager = login("wangqiang")
     _pay(finance, contract_id, only, "10")
     _bulk_contracts(app, 10)
     pages = [(rep, "/contracts"), (finance, "/contracts"), (finance, f"/contracts/{contract_id}"),
              (finance, "/receivables"), (director, "/receivables?by=team"),
+             (finance, "/receivables?by=region"), (manager, "/receivables"),
+             (manager, "/receivables?by=rep"),
              (finance, "/receivables/d31_60"), (rep, f"/contracts/{contract_id}")]
 
     def counts():
@@ -385,6 +388,6 @@ def test_pages_run_a_fixed_number_of_queries(app, login):
         _pay(finance, contract_id, only, "10")
     large = counts()
     assert small == large
-    # the contract page: login, contract, documents, instalments, payments, aging, collection
-    # steps, promises, overdue instalments, delivery records
+    # the contract page: login, contract, documents, instalments (their aging), payments,
+    # collection steps, promises, overdue instalments, delivery records
     assert max(large) <= 13, large
