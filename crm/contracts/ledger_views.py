@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from crm.auth.access import roles_required
@@ -24,7 +24,12 @@ from crm.contracts.ledger import (
     company_aging_rows,
     owner_aging_rows,
 )
-from crm.contracts.models import Contract, Instalment, ReceivableCustomer
+from crm.contracts.models import (
+    Contract,
+    Instalment,
+    ReceivableCustomer,
+    ReceivableOwnerCustomer,
+)
 from crm.contracts.views import bp, today
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -94,26 +99,47 @@ def _company_by_customer() -> tuple[Aging, list[GroupRow], int]:
     return totals, [GroupRow(gid, names.get(gid, "—"), groups[gid]) for gid in ids], count
 
 
+def _fully_hidden_customers(owners: list[int] | None, hidden) -> int:
+    """How many of the owners' customers have open instalments only on contracts hidden from
+    the user (the kept pairs count them; the user may not)."""
+    pairs = ReceivableOwnerCustomer
+    clauses = [] if owners is None else [Instalment.owner_id.in_(owners)]
+    hidden_open = select(Instalment.customer_id, func.count().label("n")).where(
+        Instalment.outstanding != 0, Instalment.contract_id.in_(select(Contract.id).where(hidden)),
+        *clauses).group_by(Instalment.customer_id).subquery()
+    in_scope = select(func.sum(pairs.instalments)).where(
+        pairs.customer_id == hidden_open.c.customer_id,
+        *([] if owners is None else [pairs.owner_id.in_(owners)])).scalar_subquery()
+    return db.session.scalar(select(func.count()).select_from(hidden_open)
+                             .where(hidden_open.c.n == in_scope))
+
+
 def _scoped_by_customer(owners: list[int] | None, hidden) -> tuple[Aging, list[GroupRow], int]:
-    """A scoped user's ledger by customer: the buckets from the totals kept per owner, the
-    largest customers (and how many there are) from their owners' open instalments."""
+    """A scoped user's ledger by customer: the buckets from the totals kept per owner; the
+    candidates for the largest customers walked from the index of each owner's share of a
+    customer (`receivable_owner_customers`), their exact buckets from their instalments."""
     kept = owner_aging_rows(today(), owners, hidden)
     totals = aging_from(db.session.execute(
         select(kept.c.bucket, func.sum(kept.c.outstanding), func.sum(kept.c.instalments))
         .group_by(kept.c.bucket)))
+    pairs = ReceivableOwnerCustomer
+    open_pairs = [pairs.instalments > 0,
+                  *([] if owners is None else [pairs.owner_id.in_(owners)])]
+    candidates = list(dict.fromkeys(db.session.scalars(
+        select(pairs.customer_id).where(*open_pairs)
+        .order_by(pairs.outstanding.desc(), pairs.customer_id.desc())
+        .limit(2 * GROUPS_SHOWN))))
+    count = db.session.scalar(select(func.count(distinct(pairs.customer_id)))
+                              .where(*open_pairs))
     clauses = [] if owners is None else [Instalment.owner_id.in_(owners)]
     if hidden is not None:
         clauses.append(Instalment.contract_id.not_in(select(Contract.id).where(hidden)))
-    amount = func.sum(Instalment.outstanding)
-    largest = db.session.execute(
-        select(Instalment.customer_id, func.count().over()).where(
-            Instalment.outstanding != 0, *clauses).group_by(Instalment.customer_id)
-        .order_by(amount.desc(), Instalment.customer_id.desc()).limit(GROUPS_SHOWN)).all()
-    ids = [gid for gid, _count in largest]
-    groups = _customer_buckets(ids, clauses)
-    names = _names("customer", ids)
-    count = largest[0][1] if largest else 0
-    return totals, [GroupRow(gid, names.get(gid, "—"), groups[gid]) for gid in ids], count
+        count -= _fully_hidden_customers(owners, hidden)
+    groups = _customer_buckets(candidates, clauses)
+    largest = sorted((gid for gid in candidates if groups[gid].total),
+                     key=lambda gid: (groups[gid].total, gid), reverse=True)[:GROUPS_SHOWN]
+    names = _names("customer", largest)
+    return totals, [GroupRow(gid, names.get(gid, "—"), groups[gid]) for gid in largest], count
 
 
 def ledger_figures(by: str) -> tuple[Aging, list[GroupRow], int]:

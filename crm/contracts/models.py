@@ -168,6 +168,9 @@ class ReceivableOwnerDay(db.Model):
     days ago)."""
 
     __tablename__ = "receivable_owner_days"
+    __table_args__ = (Index("ix_receivable_owner_days_open", "due_on", "owner_id", "outstanding",
+                            "instalments", postgresql_where=text("instalments > 0"),
+                            sqlite_where=text("instalments > 0")),)
 
     owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     due_on: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -183,6 +186,24 @@ class ReceivableOwnerMonth(db.Model):
 
     owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     due_month: Mapped[date] = mapped_column(Date, primary_key=True)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivableOwnerCustomer(db.Model):
+    """One owner's open instalments of one customer (the same triggers): a scoped ledger by
+    customer ranks its largest customers from the index below."""
+
+    __tablename__ = "receivable_owner_customers"
+    __table_args__ = (
+        Index("ix_receivable_owner_customers_largest", "outstanding", "owner_id", "customer_id",
+              postgresql_where=text("instalments > 0"), sqlite_where=text("instalments > 0")),
+        Index("ix_receivable_owner_customers_open", "owner_id", "customer_id",
+              postgresql_where=text("instalments > 0"), sqlite_where=text("instalments > 0")),
+    )
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
     instalments: Mapped[int] = mapped_column(Integer, default=0)
 

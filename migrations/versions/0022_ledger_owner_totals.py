@@ -22,6 +22,7 @@ MONTH = {"postgresql": "CAST(date_trunc('month', {row}.due_on) AS date)",
 KEYS = "due_on, customer_id, owner_id"
 OPEN_INSTALMENT = sa.text("outstanding <> 0")
 IMPORTANT = sa.text("important")
+OPEN_TOTALS = sa.text("instalments > 0")
 
 
 def _summaries(dialect: str) -> list[tuple[str, dict[str, str]]]:
@@ -33,6 +34,8 @@ def _summaries(dialect: str) -> list[tuple[str, dict[str, str]]]:
         ("receivable_owner_days", {"owner_id": "{row}.owner_id", "due_on": "{row}.due_on"}),
         ("receivable_owner_months", {"owner_id": "{row}.owner_id",
                                      "due_month": MONTH[dialect]}),
+        ("receivable_owner_customers", {"owner_id": "{row}.owner_id",
+                                        "customer_id": "{row}.customer_id"}),
     ]
 
 
@@ -107,21 +110,33 @@ def _triggers(summaries, dialect: str, keys: str = KEYS) -> list[str]:
     return (_postgres if dialect == "postgresql" else _sqlite)(summaries, keys)
 
 
-def _owner_table(name: str, period: str) -> None:
+def _owner_table(name: str, key: sa.Column) -> None:
     op.create_table(
         name,
         sa.Column("owner_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column(period, sa.Date(), nullable=False),
+        key,
         sa.Column("outstanding", sa.Numeric(precision=16, scale=2), nullable=False),
         sa.Column("instalments", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("owner_id", period, name=op.f(f"pk_{name}")),
+        sa.PrimaryKeyConstraint("owner_id", key.name, name=op.f(f"pk_{name}")),
     )
 
 
 def upgrade():
     dialect = op.get_bind().dialect.name
-    _owner_table("receivable_owner_days", "due_on")
-    _owner_table("receivable_owner_months", "due_month")
+    _owner_table("receivable_owner_days", sa.Column("due_on", sa.Date(), nullable=False))
+    _owner_table("receivable_owner_months", sa.Column("due_month", sa.Date(), nullable=False))
+    _owner_table("receivable_owner_customers", sa.Column(
+        "customer_id", sa.Integer(), autoincrement=False, nullable=False))
+    # the open rows only, covering what the ledger reads (most rows are paid: zero)
+    op.create_index("ix_receivable_owner_days_open", "receivable_owner_days",
+                    ["due_on", "owner_id", "outstanding", "instalments"], unique=False,
+                    postgresql_where=OPEN_TOTALS, sqlite_where=OPEN_TOTALS)
+    op.create_index("ix_receivable_owner_customers_largest", "receivable_owner_customers",
+                    ["outstanding", "owner_id", "customer_id"], unique=False,
+                    postgresql_where=OPEN_TOTALS, sqlite_where=OPEN_TOTALS)
+    op.create_index("ix_receivable_owner_customers_open", "receivable_owner_customers",
+                    ["owner_id", "customer_id"], unique=False,
+                    postgresql_where=OPEN_TOTALS, sqlite_where=OPEN_TOTALS)
     # the few important contracts, whose open instalments a scoped ledger leaves out
     op.create_index("ix_contracts_important", "contracts", ["id", "important_by_id"],
                     unique=False, postgresql_where=IMPORTANT, sqlite_where=IMPORTANT)
@@ -142,5 +157,6 @@ def downgrade():
         op.execute(statement)
     op.drop_index("ix_contracts_important", table_name="contracts",
                   postgresql_where=IMPORTANT, sqlite_where=IMPORTANT)
+    op.drop_table("receivable_owner_customers")
     op.drop_table("receivable_owner_months")
     op.drop_table("receivable_owner_days")

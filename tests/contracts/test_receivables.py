@@ -21,6 +21,7 @@ from crm.contracts.models import (
     Payment,
     ReceivableCustomer,
     ReceivableDay,
+    ReceivableOwnerCustomer,
     ReceivableOwnerDay,
     ReceivableOwnerMonth,
 )
@@ -187,7 +188,8 @@ def test_buckets_always_sum_to_the_open_instalments_counting_each_once(
         db.session.commit()
 
 
-KEPT = (ReceivableDay, ReceivableCustomer, ReceivableOwnerDay, ReceivableOwnerMonth)
+KEPT = (ReceivableDay, ReceivableCustomer, ReceivableOwnerDay, ReceivableOwnerMonth,
+        ReceivableOwnerCustomer)
 
 
 def _kept_totals() -> dict:
@@ -203,7 +205,8 @@ def _recounted_totals() -> dict:
     keys = {"receivable_days": lambda i: (i.due_on,),
             "receivable_customers": lambda i: (i.customer_id,),
             "receivable_owner_days": lambda i: (i.owner_id, i.due_on),
-            "receivable_owner_months": lambda i: (i.owner_id, i.due_on.replace(day=1))}
+            "receivable_owner_months": lambda i: (i.owner_id, i.due_on.replace(day=1)),
+            "receivable_owner_customers": lambda i: (i.owner_id, i.customer_id)}
     found = {table: {} for table in keys}
     for instalment in db.session.scalars(select(Instalment).where(Instalment.outstanding != 0)):
         for table, key in keys.items():
