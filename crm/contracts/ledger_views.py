@@ -129,8 +129,10 @@ def _scoped_by_customer(owners: list[int] | None, hidden) -> tuple[Aging, list[G
         select(pairs.customer_id).where(*open_pairs)
         .order_by(pairs.outstanding.desc(), pairs.customer_id.desc())
         .limit(2 * GROUPS_SHOWN))))
-    count = db.session.scalar(select(func.count(distinct(pairs.customer_id)))
-                              .where(*open_pairs))
+    count = db.session.scalar(
+        select(func.count()).select_from(ReceivableCustomer).where(
+            ReceivableCustomer.instalments > 0) if owners is None else
+        select(func.count(distinct(pairs.customer_id))).where(*open_pairs))
     clauses = [] if owners is None else [Instalment.owner_id.in_(owners)]
     if hidden is not None:
         clauses.append(Instalment.contract_id.not_in(select(Contract.id).where(hidden)))
