@@ -127,14 +127,17 @@ def table_rows(quarter: Quarter, pass_mark: int, **view) -> tuple[bytes, list, i
     known = _by_version(locale, pass_mark, dealer_url)
     entries = dict(zip([key[0] for key in keys], map(known.get, keys), strict=True))
     render_row = _renderer(locale, pass_mark, dealer_url)
-    for row in scorecards.rows_by_id(quarter, [i for i, e in entries.items() if e is None]):
+    missing = [i for i, entry in entries.items() if entry is None]
+    for row in scorecards.rows_by_id(quarter, missing, region=view.get("region", ""),
+                                     status=view.get("status", "")):
+        if entries.get(row.id, False) is not None:  # rendered already, or not on this page
+            continue
         html, row_state = render_row(row)
-        entries[row.id] = (html.encode(), row_state,
-                           Flagged(row.id, row.name, row.failing_streak))
+        entries[row.id] = entry = (html.encode(), row_state,
+                                   Flagged(row.id, row.name, row.failing_streak))
         if len(known) >= ROW_CACHE:
             known.clear()
-        known[(row.id, row.score_version, row.dealer_version, row.dealer_changed)] = \
-            entries[row.id]
+        known[(row.id, row.score_version, row.dealer_version, row.dealer_changed)] = entry
     shown = [entry for entry in map(entries.get, entries) if entry is not None]
     flagged = [(flag, row_state) for _html, row_state, flag in shown if row_state != "ok"]
     return b"".join([html for html, _state, _flag in shown]), flagged, len(shown)

@@ -122,11 +122,16 @@ def row_versions(quarter: Quarter, *, region: str = "", status: str = "", sort: 
     return db.session.connection().execute(stmt).all()
 
 
-def rows_by_id(quarter: Quarter, ids: list[int]) -> list:
-    """The page's rows (floats) of these scores of the quarter, with their versions."""
-    columns = [*_row_columns(True), *VERSIONS]
-    return db.session.connection().execute(
-        _query(quarter, columns=columns).where(DealerScore.id.in_(ids))).all()
+ID_LIST_LIMIT = 200  # more rows to fetch than this: the page's whole filter, not a list of ids
+
+
+def rows_by_id(quarter: Quarter, ids: list[int], *, region: str = "", status: str = "") -> list:
+    """The page's rows (floats) of these scores of the quarter, with their versions; when
+    most are missing (a cold cache), every row the filters keep, without a long id list."""
+    stmt = _query(quarter, region, status, columns=[*_row_columns(True), *VERSIONS])
+    if len(ids) <= ID_LIST_LIMIT:
+        stmt = stmt.where(DealerScore.id.in_(ids))
+    return db.session.connection().execute(stmt).all()
 
 
 def one_row(score: DealerScore):
