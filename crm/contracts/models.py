@@ -46,6 +46,10 @@ class Contract(Audited, Versioned, Timestamped, db.Model):
     __tablename__ = "contracts"
     __label__ = _l("Contract")
     __table_args__ = (Index("ix_contracts_recent", "signed_at", "id"),
+                      # a rep's list and its count, with the important mark read from the
+                      # index: never a heap visit per contract of theirs
+                      Index("ix_contracts_owner_recent", "owner_id", "signed_at", "id",
+                            "important", "important_by_id"),
                       Index("ix_contracts_important", "id", "important_by_id",
                             postgresql_where=text("important"), sqlite_where=text("important")))
     __field_labels__ = {

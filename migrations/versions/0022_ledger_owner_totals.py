@@ -2,7 +2,8 @@
 day, and per owner and due month, kept by the same triggers as the company's totals (0017), so
 the ledger by rep, team and region, and every scoped ledger, sums a few thousand kept rows
 instead of every open instalment. The trigger now also follows a change of owner, and an
-update that keeps the keys writes each totals row once (a delta), not twice.
+update that keeps the keys writes each totals row once (a delta), not twice. A rep's contract
+list walks an index of their own contracts.
 
 Revision ID: 0022_ledger_owner_totals
 Revises: 0021_careb_surveys
@@ -140,6 +141,10 @@ def upgrade():
     # the few important contracts, whose open instalments a scoped ledger leaves out
     op.create_index("ix_contracts_important", "contracts", ["id", "important_by_id"],
                     unique=False, postgresql_where=IMPORTANT, sqlite_where=IMPORTANT)
+    # a rep's contract list and its count walk their own contracts, the important mark read
+    # from the index
+    op.create_index("ix_contracts_owner_recent", "contracts",
+                    ["owner_id", "signed_at", "id", "important", "important_by_id"], unique=False)
     summaries = _summaries(dialect)
     for statement in _triggers(summaries, dialect):
         op.execute(statement)
@@ -155,6 +160,7 @@ def downgrade():
     dialect = op.get_bind().dialect.name
     for statement in _triggers(_summaries(dialect)[:2], dialect, "due_on, customer_id"):
         op.execute(statement)
+    op.drop_index("ix_contracts_owner_recent", table_name="contracts")
     op.drop_index("ix_contracts_important", table_name="contracts",
                   postgresql_where=IMPORTANT, sqlite_where=IMPORTANT)
     op.drop_table("receivable_owner_customers")
