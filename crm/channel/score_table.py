@@ -5,18 +5,24 @@ Adjust button is wired by static/js/scores.js from its data-adjust id).
 
 A row's HTML depends only on its values, the locale and the pass mark, so it is cached by them:
 a page load renders only the rows whose values changed since (an adjustment, a new quarter's
-scoring); the 3k-row page otherwise joins cached strings. The labels, badges and the URL
-pattern are built once per locale and pass mark, the sparkline's SVG once per trend."""
+scoring); the 3k-row page otherwise joins cached strings. The page itself reads only each
+row's id and versions (`scorecards.row_versions`), and the figures of the rows it has not
+rendered yet: 3k rows of a dozen figures cost more to fetch and convert than to show. The
+labels, badges and the URL pattern are built once per locale and pass mark, the sparkline's
+SVG once per trend."""
 
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from crm.channel import scorecards
+from crm.channel.figures import Quarter
 from crm.channel.models import REGIONS
 from crm.channel.scorecards import spark_points, state
 
@@ -86,10 +92,52 @@ def _renderer(locale: str, pass_mark: int, dealer_url: str) -> Callable[[object]
     return cached
 
 
+def _dealer_url() -> str:
+    return url_for("channel.dealer", dealer_id=999_999_999).replace("999999999", "{}")
+
+
 def rows_html(rows: list, pass_mark: int) -> tuple[Markup, list[tuple[object, str]]]:
     """The rows' HTML, and the rows not in good standing with their state (the warning list)."""
-    dealer_url = url_for("channel.dealer", dealer_id=999_999_999).replace("999999999", "{}")
-    rendered = list(map(_renderer(str(get_locale()), pass_mark, dealer_url), rows))
+    rendered = list(map(_renderer(str(get_locale()), pass_mark, _dealer_url()), rows))
     flagged = [(row, row_state) for row, (_html, row_state) in zip(rows, rendered, strict=True)
                if row_state != "ok"]
     return Markup("".join([html for html, _state in rendered])), flagged
+
+
+class Flagged(NamedTuple):
+    """What the warning list shows of a row not in good standing."""
+    id: int
+    name: str
+    failing_streak: int
+
+
+@lru_cache(maxsize=8)
+def _by_version(locale: str, pass_mark: int, dealer_url: str) -> dict:
+    """`scorecards.row_versions` -> (html, state, Flagged), per renderer."""
+    return {}
+
+
+def table_rows(quarter: Quarter, pass_mark: int, **view) -> tuple[bytes, list, int]:
+    """The quarter's table rows (filtered and sorted by `view`) as UTF-8, the warning list and
+    how many rows: two queries, the second fetching only the rows changed or not seen before.
+    Rows are kept encoded: 2 MB of text joined, wrapped as Markup and encoded on every request
+    cost more than the rest of the page."""
+    keys = [tuple(key) for key in scorecards.row_versions(quarter, **view)]
+    locale, dealer_url = str(get_locale()), _dealer_url()
+    known = _by_version(locale, pass_mark, dealer_url)
+    entries = dict(zip([key[0] for key in keys], map(known.get, keys), strict=True))
+    render_row = _renderer(locale, pass_mark, dealer_url)
+    missing = [i for i, entry in entries.items() if entry is None]
+    for row in scorecards.rows_by_id(quarter, missing, region=view.get("region", ""),
+                                     status=view.get("status", "")):
+        if entries.get(row.id, False) is not None:  # rendered already, or not on this page
+            continue
+        html, row_state = render_row(row)
+        entries[row.id] = entry = (html.encode(), row_state,
+                                   Flagged(row.id, row.name, row.failing_streak))
+        if len(known) >= ROW_CACHE:
+            known.clear()
+        known[(row.id, row.score_version, row.dealer_version, row.dealer_changed)] = entry
+    shown = [entry for entry in map(entries.get, entries) if entry is not None]
+    flagged = [(flag, row_state) for _html, row_state, flag in shown if row_state != "ok"]
+    return b"".join([html for html, _state, _flag in shown]), flagged, len(shown)

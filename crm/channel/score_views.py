@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, make_response, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from crm.auth.access import roles_required
 from crm.auth.scopes import get_visible_or_404
@@ -14,13 +15,14 @@ from crm.channel.access import CHANNEL_ROLES
 from crm.channel.figures import Quarter
 from crm.channel.forms import AdjustForm
 from crm.channel.models import DEALER_STATUSES, REGIONS, DealerScore
-from crm.channel.score_table import rows_html
+from crm.channel.score_table import rows_html, table_rows
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.settings.services import get_setting
 from crm.web.render import render
 
 bp = Blueprint("scores", __name__)
+ROWS_SLOT = "<!--score-rows-->"
 
 
 def _quarter(stored: list[Quarter]) -> Quarter | None:
@@ -47,13 +49,16 @@ def _view() -> dict:
 @roles_required(*CHANNEL_ROLES)
 def index():
     view = _view()
-    rows = scorecards.score_rows(view["quarter"], region=view["region"], status=view["state"],
-                                 sort=view["sort"], descending=view["descending"],
-                                 floats=True) if view["quarter"] else []
     pass_mark = get_setting("dealer_pass_score")
-    html, flagged = rows_html(rows, pass_mark)
-    return render("channel/scores.html", rows=rows, regions=REGIONS, flagged=flagged,
-                  rows_html=html, dealer_statuses=DEALER_STATUSES, pass_mark=pass_mark, **view)
+    rows, flagged, count = table_rows(
+        view["quarter"], pass_mark, region=view["region"], status=view["state"],
+        sort=view["sort"], descending=view["descending"]) if view["quarter"] else (b"", [], 0)
+    response = render("channel/scores.html", count=count, regions=REGIONS, flagged=flagged,
+                      rows_html=Markup(ROWS_SLOT), dealer_statuses=DEALER_STATUSES,
+                      pass_mark=pass_mark, **view)
+    # the rows go in as the bytes they are kept as (score_table.table_rows)
+    response.set_data(rows.join(response.get_data().split(ROWS_SLOT.encode(), 1)))
+    return response
 
 
 def _export(kind: str):

@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Float, func, select, type_coerce
+from sqlalchemy import Float, String, cast, func, select, type_coerce
 
 from crm.auth.scopes import visible_filter
 from crm.channel.figures import Quarter
@@ -55,8 +55,15 @@ def spark_points(trend: str) -> str:
 
 
 def stored_quarters() -> list[Quarter]:
-    keys = db.session.scalars(select(DealerScore.quarter).distinct()
-                              .order_by(DealerScore.quarter.desc()))
+    """The quarters scored, newest first: walked down `ix_dealer_scores_quarter` one quarter
+    at a time (a dozen index probes), not a DISTINCT over every dealer's every quarter."""
+    column = DealerScore.quarter
+    found = select(func.max(column).label("quarter")).cte("scored", recursive=True)
+    newer = found.alias("newer")
+    found = found.union_all(select(select(func.max(column)).where(
+        column < newer.c.quarter).scalar_subquery()).where(newer.c.quarter.is_not(None)))
+    keys = db.session.scalars(select(found.c.quarter).where(found.c.quarter.is_not(None))
+                              .order_by(found.c.quarter.desc()))
     return [Quarter.from_key(key) for key in keys]
 
 
@@ -69,11 +76,16 @@ def _figures(floats: bool) -> list:
     return [type_coerce(c, Float).label(c.key) if floats else c for c in columns]
 
 
-def _query(quarter: Quarter, region: str = "", status: str = "", floats: bool = False):
-    stmt = (select(DealerScore.id, DealerScore.dealer_id, Dealer.name, Dealer.region,
-                   Dealer.status, *_figures(floats), DealerScore.new_customers,
-                   DealerScore.complaints, DealerScore.adjustment_reason, DealerScore.passed,
-                   DealerScore.failing_streak, DealerScore.trend)
+def _row_columns(floats: bool) -> list:
+    return [DealerScore.id, DealerScore.dealer_id, Dealer.name, Dealer.region, Dealer.status,
+            *_figures(floats), DealerScore.new_customers, DealerScore.complaints,
+            DealerScore.adjustment_reason, DealerScore.passed, DealerScore.failing_streak,
+            DealerScore.trend]
+
+
+def _query(quarter: Quarter, region: str = "", status: str = "", floats: bool = False,
+           columns: list | None = None):
+    stmt = (select(*(columns or _row_columns(floats)))
             .join(Dealer, Dealer.id == DealerScore.dealer_id)
             .where(DealerScore.quarter == quarter.key, visible_filter(Dealer)))
     if region:
@@ -90,6 +102,36 @@ def score_rows(quarter: Quarter, *, region: str = "", status: str = "", sort: st
     order = column.desc() if descending else column.asc()
     stmt = _query(quarter, region, status, floats).order_by(order, DealerScore.dealer_id)
     return db.session.connection().execute(stmt).all()  # plain rows: no ORM objects
+
+
+VERSIONS = (DealerScore.version.label("score_version"), Dealer.version.label("dealer_version"),
+            cast(Dealer.updated_at, String).label("dealer_changed"))  # text: hashed in C
+
+
+def row_versions(quarter: Quarter, *, region: str = "", status: str = "", sort: str = "score",
+                 descending: bool = True) -> list:
+    """The quarter's rows, filtered and sorted, as (score id, its version, its dealer's
+    version and last change): what the page's rows look like is known from these (both rows
+    are written through the ORM, which bumps `version` on every change; the dealer's time
+    tells a database rebuilt from scratch apart), so only the rows not rendered yet need
+    their figures (`rows_by_id`)."""
+    column = SORTS.get(sort, EFFECTIVE)
+    order = column.desc() if descending else column.asc()
+    stmt = _query(quarter, region, status, columns=[DealerScore.id, *VERSIONS]
+                  ).order_by(order, DealerScore.dealer_id)
+    return db.session.connection().execute(stmt).all()
+
+
+ID_LIST_LIMIT = 200  # more rows to fetch than this: the page's whole filter, not a list of ids
+
+
+def rows_by_id(quarter: Quarter, ids: list[int], *, region: str = "", status: str = "") -> list:
+    """The page's rows (floats) of these scores of the quarter, with their versions; when
+    most are missing (a cold cache), every row the filters keep, without a long id list."""
+    stmt = _query(quarter, region, status, columns=[*_row_columns(True), *VERSIONS])
+    if len(ids) <= ID_LIST_LIMIT:
+        stmt = stmt.where(DealerScore.id.in_(ids))
+    return db.session.connection().execute(stmt).all()
 
 
 def one_row(score: DealerScore):

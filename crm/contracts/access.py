@@ -7,12 +7,14 @@ from sqlalchemy import and_, or_, select
 from crm.auth import scopes
 from crm.auth.models import User
 from crm.contracts.models import Contract, ContractDocument, Instalment, Payment
+from crm.extensions import db
 
 CONTRACT_READER_ROLES = ("sales", "manager", "director", "admin", "finance", "legal")
 FINANCE_ROLES = ("finance", "director", "admin")  # record schedules and payments
 IMPORTANT_READERS = ("director", "finance")
 
-_owned = scopes.owned_rule(Contract.owner_id, all_roles=("director", "admin", "finance", "legal"))
+ALL_CONTRACTS_ROLES = ("director", "admin", "finance", "legal")
+_owned = scopes.owned_rule(Contract.owner_id, all_roles=ALL_CONTRACTS_ROLES)
 
 
 def _both(first, second):
@@ -29,6 +31,22 @@ def contract_rule(user: User):
 def _of_visible_contract(column, user: User):
     clause = contract_rule(user)
     return None if clause is None else column.in_(select(Contract.id).where(clause))
+
+
+def ledger_scope(user: User):
+    """`contract_rule` for totals kept per owner: the owners whose receivables the user sees
+    (None: everyone's) and the contracts to take back out (important ones they may not read),
+    or None. An instalment's owner is its contract's (copied when the schedule is saved)."""
+    if user.has_role(*ALL_CONTRACTS_ROLES):
+        owners = None
+    elif user.has_role("manager"):
+        owners = list(db.session.scalars(scopes.managed_user_ids(user)))
+    else:
+        owners = [user.id]
+    if user.has_role(*IMPORTANT_READERS):
+        return owners, None
+    return owners, and_(Contract.important, or_(
+        Contract.important_by_id.is_(None), Contract.important_by_id != user.id))
 
 
 def document_rule(user: User):

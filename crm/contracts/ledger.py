@@ -1,17 +1,24 @@
 """The receivables ledger (应收账款台账, R-20): outstanding amounts of open instalments by age,
 not yet due, 1-30, 31-60 and 61+ days overdue (the seed's 账期 grades), so the buckets always
-sum to the outstanding total. One grouped statement over the partial index of open
-instalments (`ix_instalments_open_due`), never one per bucket; for the whole company, over the
-per-day totals the database keeps (`receivable_days`)."""
+sum to the outstanding total. One grouped statement, never one per bucket, over the totals the
+database keeps: per day for the whole company (`receivable_days`), per owner and month or day
+for a rep, team, region or a scoped user (`receivable_owner_months`, `receivable_owner_days`);
+over the partial index of open instalments (`ix_instalments_open_due`) for a few customers."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, or_, select, union_all
 
-from crm.contracts.models import Instalment, ReceivableDay
+from crm.contracts.models import (
+    Contract,
+    Instalment,
+    ReceivableDay,
+    ReceivableOwnerDay,
+    ReceivableOwnerMonth,
+)
 
 BUCKETS = {
     "not_due": _l("Not yet due"),
@@ -89,9 +96,54 @@ def company_aging_rows(today: date):
             .where(ReceivableDay.instalments > 0).group_by(bucket))
 
 
+def aging_of(instalments, today: date) -> Aging:
+    """The buckets of instalments already loaded (a contract's schedule), with `bucket_of`."""
+    return aging_from((bucket_of(i.due_on, today), i.outstanding, 1)
+                      for i in instalments if i.outstanding != 0)
+
+
 def aging_from(rows) -> Aging:
     found = Aging()
     for bucket, amount, count in rows:
         found.amounts[bucket] += Decimal(amount or 0)
         found.counts[bucket] += count
     return found
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month_start(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def owner_aging_rows(today: date, owners: list[int] | None, hidden=None):
+    """(owner_id, bucket, amount, count) rows of the open instalments of `owners` (None:
+    everyone's), to be summed by owner and bucket. A month wholly before the month of 60 days
+    ago is 61+ days overdue, one after this month not yet due: those come from the kept
+    monthly totals; the days of the months in between from the kept daily ones (the buckets'
+    edges fall there). `hidden`, a clause on contracts, names contracts whose open
+    instalments are taken back out (important contracts the user may not see, R-03)."""
+    low, high = _month_start(today - timedelta(days=60)), _next_month_start(today)
+    month, day = ReceivableOwnerMonth, ReceivableOwnerDay
+    months = select(month.owner_id, case((month.due_month < low, literal("d61")),
+                                         else_=literal("not_due")).label("bucket"),
+                    month.outstanding, month.instalments).where(
+        month.instalments > 0, or_(month.due_month < low, month.due_month >= high))
+    days = select(day.owner_id, bucket_column(today, day.due_on), day.outstanding,
+                  day.instalments).where(day.instalments > 0, day.due_on >= low,
+                                         day.due_on < high)
+    if owners is not None:
+        months = months.where(month.owner_id.in_(owners))
+        days = days.where(day.owner_id.in_(owners))
+    parts = [months, days]
+    if hidden is not None:
+        taken_out = select(Instalment.owner_id, bucket_column(today), -Instalment.outstanding,
+                           literal(-1)).where(Instalment.outstanding != 0,
+                                              Instalment.contract_id.in_(
+                                                  select(Contract.id).where(hidden)))
+        if owners is not None:
+            taken_out = taken_out.where(Instalment.owner_id.in_(owners))
+        parts.append(taken_out)
+    return union_all(*parts).subquery("kept")

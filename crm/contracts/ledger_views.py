@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_login import current_user
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from crm.auth.access import roles_required
 from crm.auth.models import Team, User
-from crm.auth.scopes import sees_all, visible, visible_filter
+from crm.auth.scopes import visible
+from crm.contracts.access import ledger_scope
 from crm.contracts.ledger import (
     BUCKETS,
     ZERO,
@@ -20,8 +22,14 @@ from crm.contracts.ledger import (
     aging_rows,
     bucket_range,
     company_aging_rows,
+    owner_aging_rows,
 )
-from crm.contracts.models import Contract, Instalment, ReceivableCustomer
+from crm.contracts.models import (
+    Contract,
+    Instalment,
+    ReceivableCustomer,
+    ReceivableOwnerCustomer,
+)
 from crm.contracts.views import bp, today
 from crm.customers.models import Customer
 from crm.extensions import db
@@ -36,26 +44,18 @@ GROUPS_SHOWN = 50
 OwnerTeam = aliased(Team)
 
 
-def _scope() -> list:
-    """The instalments the user may see (through their contract's scope)."""
-    clause = visible_filter(Instalment)
-    return [clause]
-
-
-def _group_column(by: str):
-    return {"customer": Instalment.customer_id, "rep": Instalment.owner_id,
-            "team": User.team_id, "region": OwnerTeam.parent_id}[by]
-
-
-def _grouped(by: str):
-    """Open instalments by group and bucket, read from their partial index (owner and
-    customer are copied onto the instalment); teams and regions join the small users table."""
-    stmt = aging_rows(_scope(), today(), group_by=_group_column(by).label("group_id"))
+def _kept_grouped(by: str, owners: list[int] | None, hidden):
+    """Open instalments by rep, team or region and bucket, from the totals kept per owner;
+    teams and regions join the small users and teams tables."""
+    kept = owner_aging_rows(today(), owners, hidden)
+    group = {"rep": kept.c.owner_id, "team": User.team_id, "region": OwnerTeam.parent_id}[by]
+    stmt = select(group.label("group_id"), kept.c.bucket, func.sum(kept.c.outstanding),
+                  func.sum(kept.c.instalments)).select_from(kept)
     if by in ("team", "region"):
-        stmt = stmt.join(User, User.id == Instalment.owner_id)
+        stmt = stmt.join(User, User.id == kept.c.owner_id)
     if by == "region":
         stmt = stmt.outerjoin(OwnerTeam, OwnerTeam.id == User.team_id)
-    return stmt
+    return stmt.group_by(group, kept.c.bucket).having(func.sum(kept.c.instalments) != 0)
 
 
 @dataclass
@@ -71,10 +71,21 @@ def _names(by: str, ids: list) -> dict:
     return dict(db.session.execute(select(model.id, column).where(model.id.in_(ids))).all())
 
 
+def _customer_buckets(ids: list, clauses: list) -> dict[int, Aging]:
+    """The buckets of a few customers' open instalments (by `ix_instalments_open_customer`)."""
+    groups = {gid: Aging() for gid in ids}
+    for group_id, bucket, amount, n in db.session.execute(aging_rows(
+            [Instalment.customer_id.in_(ids), *clauses], today(),
+            group_by=Instalment.customer_id.label("group_id"))):
+        groups[group_id].amounts[bucket] += Decimal(amount or 0)
+        groups[group_id].counts[bucket] += n
+    return groups
+
+
 def _company_by_customer() -> tuple[Aging, list[GroupRow], int]:
     """The whole company by customer, from the totals the database keeps: the buckets from
     the per-day totals, the largest customers from their index, and only their instalments
-    (by `ix_instalments_open_customer`) for their buckets."""
+    for their buckets."""
     totals = aging_from(db.session.execute(company_aging_rows(today())))
     largest = ReceivableCustomer.instalments > 0
     ids = list(db.session.scalars(
@@ -83,24 +94,69 @@ def _company_by_customer() -> tuple[Aging, list[GroupRow], int]:
         .limit(GROUPS_SHOWN)))
     count = db.session.scalar(select(func.count()).select_from(ReceivableCustomer)
                               .where(largest))
-    groups = {gid: Aging() for gid in ids}
-    for group_id, bucket, amount, n in db.session.execute(aging_rows(
-            [Instalment.customer_id.in_(ids)], today(),
-            group_by=Instalment.customer_id.label("group_id"))):
-        groups[group_id].amounts[bucket] += Decimal(amount or 0)
-        groups[group_id].counts[bucket] += n
+    groups = _customer_buckets(ids, [])
     names = _names("customer", ids)
     return totals, [GroupRow(gid, names.get(gid, "—"), groups[gid]) for gid in ids], count
 
 
+def _fully_hidden_customers(owners: list[int] | None, hidden) -> int:
+    """How many of the owners' customers have open instalments only on contracts hidden from
+    the user (the kept pairs count them; the user may not)."""
+    pairs = ReceivableOwnerCustomer
+    clauses = [] if owners is None else [Instalment.owner_id.in_(owners)]
+    hidden_open = select(Instalment.customer_id, func.count().label("n")).where(
+        Instalment.outstanding != 0, Instalment.contract_id.in_(select(Contract.id).where(hidden)),
+        *clauses).group_by(Instalment.customer_id).subquery()
+    in_scope = select(func.sum(pairs.instalments)).where(
+        pairs.customer_id == hidden_open.c.customer_id,
+        *([] if owners is None else [pairs.owner_id.in_(owners)])).scalar_subquery()
+    return db.session.scalar(select(func.count()).select_from(hidden_open)
+                             .where(hidden_open.c.n == in_scope))
+
+
+def _scoped_by_customer(owners: list[int] | None, hidden) -> tuple[Aging, list[GroupRow], int]:
+    """A scoped user's ledger by customer: the buckets from the totals kept per owner; the
+    candidates for the largest customers walked from the index of each owner's share of a
+    customer (`receivable_owner_customers`), their exact buckets from their instalments."""
+    kept = owner_aging_rows(today(), owners, hidden)
+    totals = aging_from(db.session.execute(
+        select(kept.c.bucket, func.sum(kept.c.outstanding), func.sum(kept.c.instalments))
+        .group_by(kept.c.bucket)))
+    pairs = ReceivableOwnerCustomer
+    open_pairs = [pairs.instalments > 0,
+                  *([] if owners is None else [pairs.owner_id.in_(owners)])]
+    candidates = list(dict.fromkeys(db.session.scalars(
+        select(pairs.customer_id).where(*open_pairs)
+        .order_by(pairs.outstanding.desc(), pairs.customer_id.desc())
+        .limit(2 * GROUPS_SHOWN))))
+    count = db.session.scalar(
+        select(func.count()).select_from(ReceivableCustomer).where(
+            ReceivableCustomer.instalments > 0) if owners is None else
+        select(func.count(distinct(pairs.customer_id))).where(*open_pairs))
+    clauses = [] if owners is None else [Instalment.owner_id.in_(owners)]
+    if hidden is not None:
+        clauses.append(Instalment.contract_id.not_in(select(Contract.id).where(hidden)))
+        count -= _fully_hidden_customers(owners, hidden)
+    groups = _customer_buckets(candidates, clauses)
+    largest = sorted((gid for gid in candidates if groups[gid].total),
+                     key=lambda gid: (groups[gid].total, gid), reverse=True)[:GROUPS_SHOWN]
+    names = _names("customer", largest)
+    return totals, [GroupRow(gid, names.get(gid, "—"), groups[gid]) for gid in largest], count
+
+
 def ledger_figures(by: str) -> tuple[Aging, list[GroupRow], int]:
     """The totals by bucket, the largest groups (by outstanding) and how many groups there are.
-    One grouped statement: the totals are the sum of every group, so they reconcile."""
-    if by == "customer" and sees_all(Instalment):
-        return _company_by_customer()
+    By rep, team or region one grouped statement: the totals are the sum of every group, so
+    they reconcile."""
+    owners, hidden = ledger_scope(current_user)
+    if by == "customer":
+        if owners is None and hidden is None:
+            return _company_by_customer()
+        return _scoped_by_customer(owners, hidden)
     groups: dict[int | None, Aging] = {}
     totals = Aging()
-    for group_id, bucket, amount, count in db.session.execute(_grouped(by)):
+    for group_id, bucket, amount, count in db.session.execute(
+            _kept_grouped(by, owners, hidden)):
         aging = groups.setdefault(group_id, Aging())
         for target in (aging, totals):
             target.amounts[bucket] += Decimal(amount or 0)

@@ -45,7 +45,13 @@ OPEN_INSTALMENT = text("outstanding <> 0")
 class Contract(Audited, Versioned, Timestamped, db.Model):
     __tablename__ = "contracts"
     __label__ = _l("Contract")
-    __table_args__ = (Index("ix_contracts_recent", "signed_at", "id"),)
+    __table_args__ = (Index("ix_contracts_recent", "signed_at", "id"),
+                      # a rep's list and its count, with the important mark read from the
+                      # index: never a heap visit per contract of theirs
+                      Index("ix_contracts_owner_recent", "owner_id", "signed_at", "id",
+                            "important", "important_by_id"),
+                      Index("ix_contracts_important", "id", "important_by_id",
+                            postgresql_where=text("important"), sqlite_where=text("important")))
     __field_labels__ = {
         "number": _l("Contract number"), "status": _l("Status"),
         "deal_id": _l("Deal"), "customer_id": _l("Customer"), "owner_id": _l("Owner"),
@@ -155,6 +161,52 @@ class ReceivableCustomer(db.Model):
                             postgresql_where=text("instalments > 0"),
                             sqlite_where=text("instalments > 0")),)
 
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivableOwnerDay(db.Model):
+    """One owner's open instalments falling due on one day (the same triggers, migration 0022):
+    the ledger reads it only around the buckets' edges (the months holding today, 30 and 60
+    days ago)."""
+
+    __tablename__ = "receivable_owner_days"
+    __table_args__ = (Index("ix_receivable_owner_days_open", "due_on", "owner_id", "outstanding",
+                            "instalments", postgresql_where=text("instalments > 0"),
+                            sqlite_where=text("instalments > 0")),)
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivableOwnerMonth(db.Model):
+    """One owner's open instalments falling due in one month (`due_month`, its first day): a
+    month wholly before or after the buckets' edges lies in one bucket."""
+
+    __tablename__ = "receivable_owner_months"
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due_month: Mapped[date] = mapped_column(Date, primary_key=True)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    instalments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivableOwnerCustomer(db.Model):
+    """One owner's open instalments of one customer (the same triggers): a scoped ledger by
+    customer ranks its largest customers from the index below."""
+
+    __tablename__ = "receivable_owner_customers"
+    __table_args__ = (
+        Index("ix_receivable_owner_customers_largest", "outstanding", "owner_id", "customer_id",
+              postgresql_where=text("instalments > 0"), sqlite_where=text("instalments > 0")),
+        Index("ix_receivable_owner_customers_open", "owner_id", "customer_id",
+              postgresql_where=text("instalments > 0"), sqlite_where=text("instalments > 0")),
+    )
+
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     outstanding: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
     instalments: Mapped[int] = mapped_column(Integer, default=0)

@@ -25,7 +25,7 @@ from crm.contracts.forms import (
     ScheduleForm,
     StatusForm,
 )
-from crm.contracts.ledger import aging_from, aging_rows
+from crm.contracts.ledger import aging_of
 from crm.contracts.models import (
     DELIVERY_RECORDS,
     NEXT_STATUSES,
@@ -120,8 +120,7 @@ def _schedule(contract: Contract) -> dict:
     for payment in db.session.scalars(select(Payment).where(
             Payment.contract_id == contract.id).order_by(Payment.received_on, Payment.id)):
         payments.setdefault(payment.instalment_id, []).append(payment)
-    aging = aging_from(db.session.execute(aging_rows(
-        [Instalment.contract_id == contract.id], today())).all())
+    aging = aging_of(instalments, today())
     return {"instalments": instalments, "payments": payments, "aging": aging,
             "outstanding": sum((i.outstanding for i in instalments), Decimal("0")),
             "today": today(), "channels": PAYMENT_CHANNELS}
@@ -312,8 +311,11 @@ def payment(contract_id: int):
     url = url_for("contracts.show", contract_id=contract.id, _anchor="schedule")
     if result.done and htmx:
         submissions.fulfil(g.pop("submitted_form"), url)
+        # rendered before the commit, which would expire the contract and the user to be
+        # read again: the figures are the flushed ones the commit makes durable
+        response = _receivables(contract)
         db.session.commit()
-        return _receivables(contract)
+        return response
     if result.done:
         return saved_redirect(_("Payment recorded."), url)
     if htmx and request.method == "POST":

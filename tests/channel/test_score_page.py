@@ -9,7 +9,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
-from crm.channel import scoring
+from crm.channel import score_table, scorecards, scoring
 from crm.channel.figures import Quarter
 from crm.channel.models import Dealer, DealerScore
 from crm.extensions import db
@@ -125,3 +125,24 @@ def test_the_page_runs_a_fixed_number_of_queries(login, app):
         page = sunli.get(f"/channel/scores?quarter={Q.key}")
     assert page.get_data(as_text=True).count('class="score-row') == 1000
     assert large.n == small.n
+
+
+def _table_body(page: str) -> str:
+    return page[page.index("<tbody>"):page.index("</tbody>")]
+
+
+def test_rows_fetched_by_id_or_by_the_filters_show_the_same(login, app, monkeypatch):
+    """The page fetches the figures of the rows it has not rendered by their ids, or all
+    rows its filters keep when most are missing: the table is the same either way, and
+    the same again from the rows it keeps."""
+    _scored_dealers(app, 6)
+    sunli = login("sunli")
+    url = f"/channel/scores?quarter={Q.key}&region=east&sort=name&dir=asc"
+    score_table._by_version.cache_clear()
+    by_id = _table_body(sunli.get(url).get_data(as_text=True))
+    kept = _table_body(sunli.get(url).get_data(as_text=True))
+    score_table._by_version.cache_clear()
+    monkeypatch.setattr(scorecards, "ID_LIST_LIMIT", 0)
+    by_filter = _table_body(sunli.get(url).get_data(as_text=True))
+    assert by_id == kept == by_filter
+    assert by_id.count('class="score-row') == 3 and "评分经销商0001" in by_id
