@@ -5,15 +5,15 @@ instead of every open instalment. The trigger now also follows a change of owner
 update that keeps the keys writes each totals row once (a delta), not twice. A rep's contract
 list walks an index of their own contracts.
 
-Revision ID: 0022_ledger_owner_totals
-Revises: 0021_careb_surveys
+Revision ID: 0023_ledger_owner_totals
+Revises: 0022_care_list_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_ledger_owner_totals"
-down_revision = "0021_careb_surveys"
+revision = "0023_ledger_owner_totals"
+down_revision = "0022_care_list_indexes"
 branch_labels = None
 depends_on = None
 
