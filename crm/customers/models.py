@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -123,8 +123,10 @@ class Contact(Audited, Versioned, Timestamped, db.Model):
         "customer_id": _l("Customer"),
     }
     __audit_mask__ = PERSONAL_FIELDS
-    __audit_exclude__ = Audited.__audit_exclude__ | {"mobile_key"}
-    __table_args__ = (Index("ix_contacts_search_key", "search_key", "id"),)  # the list's order
+    __audit_exclude__ = Audited.__audit_exclude__ | {"mobile_key", "owner_id"}
+    # the list's order: everyone's, and a rep's or a team's own
+    __table_args__ = (Index("ix_contacts_search_key", "search_key", "id"),
+                      Index("ix_contacts_owner_search", "owner_id", "search_key", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -136,6 +138,9 @@ class Contact(Audited, Versioned, Timestamped, db.Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(200), index=True)
     wechat: Mapped[str | None] = mapped_column(String(100))
+    # the customer's owner, copied by database triggers (migration 0022_plans_contact_owner)
+    # whatever moves a contact or hands its customer over: the app never writes it
+    owner_id: Mapped[int | None] = mapped_column(Integer)
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 

@@ -253,6 +253,7 @@ CONTACTS = ListSpec(
     search=contact_search,
     search_hint=_l("Name, pinyin or mobile"),
     count_text=_l("%(n)s contacts"),
+    trigram_sort=True,
 )
 
 

@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import User
@@ -281,3 +281,31 @@ def test_search_results_page_through_every_match_in_name_order(app, login, term)
         more = re.search(r'hx-get="([^"]+)" hx-target="#customer-rows-more"', html)
         url = more.group(1).replace("&amp;", "&") if more else None
     assert names == [f"测试客户{i:04d}" for i in range(75)]
+
+
+def test_contacts_follow_their_customer_to_a_new_owner(app, login):
+    """Contacts carry their customer's owner, copied by database triggers whatever writes the
+    rows: a new contact takes it, a customer handed over takes its contacts along, and a
+    contact moved to another customer (a merge) takes that customer's owner."""
+    customer_id = make_customer(app, "杭州青松茶业有限公司")
+    other_id = make_customer(app, "宁波白云茶业有限公司", owner="chenjing")
+    _bulk_contacts(app, customer_id, 1)
+    with app.app_context():
+        services.save_contact(None, customer_id, {"name": "林青松"})
+        db.session.commit()
+
+    def contacts_of(username):
+        return login(username).get("/contacts").get_data(as_text=True)
+
+    assert "林青松" in contacts_of("zhangwei") and "联系人0" in contacts_of("zhangwei")
+    assert "林青松" not in contacts_of("liuyang")
+    with app.app_context():
+        db.session.execute(update(Customer).where(Customer.id == customer_id)
+                           .values(owner_id=_user_id("liuyang")))
+        db.session.commit()
+    assert "林青松" in contacts_of("liuyang") and "林青松" not in contacts_of("zhangwei")
+    with app.app_context():
+        db.session.execute(update(Contact).where(Contact.name == "林青松")
+                           .values(customer_id=other_id))
+        db.session.commit()
+    assert "林青松" in contacts_of("chenjing") and "林青松" not in contacts_of("liuyang")
