@@ -138,7 +138,7 @@ class Contact(Audited, Versioned, Timestamped, db.Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(200), index=True)
     wechat: Mapped[str | None] = mapped_column(String(100))
-    # the customer's owner, copied by database triggers (migration 0022_plans_contact_owner)
+    # the customer's owner, copied by database triggers (migration 0025_plans_contact_owner)
     # whatever moves a contact or hands its customer over: the app never writes it
     owner_id: Mapped[int | None] = mapped_column(Integer)
 

@@ -2,15 +2,15 @@
 everyone's and a rep's own; the team agenda's open deadlines, soonest first. The home page
 counts each owner's leads about to return to the pool from an index alone.
 
-Revision ID: 0022_plans_sort_indexes
-Revises: 0021_careb_surveys
+Revision ID: 0024_plans_sort_indexes
+Revises: 0023_ledger_owner_totals
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_plans_sort_indexes"
-down_revision = "0021_careb_surveys"
+revision = "0024_plans_sort_indexes"
+down_revision = "0023_ledger_owner_totals"
 branch_labels = None
 depends_on = None
 

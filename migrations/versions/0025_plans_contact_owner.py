@@ -2,15 +2,15 @@
 are read in name order from (owner_id, search_key, id) and a team's contact search filters its
 trigram matches by owner without joining every customer of the team (issues 13, 20).
 
-Revision ID: 0022_plans_contact_owner
-Revises: 0022_plans_sort_indexes
+Revision ID: 0025_plans_contact_owner
+Revises: 0024_plans_sort_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_plans_contact_owner"
-down_revision = "0022_plans_sort_indexes"
+revision = "0025_plans_contact_owner"
+down_revision = "0024_plans_sort_indexes"
 branch_labels = None
 depends_on = None
 
