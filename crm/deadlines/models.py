@@ -70,7 +70,10 @@ class DeadlineAlert(db.Model):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
+    # A plain id, no foreign key: the sweep inserts alerts by the hundred thousand and a key
+    # checked and share-locked its deadline row for each (a quarter of its time); the deadlines
+    # service drops a deadline's alerts itself before the deadline (cancel).
+    deadline_id: Mapped[int] = mapped_column(BigId)
     level: Mapped[int] = mapped_column(SmallInteger)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -19,13 +19,17 @@ from sqlalchemy import (
     Column,
     Integer,
     MetaData,
+    String,
     Table,
     and_,
+    case,
     delete,
     func,
     literal,
     select,
+    text,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -259,9 +263,12 @@ def _raise_alerts(group: _Group, now: datetime) -> int:
     return rows_inserted(stmt.on_conflict_do_nothing())
 
 
+OWNER_ROLE = ""  # in the recipients table: the owner is told of level 1
+
+
 def _nearest_holders(role: str):
-    """(owner_id, user_id): the active holders of `role` in the owner's team or, if it has
-    none, in the nearest parent team that has one; an owner is never their own recipient.
+    """(role, owner_id, user_id): the active holders of `role` in the owner's team or, if it
+    has none, in the nearest parent team that has one; an owner is never their own recipient.
     For roles other than manager (director, legal, ...), owners with no holder above them
     reach every active holder of the role."""
     up = select(Team.id.label("team_id"), Team.id.label("ancestor_id"),
@@ -287,58 +294,68 @@ def _nearest_holders(role: str):
         .group_by(candidates.c.owner_id).cte("nearest_depth", nesting=True)
     )
     found = (
-        select(candidates.c.owner_id, candidates.c.user_id)
+        select(literal(role).label("role"), candidates.c.owner_id, candidates.c.user_id)
         .join(nearest, and_(nearest.c.owner_id == candidates.c.owner_id,
                             nearest.c.depth == candidates.c.depth))
     )
     if role != MANAGER_ROLE:
         found = found.union_all(
-            select(owner.id, holder.id).select_from(owner).join(holder, true())
+            select(literal(role), owner.id, holder.id).select_from(owner).join(holder, true())
             .join(UserRole, holds_role)
             .where(holder.active, holder.id != owner.id,
                    owner.id.not_in(select(candidates.c.owner_id))))
-    return found.subquery("escalation")
+    return found
 
 
-# Who hears of an escalation: (owner, recipient) pairs worked out once per ladder step, a few
-# hundred rows, keyed by owner. Joined from the nested CTEs, or from a VALUES list, the planner
-# expected one freshly raised alert and rescanned every pair for each one (25 s for 50k
-# alerts on PostgreSQL); a lookup by primary key costs the same whatever it expects.
+# Who hears of an alert: (role, owner, recipient) for the owner's level and every role of the
+# ladders, a few hundred rows worked out once per sweep in the session's temporary table,
+# keyed by role and owner, and analyzed: joined from nested CTEs, a VALUES list or a table the
+# planner knew nothing of, it expected one alert and rescanned every pair for each one (25 s
+# for 50k alerts on PostgreSQL).
 _RECIPIENTS = Table("sweep_recipients", MetaData(),
+                    Column("role", String(20), primary_key=True),
                     Column("owner_id", Integer, primary_key=True),
                     Column("user_id", Integer, primary_key=True),
                     prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
 
 
-def _recipients(role: str | None):
-    """(owner_id, user_id) of who hears of a deadline: the owner, or the holders of `role`
-    nearest above them (kept in the session's temporary table)."""
-    if role is None:
-        return select(User.id.label("owner_id"), User.id.label("user_id")).where(
-            User.active).subquery("recipients")
+def _fill_recipients(roles: set[str]) -> None:
+    """Four statements, whatever the number of roles."""
+    owners = select(literal(OWNER_ROLE), User.id, User.id).where(User.active)
+    holders = [select(_nearest_holders(role).subquery(f"holders_{i}"))
+               for i, role in enumerate(sorted(roles))]
     db.session.execute(CreateTable(_RECIPIENTS, if_not_exists=True))
     db.session.execute(_RECIPIENTS.delete())
-    db.session.execute(_RECIPIENTS.insert().from_select(["owner_id", "user_id"],
-                                                        select(_nearest_holders(role))))
-    return _RECIPIENTS
+    db.session.execute(_RECIPIENTS.insert().from_select(["role", "owner_id", "user_id"],
+                                                        union_all(owners, *holders)))
+    db.session.execute(text(f"ANALYZE {_RECIPIENTS.name}"))
 
 
-def _notify(group: _Group, now: datetime, after_alert_id: int) -> int:
-    """One notification per alert raised at `now` and recipient (UNIQUE(alert_id, user_id)).
-    The alerts raised by this sweep are those after `after_alert_id` (the largest id before
-    it): a walk of the primary key, no index on the time they were raised."""
-    recipients = _recipients(group.role)
-    note_kind = "overdue" if group.level == OWNER else "escalated"
+def _recipient_role(groups: list[_Group]):
+    """SQL: the role told of an alert (of DeadlineAlert, on Deadline), by level and kind."""
+    return case(*((and_(DeadlineAlert.level == g.level, _kind_filter(g)),
+                   g.role if g.role is not None else OWNER_ROLE) for g in groups))
+
+
+def _notify(groups: list[_Group], now: datetime, after_alert_id: int) -> int:
+    """One notification per alert raised at `now` and recipient (UNIQUE(alert_id, user_id)),
+    for every level in one statement. The alerts raised by this sweep are those after
+    `after_alert_id` (the largest id before it): a walk of the primary key, no index on the
+    time they were raised; each finds its deadline by key and its recipients by (role, owner).
+    """
+    _fill_recipients({g.role for g in groups if g.role is not None})
+    recipients = _RECIPIENTS
+    note_kind = case((DeadlineAlert.level == OWNER, "overdue"), else_="escalated")
     rows = (
-        select(recipients.c.user_id, literal(note_kind), Deadline.subject_type,
+        select(recipients.c.user_id, note_kind, Deadline.subject_type,
                Deadline.subject_id, Deadline.kind, Deadline.due_at, Deadline.owner_id,
                DeadlineAlert.id, literal(now, UTCDateTime))
         .select_from(DeadlineAlert)
         .join(Deadline, Deadline.id == DeadlineAlert.deadline_id)
-        .join(recipients, recipients.c.owner_id == Deadline.owner_id)
-        .where(DeadlineAlert.id > after_alert_id, DeadlineAlert.raised_at == now,
-               DeadlineAlert.level == group.level, _kind_filter(group))
-        .order_by(DeadlineAlert.id, recipients.c.user_id)
+        .join(recipients, and_(recipients.c.role == _recipient_role(groups),
+                               recipients.c.owner_id == Deadline.owner_id))
+        .where(DeadlineAlert.id > after_alert_id, DeadlineAlert.raised_at == now)
+        .order_by(DeadlineAlert.id, recipients.c.user_id)  # an inbox in the order raised
     )
     columns = ["user_id", "kind", "subject_type", "subject_id", "deadline_kind", "due_at",
                "about_user_id", "alert_id", "created_at"]
@@ -351,12 +368,16 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
 
     Level 1 tells the owner as soon as a running, open deadline is past due; each further
     level of the kind's ladder tells its recipients once the deadline is still open that long
-    after it was due (standard ladder: the nearest manager after `escalation_delay_hours`)."""
+    after it was due (standard ladder: the nearest manager after `escalation_delay_hours`).
+    The alerts are raised group by group, then all their notifications written at once (on
+    SQLite a transaction must write before it reads the recipients, or a concurrent sweep's
+    commit leaves it "database is locked")."""
     now = now or utcnow()
     counts = {"overdue": 0, "escalated": 0, "notified": 0}
     last_alert_id = db.session.scalar(select(func.coalesce(func.max(DeadlineAlert.id), 0)))
-    for group in _groups():
-        raised = _raise_alerts(group, now)
-        counts["overdue" if group.level == OWNER else "escalated"] += raised
-        counts["notified"] += _notify(group, now, last_alert_id) if raised else 0
+    groups = _groups()
+    for group in groups:
+        counts["overdue" if group.level == OWNER else "escalated"] += _raise_alerts(group, now)
+    if counts["overdue"] or counts["escalated"]:
+        counts["notified"] = _notify(groups, now, last_alert_id)
     return counts

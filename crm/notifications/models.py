@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import BigId
@@ -24,21 +24,22 @@ class Notification(db.Model):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column()  # users are deactivated, never deleted
     kind: Mapped[str] = mapped_column(String(30))  # overdue | escalated | assigned | ...
     text: Mapped[str | None] = mapped_column(String(500))
     subject_type: Mapped[str | None] = mapped_column(String(30))
     subject_id: Mapped[int | None] = mapped_column(BigId)
     deadline_kind: Mapped[str | None] = mapped_column(String(30))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Plain ids, no foreign keys: the sweep inserts these by the hundred thousand, and the
-    # deadlines service clears alert_id itself when it drops an alert.
+    # Plain ids (user_id too), no foreign keys: the sweep inserts these by the hundred
+    # thousand, a key is checked row by row, and the deadlines service clears alert_id itself
+    # when it drops an alert.
     about_user_id: Mapped[int | None] = mapped_column()
     alert_id: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User] = relationship(primaryjoin="foreign(Notification.user_id) == User.id")
     about_user: Mapped[User | None] = relationship(
         primaryjoin="foreign(Notification.about_user_id) == User.id")

@@ -94,3 +94,23 @@ def test_the_timed_sweep_leaves_no_deadline_or_notification_behind(app, people):
         result = time_sweep(40)
         assert result["overdue"] == 40 - 4  # one in ten is paused
         assert (_count(Deadline), _count(Notification)) == before
+
+
+def test_the_timed_sweep_times_only_its_own_deadlines(app, people):
+    """The data set's own overdue clocks are swept before the timing, as a running system
+    would have swept them, not counted in the timed run."""
+    from datetime import timedelta
+
+    from crm.base import utcnow
+    from crm.deadlines import services
+    from crm.deadlines.bench import time_sweep
+    from crm.deadlines.models import DeadlineAlert
+    from tests.deadlines.helpers import user_id
+
+    with app.app_context():
+        own = services.create("followup", None, None, user_id("zhangwei"),
+                              utcnow() - timedelta(days=2)).id
+        db.session.commit()
+        assert time_sweep(40)["overdue"] == 40 - 4
+        assert db.session.scalars(select(DeadlineAlert.level).where(
+            DeadlineAlert.deadline_id == own).order_by(DeadlineAlert.level)).all() == [1, 2]
