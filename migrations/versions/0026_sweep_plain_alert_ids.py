@@ -4,13 +4,13 @@ each key was checked, with a share lock on the referenced row, one row at a time
 quarter of the 100k sweep on PostgreSQL). Deadlines are deleted only by the deadlines service,
 which drops their alerts first; users are deactivated, never deleted.
 
-Revision ID: 0022_sweep_plain_alert_ids
-Revises: 0021_careb_surveys
+Revision ID: 0026_sweep_plain_alert_ids
+Revises: 0025_plans_contact_owner
 """
 from alembic import op
 
-revision = "0022_sweep_plain_alert_ids"
-down_revision = "0021_careb_surveys"
+revision = "0026_sweep_plain_alert_ids"
+down_revision = "0025_plans_contact_owner"
 branch_labels = None
 depends_on = None
 
