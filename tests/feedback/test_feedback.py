@@ -154,7 +154,7 @@ def test_each_items_form_names_its_own_field_and_one_time_key(app, login):
     manager = login("hefang")
     page = manager.get(f"/products/{product}/feedback").get_data(as_text=True)
     forms = re.findall(r'feedback/(\w+)/(\d+)" novalidate>\s*<input type="hidden" '
-                       r'name="csrf_token" value="[^"]*"><input type="hidden" name="form_key" '
+                       r'name="csrf_token" value="[^"]*"><input name="form_key" type="hidden" '
                        r'value="([^"]+)">', page)
     assert len(forms) >= 3 and len({key for _s, _i, key in forms}) == len(forms)
     for source, item_id, _key in forms:
