@@ -19,7 +19,7 @@ def init_app(app) -> None:
 
     register_scopes()
     register_kind(archives.CLOCK, archives.CLOCK_LABEL, basis=WORKING,
-                  hours_setting=archives.CLOCK_SETTING)
+                  duration_setting=archives.CLOCK_SETTING)
     register_kind(revisits.CLOCK, revisits.CLOCK_LABEL)
     register_subject(archives.SUBJECT, ServiceArchive, _l("Service archive"), "archives.show",
                      "archive_id", lambda a: a.customer.name)

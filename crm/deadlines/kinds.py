@@ -27,9 +27,11 @@ class KindSpec:
     # None: the standard ladder (the owner's manager after `escalation_delay_hours`).
     ladder: tuple[Step, ...] | None = None
     pausable: bool = False  # may stand still (e.g. a complaint waiting for the customer)
-    # A setting (in hours) that holds the duration instead of `minutes` (e.g. archive_hours):
-    # admins change it on the settings page, the deadline kinds page shows it.
-    hours_setting: str | None = None
+    # A setting that holds the duration instead of `minutes` (archive_hours,
+    # complaint_response_minutes), and the minutes in one of its units (60 for hours, 1 for
+    # minutes): admins change it on the settings page, the deadline kinds page shows it.
+    duration_setting: str | None = None
+    setting_unit_minutes: int = 60
 
 
 _KINDS: dict[str, KindSpec] = {}
@@ -37,8 +39,9 @@ _KINDS: dict[str, KindSpec] = {}
 
 def register_kind(key: str, label, *, basis: str = CALENDAR, minutes: int | None = None,
                   ladder: tuple[Step, ...] | None = None, pausable: bool = False,
-                  hours_setting: str | None = None) -> None:
-    _KINDS[key] = KindSpec(key, label, basis, minutes, ladder, pausable, hours_setting)
+                  duration_setting: str | None = None, setting_unit_minutes: int = 60) -> None:
+    _KINDS[key] = KindSpec(key, label, basis, minutes, ladder, pausable, duration_setting,
+                           setting_unit_minutes)
 
 
 def unregister_kind(key: str) -> None:

@@ -48,8 +48,10 @@ def _admin_rules() -> dict[str, tuple[str, int | None, list[Step]]]:
 
 
 def _setting_minutes(spec) -> int | None:
-    """The duration a kind reads from a setting in hours (None: it has no such setting)."""
-    return get_setting(spec.hours_setting) * 60 if spec and spec.hours_setting else None
+    """The duration a kind reads from a setting (None: it has no such setting)."""
+    if not spec or not spec.duration_setting:
+        return None
+    return get_setting(spec.duration_setting) * spec.setting_unit_minutes
 
 
 def _rule(kind: str, admin: tuple | None) -> Rule:

@@ -238,7 +238,7 @@ def edit_kind(kind: str):
         return saved_redirect(_("Deadline kind saved."), url_for("deadlines.kinds_index"))
     return result.render("deadlines/kind_form.html", form=form, kind=kind, label=kinds()[kind],
                          levels=range(2, rules.MAX_LEVEL + 1),
-                         duration_setting=BY_KEY.get(kind_spec(kind).hours_setting or ""))
+                         duration_setting=BY_KEY.get(kind_spec(kind).duration_setting or ""))
 
 
 @bp.get("/deadlines/<int:deadline_id>/countdown")

@@ -21,8 +21,9 @@ def init_app(app) -> None:
 
     register_scopes()
     register_rule("complaint", complaints.reassignable)
-    for kind, (label, minutes) in complaints.CLOCKS.items():
-        register_kind(kind, label, basis=WORKING, minutes=minutes, pausable=True)
+    for kind, (label, setting, unit) in complaints.CLOCKS.items():
+        register_kind(kind, label, basis=WORKING, pausable=True, duration_setting=setting,
+                      setting_unit_minutes=unit)
     register_subject(complaints.SUBJECT, Complaint, _l("Complaint"), "complaints.show",
                      "complaint_id", lambda c: c.summary)
     customers.register_timeline_source("call", _l("Calls"), call_events)

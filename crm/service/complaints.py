@@ -41,10 +41,11 @@ from crm.storage import StoredFile
 SUBJECT = "complaint"
 RESPONSE, SOLUTION, PLAN = "complaint_response", "complaint_solution", "complaint_plan"
 # The clocks' defaults (R-33), in working time; admins change them on the deadline kinds page.
+# kind: (label, the setting that holds its duration, the minutes in one unit of the setting)
 CLOCKS = {
-    RESPONSE: (_l("Complaint: first response"), 30),
-    SOLUTION: (_l("Complaint: initial solution"), 24 * 60),
-    PLAN: (_l("Complaint: handling plan approved"), 48 * 60),
+    RESPONSE: (_l("Complaint: first response"), "complaint_response_minutes", 1),
+    SOLUTION: (_l("Complaint: initial solution"), "complaint_solution_hours", 60),
+    PLAN: (_l("Complaint: handling plan approved"), "complaint_plan_hours", 60),
 }
 EVENTS = {
     "recorded": _l("Recorded"), "responded": _l("Responded"), "solution": _l("Initial solution"),

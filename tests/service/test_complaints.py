@@ -18,6 +18,7 @@ from crm.deadlines.models import Deadline, DeadlineAlert
 from crm.extensions import db
 from crm.service import complaints
 from crm.service.models import Complaint, ComplaintEvent
+from crm.settings.services import save_settings
 from tests.conftest import count_queries
 from tests.service.helpers import bulk_calls, make_customer, user_id
 
@@ -71,6 +72,21 @@ def test_the_solution_alert_counts_24_working_hours(app, people):
         assert _sweep_alerts(due - timedelta(minutes=1), complaints.SOLUTION) == 0
         assert _sweep_alerts(due + timedelta(minutes=1), complaints.SOLUTION) == 1
         assert _sweep_alerts(due + timedelta(hours=1), complaints.SOLUTION) == 1
+
+
+def test_the_clocks_run_the_durations_the_settings_give(app, people):
+    with app.test_request_context():
+        save_settings({"complaint_response_minutes": 45, "complaint_solution_hours": 8,
+                       "complaint_plan_hours": 16})
+        _open(app)
+        assert _sweep_alerts(START + timedelta(minutes=44), complaints.RESPONSE) == 0
+        assert _sweep_alerts(START + timedelta(minutes=46), complaints.RESPONSE) == 1
+        due = deadlines.due_after(complaints.SOLUTION, user_id("zhoujie"), START)[0]
+        # 8 working hours from Tuesday 10:00: 6.5 on Tuesday, 1.5 on Wednesday morning
+        assert due.astimezone(SHANGHAI) == datetime(2026, 6, 3, 10, 30, tzinfo=SHANGHAI)
+        due = deadlines.due_after(complaints.PLAN, user_id("zhoujie"), START)[0]
+        # 16 working hours: 6.5 on Tuesday, 7.5 on Wednesday, 2 on Thursday
+        assert due.astimezone(SHANGHAI) == datetime(2026, 6, 4, 11, 0, tzinfo=SHANGHAI)
 
 
 def test_waiting_on_the_customer_stops_every_clock_and_moves_it_on(app, people):
