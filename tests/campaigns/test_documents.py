@@ -13,7 +13,6 @@ from tests.campaigns.helpers import make_campaign, user
 from tests.web.test_access_matrix import ROLE_USERS
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-MONTH = date.today().strftime("%Y-%m")
 FORM_KEY = re.compile(r'name="form_key" type="hidden" value="([^"]+)"')
 
 
@@ -38,16 +37,16 @@ def _upload(client, campaign_id, name, data=PDF, contract=False):
 
 
 def test_the_form_proposes_the_next_name_and_keeps_older_versions(app, login, campaign_id):
-    machao = login("machao")
+    machao, month = login("machao"), date.today().strftime("%Y-%m")
     page = machao.get(f"/campaigns/{campaign_id}/documents/new").get_data(as_text=True)
-    assert f'value="春季促销-{MONTH}V1"' in page
-    assert _upload(machao, campaign_id, f"春季促销-{MONTH}V1").status_code == 303
+    assert f'value="春季促销-{month}V1"' in page
+    assert _upload(machao, campaign_id, f"春季促销-{month}V1").status_code == 303
     page = machao.get(f"/campaigns/{campaign_id}/documents/new").get_data(as_text=True)
-    assert f'value="春季促销-{MONTH}V2"' in page
-    assert _upload(machao, campaign_id, f"春季促销-{MONTH}V2", PDF + b"% v2\n").status_code \
+    assert f'value="春季促销-{month}V2"' in page
+    assert _upload(machao, campaign_id, f"春季促销-{month}V2", PDF + b"% v2\n").status_code \
         == 303
     shown = machao.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
-    assert shown.index(f"春季促销-{MONTH}V2") < shown.index(f"春季促销-{MONTH}V1")
+    assert shown.index(f"春季促销-{month}V2") < shown.index(f"春季促销-{month}V1")
     with app.app_context():
         older, newer = sorted(d.id for d in _documents(app, campaign_id))
     first = machao.get(f"/campaigns/documents/{older}")

@@ -22,7 +22,6 @@ from crm.extensions import db
 from crm.web.search import pinyin_key
 from tests.conftest import count_queries
 
-TODAY = date.today()
 SCORED_AT = datetime(2026, 1, 2, tzinfo=UTC)
 
 
@@ -184,7 +183,7 @@ def _trainings(app, dealer_ids: list[int], n: int) -> None:
     with app.app_context():
         start = db.session.query(DealerTraining).count()
         db.session.execute(insert(DealerTraining), [
-            {"held_on": TODAY - timedelta(days=i % 300), "kind": KINDS[i % 3],
+            {"held_on": date.today() - timedelta(days=i % 300), "kind": KINDS[i % 3],
              "title": f"培训{start + i}", "search_key": f"peixun{start + i}", "trainer": "孙丽",
              "dealer_count": 1, "people_count": 2, "version": 1} for i in range(n)])
         ids = db.session.scalars(select(DealerTraining.id).order_by(DealerTraining.id.desc())
@@ -193,15 +192,15 @@ def _trainings(app, dealer_ids: list[int], n: int) -> None:
             {"training_id": t, "dealer_id": dealer_ids[0], "people": 2} for t in ids])
         db.session.execute(insert(MaterialHandout), [
             {"dealer_id": dealer_ids[0], "kind": "poster", "quantity": 3,
-             "handed_on": TODAY - timedelta(days=i % 300), "version": 1} for i in range(n)])
+             "handed_on": date.today() - timedelta(days=i % 300), "version": 1} for i in range(n)])
         db.session.commit()
 
 
 def test_lists_report_and_dealer_page_run_a_fixed_number_of_queries(login, app):
-    dealers = _dealers(app, 3, joined=TODAY)
+    dealers = _dealers(app, 3, joined=date.today())
     sunli = login("sunli")
     pages = (*ROUTES[:1], ROUTES[2], ROUTES[3], f"/dealers/{dealers[0]}",
-             f"/channel/trainings?quarter={Quarter.of(TODAY).key}")
+             f"/channel/trainings?quarter={Quarter.of(date.today()).key}")
     _trainings(app, dealers, 10)
     small = {}
     for url in pages:

@@ -1,16 +1,13 @@
 """Records for home page tests: follow-ups due on a given local day."""
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.extensions import db
 from crm.followups import services as followups
-
-ZONE = ZoneInfo("Asia/Shanghai")  # the demo users' zone
-LOCAL_TODAY = datetime.now(ZONE).date()
+from tests.clock import ZONE, local_today
 
 
 def user_id(username: str) -> int:
@@ -20,6 +17,6 @@ def user_id(username: str) -> int:
 def add_followup(owner: str, what: str, days: int) -> None:
     """A follow-up of `owner` due `days` from today: late that day (still ahead for today)."""
     user = db.session.scalar(select(User).where(User.username == owner))
-    due = datetime.combine(LOCAL_TODAY + timedelta(days=days), time(23, 58), tzinfo=ZONE)
+    due = datetime.combine(local_today() + timedelta(days=days), time(23, 58), tzinfo=ZONE)
     followups.add(what=what, owner_id=user.id, due=due, subject_type=None, subject_id=None,
                   by=user)

@@ -15,8 +15,9 @@ from crm.extensions import db
 from crm.notifications.models import Notification
 from crm.sales import funnel
 from crm.sales.models import Deal, Lead
+from tests.clock import local_today
 from tests.conftest import count_queries
-from tests.dashboard.helpers import LOCAL_TODAY, add_followup, user_id
+from tests.dashboard.helpers import add_followup, user_id
 from tests.sales.test_deals import make_deal
 
 
@@ -49,7 +50,7 @@ def _setup_rep_day(app, owner="zhangwei") -> None:
     with app.test_request_context():
         deal = db.session.get(Deal, closing)
         deal.stage_id, deal.expected_value = funnel.stage("intent").id, Decimal("80000")
-        deal.close_date = LOCAL_TODAY
+        deal.close_date = local_today()
         db.session.get(Deal, potential).expected_value = Decimal("20000")
         quiet = Lead(company_name=f"{owner}快退回公司", source="online", owner_id=user_id(owner),
                      stage_id=funnel.stage("potential").id,

@@ -2,7 +2,6 @@
 
 import json
 import re
-from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,11 +16,9 @@ from crm.deadlines.subjects import register_subject, unregister_subject
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.notifications.models import Notification
+from tests.clock import local_day
 from tests.conftest import count_queries
 from tests.deadlines.helpers import user_id
-
-LOCAL_TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the demo users' zone
-TODAY = LOCAL_TODAY.isoformat()
 
 
 @pytest.fixture
@@ -31,8 +28,8 @@ def team_subjects():
     unregister_subject("team")
 
 
-def _add(client, what="回访张总", day=TODAY, at="", htmx=True, target="followup-add", **extra):
-    data = {"what": what, "due_date": day, "due_time": at, **extra}
+def _add(client, what="回访张总", day=None, at="", htmx=True, target="followup-add", **extra):
+    data = {"what": what, "due_date": local_day() if day is None else day, "due_time": at, **extra}
     headers = {"HX-Target": target} if htmx else {}
     return client.post("/followups", data, htmx=htmx, headers=headers)
 
@@ -75,7 +72,7 @@ def test_an_invalid_quick_add_is_422_with_the_message_beside_the_field(login, ap
 
 def test_done_inline_completes_the_deadline_and_no_alert_follows(app, login):
     rep = login("zhangwei")
-    _add(rep, day=(LOCAL_TODAY - timedelta(days=2)).isoformat())
+    _add(rep, day=local_day(-2))
     followup = _followup(app)
     deadline = _deadline(app, followup.id)
     page = rep.get("/followups").get_data(as_text=True)
@@ -94,12 +91,12 @@ def test_done_inline_completes_the_deadline_and_no_alert_follows(app, login):
 
 def test_reschedule_moves_the_deadline_and_a_stale_form_gets_409(app, login):
     rep = login("zhangwei")
-    _add(rep, day=(LOCAL_TODAY - timedelta(days=1)).isoformat())
+    _add(rep, day=local_day(-1))
     followup = _followup(app)
     with app.app_context():
         deadlines.sweep(utcnow())
         db.session.commit()
-    new_day = (LOCAL_TODAY + timedelta(days=3)).isoformat()
+    new_day = local_day(3)
     response = rep.post(f"/followups/{followup.id}/reschedule",
                         {"due_date": new_day, "due_time": "09:00", "version": followup.version},
                         htmx=True, headers={"HX-Target": "agenda-row-x"})
@@ -109,16 +106,16 @@ def test_reschedule_moves_the_deadline_and_a_stale_form_gets_409(app, login):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(DeadlineAlert)) == 0
     stale = rep.post(f"/followups/{followup.id}/reschedule",
-                     {"due_date": TODAY, "version": followup.version}, htmx=True)
+                     {"due_date": local_day(), "version": followup.version}, htmx=True)
     assert stale.status_code == 409
     assert "meanwhile" in stale.get_data(as_text=True) or "同时" in stale.get_data(as_text=True)
 
 
 def test_the_agenda_sorts_into_overdue_today_upcoming_and_filters(app, login):
     rep = login("zhangwei")
-    _add(rep, what="昨天的", day=(LOCAL_TODAY - timedelta(days=1)).isoformat())
-    _add(rep, what="今天的", day=TODAY, at="23:58")
-    _add(rep, what="下周的", day=(LOCAL_TODAY + timedelta(days=7)).isoformat())
+    _add(rep, what="昨天的", day=local_day(-1))
+    _add(rep, what="今天的", day=local_day(), at="23:58")
+    _add(rep, what="下周的", day=local_day(7))
     page = rep.get("/followups").get_data(as_text=True)
     assert page.index("昨天的") < page.index("今天的") < page.index("下周的")
     overdue = rep.get("/followups?view=overdue", htmx=True, target="agenda-list")
@@ -184,8 +181,8 @@ def test_the_panel_on_a_record_adds_there_and_hides_records_you_cannot_see(app, 
 
 def test_the_home_page_shows_the_agenda_panel(login):
     rep = login("zhangwei")
-    _add(rep, what="今天要打的电话", day=TODAY, at="23:58")
-    _add(rep, what="过期的电话", day=(LOCAL_TODAY - timedelta(days=3)).isoformat())
+    _add(rep, what="今天要打的电话", day=local_day(), at="23:58")
+    _add(rep, what="过期的电话", day=local_day(-3))
     home = rep.get("/").get_data(as_text=True)
     assert "今天要打的电话" in home and "过期的电话" in home and "1 项逾期" in home
 
@@ -221,7 +218,7 @@ def test_the_team_agenda_runs_a_fixed_number_of_queries(app, login):
 
 def test_the_calendar_feed_is_valid_icalendar_behind_a_revocable_token(app, login, client):
     rep = login("zhangwei")
-    _add(rep, what="周五拜访", day=(LOCAL_TODAY + timedelta(days=2)).isoformat(), at="10:00")
+    _add(rep, what="周五拜访", day=local_day(2), at="10:00")
     response = rep.post("/followups/calendar", htmx=True, headers={"HX-Target": "calendar-card"})
     url = re.search(r'value="(http://[^"]+/agenda\.ics\?token=[^"]+)"',
                     response.get_data(as_text=True)).group(1)

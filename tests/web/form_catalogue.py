@@ -68,6 +68,7 @@ from crm.service.forms import CallForm, ComplaintForm, NoteForm
 from crm.service.models import Complaint
 from crm.settings.forms import settings_form_class
 from crm.settings.registry import DEFINITIONS
+from tests.clock import server_day
 from tests.sample_records import sample_records
 
 
@@ -176,7 +177,7 @@ def _settings(_i):
 def _call(i):
     return {"customer_id": i["customer_id"], "notes": "询问发票", "direction": "in",
             "channel": "hotline", "contact_id": i["contact_id"], "duration_minutes": "5",
-            "product_id": i["product_id"], "next_step": "寄发票", "next_date": TODAY}
+            "product_id": i["product_id"], "next_step": "寄发票", "next_date": server_day()}
 
 
 def _complaint(i):
@@ -192,7 +193,6 @@ def _edit(model, key, make):
     return lambda i: {**make(i), "version": _version(model, i[key])}
 
 
-TODAY = date.today().isoformat()
 ENTRIES = [
     Entry("auth.login", None, LoginForm, lambda i: "/login",
           lambda i: {"username": "zhangwei", "password": "Demo#2026crm"}),
@@ -212,7 +212,7 @@ ENTRIES = [
     Entry("deals.sign", "zhangwei", SignForm, lambda i: f"/deals/{i['deal_id']}/sign",
           lambda i: {"price": "100", "payment_method": "bank_transfer",
                      "payment_terms": "30/70", "breach_liability": "违约金",
-                     "signed_at": TODAY}),
+                     "signed_at": server_day()}),
     Entry("deals.edit_value", "zhangwei", InlineAmountForm,
           lambda i: f"/deals/{i['deal_id']}/value/expected_value/edit",
           lambda i: {"value": "5", "version": _version(Deal, i["deal_id"])},
@@ -258,13 +258,14 @@ ENTRIES = [
           lambda i: f"/agreements/{i['agreement_id']}/end", lambda i: {"reason": "合作终止"},
           error_mark='<p class="error" id="end-reason-'),
     Entry("followups.create", "zhangwei", FollowUpForm, lambda i: "/followups",
-          lambda i: {"what": "回电", "due_date": TODAY, "due_time": "", "owner_id": i["me"]}),
+          lambda i: {"what": "回电", "due_date": server_day(), "due_time": "",
+                     "owner_id": i["me"]}),
     Entry("followups.complete", "zhangwei", CompleteForm,
           lambda i: f"/followups/{i['followup_id']}/complete",
           lambda i: {"outcome": "已联系", "version": _version(FollowUp, i["followup_id"])}),
     Entry("followups.reschedule", "zhangwei", RescheduleForm,
           lambda i: f"/followups/{i['followup_id']}/reschedule",
-          lambda i: {"due_date": TODAY, "due_time": "10:00",
+          lambda i: {"due_date": server_day(), "due_time": "10:00",
                      "version": _version(FollowUp, i["followup_id"])}),
     Entry("admin.new_user", "admin", UserForm, lambda i: "/admin/users/new", _user),
     Entry("admin.edit_user", "admin", UserForm, lambda i: f"/admin/users/{i['liuyang']}",
@@ -318,12 +319,12 @@ ENTRIES = [
           _edit(Campaign, "campaign_id", _campaign)),
     Entry("campaigns.new_cost", "machao", CostForm,
           lambda i: f"/campaigns/{i['approved_campaign_id']}/costs/new",
-          lambda i: {"what": "展位费", "amount": "3000", "spent_on": TODAY}),
+          lambda i: {"what": "展位费", "amount": "3000", "spent_on": server_day()}),
     Entry("campaigns.new_minutes", "machao", MinutesForm,
           lambda i: f"/campaigns/{i['approved_campaign_id']}/minutes/new",
-          lambda i: {"phase_id": "", "held_on": TODAY, "title": "周例会", "topics": "进度",
+          lambda i: {"phase_id": "", "held_on": server_day(), "title": "周例会", "topics": "进度",
                      "decisions": "加大线上投放", "record": "", "actions-0-what": "更新报名名单",
-                     "actions-0-owner_id": i["machao"], "actions-0-due_on": TODAY}),
+                     "actions-0-owner_id": i["machao"], "actions-0-due_on": server_day()}),
     Entry("campaigns.decide", "gaoyan", campaign_forms.DecisionForm,
           lambda i: f"/campaigns/requests/{i['purchase_id']}/decide",
           lambda i: {"decision": "approve", "comment": "同意"},
@@ -332,7 +333,7 @@ ENTRIES = [
           lambda i: "/admin/settings", _settings),
     Entry("contracts.change_status", "zhangwei", StatusForm,
           lambda i: f"/contracts/{i['contract_id']}/status",
-          lambda i: {"status": "delivered", "delivered_on": TODAY,
+          lambda i: {"status": "delivered", "delivered_on": server_day(),
                      "version": _version(Contract, i["contract_id"])}),
     Entry("contracts.schedule", "zhengshuang", ScheduleForm,
           lambda i: f"/contracts/{i['contract_id']}/schedule",
@@ -343,7 +344,7 @@ ENTRIES = [
           lambda i: {"kind": "exception", "note": "原材料延迟", "remedy": ""}),
     Entry("contracts.record_step", "zhangwei", CollectionStepForm,
           lambda i: f"/contracts/{i['contract_id']}/collection",
-          lambda i: {"instalment_id": i["instalment_id"], "step": "visit", "done_on": TODAY,
+          lambda i: {"instalment_id": i["instalment_id"], "step": "visit", "done_on": server_day(),
                      "channel": "", "outcome": "客户承诺月底付款", "decision": ""}),
     Entry("contracts.promise", "zhengshuang", PromiseForm,
           lambda i: f"/contracts/{i['contract_id']}/promises",
@@ -352,7 +353,7 @@ ENTRIES = [
                      "amount": "5000", "promised_by": "王会计"}),
     Entry("contracts.payment", "zhengshuang", PaymentForm,
           lambda i: f"/contracts/{i['contract_id']}/payments",
-          lambda i: {"instalment_id": i["instalment_id"], "received_on": TODAY,
+          lambda i: {"instalment_id": i["instalment_id"], "received_on": server_day(),
                      "amount": "100", "method": "bank_transfer", "reference": "HX2026",
                      "reason": ""}),
 ]
