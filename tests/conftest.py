@@ -1,12 +1,14 @@
 """Test fixtures: a migrated database (SQLite file or the PostgreSQL in DATABASE_URL), a real
 Redis (REDIS_URL, else an embedded server), and HTTP clients that carry CSRF tokens."""
 
+import hashlib
 import os
 import re
 from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -142,6 +144,14 @@ class Client:
         self.http = app.test_client()
 
     def csrf(self) -> str:
+        """The token a page's meta tag carries (Flask-WTF's `generate_csrf`: the session's raw
+        token, signed), read from the session instead of rendering a page for every POST."""
+        with self.http.session_transaction() as session:
+            raw = session.setdefault("csrf_token", hashlib.sha1(os.urandom(64)).hexdigest())
+        return URLSafeTimedSerializer(self.app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def page_csrf(self) -> str:
+        """The token as the browser takes it: from the meta tag of a page."""
         page = self.http.get("/login" if not self.logged_in() else "/").get_data(as_text=True)
         return CSRF_META.search(page).group(1)
 

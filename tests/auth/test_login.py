@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from crm.auth.demo import DEMO_PASSWORD
 from crm.auth.models import User
 from crm.extensions import db
 from tests.conftest import Client
@@ -76,6 +77,21 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(client, people, 
 
     with app.app_context():
         assert db.session.scalar(select(LoginFailure.id)) is None
+
+
+def test_the_token_in_a_pages_meta_tag_is_what_a_post_needs(client, people):
+    """What htmx and the forms send: the login page's token logs in, then the home page's
+    token (a new session after login) saves a form."""
+    token = client.page_csrf()
+    response = client.post("/login", {"username": "zhangwei", "password": DEMO_PASSWORD,
+                                      "csrf_token": token})
+    assert response.status_code == 303
+    forged = client.post("/followups", {"what": "回电", "due_date": "2026-12-01",
+                                        "csrf_token": token})
+    assert forged.status_code == 400  # the pre-login token died with the old session
+    saved = client.post("/followups", {"what": "回电", "due_date": "2026-12-01",
+                                       "csrf_token": client.page_csrf()})
+    assert saved.status_code in (200, 303)
 
 
 def test_logout_needs_post(login):
