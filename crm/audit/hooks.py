@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, inspect
+from sqlalchemy import Integer, Text, cast, event, exists, inspect, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
-from crm.base import Audited, utcnow
+from crm.base import Audited, UTCDateTime, utcnow
 from crm.extensions import db
 
 MASK = "******"
@@ -123,6 +123,24 @@ def audit_created(model: type[Audited], record_id: int, values: dict) -> None:
             "user_id": current_actor_id(), "at": utcnow()}
     rows = rows or [{"field": None, "old": None, "new": None}]
     db.session.execute(AuditEntry.__table__.insert(), [base | row for row in rows])
+
+
+def audit_created_rows(model: type[Audited], where, fields: tuple[str, ...]) -> None:
+    """audit_created for the rows of `model` matching `where` that a set-based INSERT ...
+    SELECT wrote: one INSERT ... SELECT, a row per field and record. Records whose creation
+    is already audited are skipped, so a repeated run adds nothing."""
+    from crm.audit.models import AuditEntry
+
+    table = model.__table__
+    audited = exists().where(AuditEntry.model == table.name, AuditEntry.record_id == table.c.id,
+                             AuditEntry.action == "insert")
+    actor, now = literal(current_actor_id(), Integer), literal(utcnow(), UTCDateTime)
+    rows = union_all(*(
+        select(literal(table.name), table.c.id, literal("insert"), literal(name), null(),
+               cast(table.c[name], Text), actor, now).where(where, ~audited)
+        for name in fields))
+    columns = ["model", "record_id", "action", "field", "old", "new", "user_id", "at"]
+    db.session.execute(AuditEntry.__table__.insert().from_select(columns, rows))
 
 
 def install() -> None:

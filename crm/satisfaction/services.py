@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.orm import joinedload
 
+from crm.audit.hooks import audit_created_rows
 from crm.auth.models import User, UserRole
 from crm.base import UTCDateTime, utcnow
 from crm.contracts.models import Contract
@@ -86,6 +87,8 @@ def open_round(key: str, at: datetime | None = None) -> tuple[SurveyRound, int]:
                "updated_at"]
     added = rows_inserted(dialect_insert(Survey).from_select(columns, missing)
                           .on_conflict_do_nothing())
+    audit_created_rows(Survey, Survey.round_id == survey_round.id,
+                       ("round_id", "customer_id", "state"))
     survey_round.total = db.session.scalar(select(func.count()).select_from(Survey).where(
         Survey.round_id == survey_round.id))
     return survey_round, added

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from crm.audit.models import AuditEntry
 from crm.auth.models import User
 from crm.base import utcnow
 from crm.deadlines.models import Deadline
@@ -48,7 +49,24 @@ def test_a_round_surveys_every_active_customer_once(app, people):
     with app.app_context():
         survey_round, added = services.open_round(ROUND)
         assert (added, survey_round.total, survey_round.answered) == (0, 2, 0)
+        db.session.commit()
     assert _count(app, SurveyRound) == 1
+    assert _survey_audit(app) == {(first, "customer_id", str(first)),
+                                  (first, "state", "open"), (second, "customer_id", str(second)),
+                                  (second, "state", "open")}
+
+
+def _survey_audit(app) -> set[tuple]:
+    """The audit trail of the surveys a round created, as (customer, field, new value); the
+    round field is left out. Raises if any row is there twice."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Survey.customer_id, AuditEntry.field, AuditEntry.new)
+            .join(Survey, Survey.id == AuditEntry.record_id)
+            .where(AuditEntry.model == "surveys", AuditEntry.action == "insert",
+                   AuditEntry.field != "round_id")).all()
+    assert len(rows) == len(set(rows)), "a survey's creation audited twice"
+    return set(rows)
 
 
 def test_the_job_is_registered_as_a_periodic_job(app):
