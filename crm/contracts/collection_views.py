@@ -136,11 +136,11 @@ def instalment(instalment_id: int):
 
 def _letter_context(contract_id: int, instalment_id: int) -> dict:
     contract = _contract_or_404(contract_id)
-    found = get_visible_or_404(Instalment, instalment_id)
-    if found.contract_id != contract.id:
-        abort(404)
-    return {"contract": contract, "instalment": found, "today": views.today(),
-            "days_overdue": (views.today() - found.due_on).days, "payment_methods": PAYMENT_METHODS}
+    found, today = get_visible_or_404(Instalment, instalment_id), views.today()
+    if found.contract_id != contract.id or found.outstanding <= 0 or found.due_on >= today:
+        abort(404)  # only an overdue instalment has a letter, as the contract page lists them
+    return {"contract": contract, "instalment": found, "today": today,
+            "days_overdue": (today - found.due_on).days, "payment_methods": PAYMENT_METHODS}
 
 
 @bp.get("/contracts/<int:contract_id>/instalments/<int:instalment_id>/letter")

@@ -183,3 +183,16 @@ def test_the_letter_prints_from_the_contract_and_downloads_as_a_pdf(app, login, 
     pdf = finance.get(f"/contracts/{contract_id}/instalments/{instalment}/letter.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_an_instalment_not_yet_due_or_paid_has_no_letter(app, login, instalment, monkeypatch):
+    contract_id = _contract_of(app, instalment)
+    letter = f"/contracts/{contract_id}/instalments/{instalment}/letter"
+    finance = login("zhengshuang")
+    monkeypatch.setattr(views, "today", lambda: DUE)
+    assert finance.get(letter).status_code == 404
+    monkeypatch.setattr(views, "today", lambda: DUE + timedelta(days=9))
+    assert finance.get(letter).status_code == 200
+    pay(app, instalment, "100000", 9)
+    assert finance.get(letter).status_code == 404
+    assert finance.get(letter + ".pdf").status_code == 404
