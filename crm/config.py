@@ -58,3 +58,4 @@ class Config:
         # argon2 cost; tests lower it so thousands of logins stay fast.
         self.ARGON2_TIME_COST = int(os.environ.get("CRM_ARGON2_TIME_COST", 3))
         self.ARGON2_MEMORY_KIB = int(os.environ.get("CRM_ARGON2_MEMORY_KIB", 65536))
+        self.ARGON2_PARALLELISM = int(os.environ.get("CRM_ARGON2_PARALLELISM", 4))

@@ -86,8 +86,9 @@ def app(tmp_path_factory, redis_url):
             "REDIS_URL": redis_url,
             "SECRET_KEY": "test-secret",
             "CRM_DEMO": False,
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_KIB": 1024,
+            "ARGON2_TIME_COST": 1,  # one lane, 64 KiB: the demo people are hashed every test
+            "ARGON2_MEMORY_KIB": 64,
+            "ARGON2_PARALLELISM": 1,
             "CRM_STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
         }
     )

@@ -13,7 +13,8 @@ _DUMMY_PASSWORD = "not-a-real-password"
 
 def _hasher() -> PasswordHasher:
     cfg = current_app.config
-    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_KIB"])
+    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_KIB"],
+                          parallelism=cfg["ARGON2_PARALLELISM"])
 
 
 def hash_password(password: str) -> str:

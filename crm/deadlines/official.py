@@ -3,6 +3,7 @@ the `chinese-calendar` package; a new year arrives with an upgrade of that packa
 admin imports it from CSV. Also the company default calendar the first migration loads."""
 
 from datetime import date
+from functools import cache
 from importlib.metadata import version
 
 from chinese_calendar import constants
@@ -19,6 +20,7 @@ OFFICE_HOURS = "09:00-12:00, 13:30-18:00"
 DEFAULT_CALENDAR = "公司标准日历"
 
 
+@cache
 def source() -> str:
     return f"chinese-calendar {version('chinese-calendar')}"
 
@@ -47,8 +49,9 @@ def seed_default_calendar(conn: Connection) -> None:
         name=DEFAULT_CALENDAR, timezone="Asia/Shanghai", is_default=True,
         national_holidays=True, hours_sat="", hours_sun="", version=1, created_at=now,
         updated_at=now, **weekdays).returning(WorkCalendar.id)).scalar_one()
+    published = source()
     rows = [{"calendar_id": calendar_id, "day": day, "kind": kind, "hours": "", "name": name,
-             "source": source(), "created_at": now, "updated_at": now}
+             "source": published, "created_at": now, "updated_at": now}
             for year in official_years() if year >= now.year - 1
             for day, kind, name in official_days(year)]
     if rows:

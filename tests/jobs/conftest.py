@@ -94,7 +94,8 @@ def own_redis(tmp_path):
 def outage_app(app, own_redis):
     """The same database, with the Redis that this test stops."""
     config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY",
-                                         "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB")}
+                                         "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB",
+                                         "ARGON2_PARALLELISM")}
     other = create_app({**config, "TESTING": True, "CRM_DEMO": False,
                         "REDIS_URL": own_redis.url})
     yield other
