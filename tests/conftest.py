@@ -102,6 +102,7 @@ REFERENCE_TABLES = {"funnel_stages", "lost_reasons"}
 
 
 def _wipe(app) -> None:
+    DEMO["loaded"] = False
     with app.app_context():
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables)
@@ -116,10 +117,32 @@ def _wipe(app) -> None:
         app.extensions["crm_redis"].flushdb()
 
 
+# Whether this process's database holds the demo data set, kept for the next `demo` test.
+DEMO = {"loaded": False}
+
+
 @pytest.fixture(autouse=True)
-def _clean(app):
+def _clean(app, request):
+    """Each test starts from an empty database (the reference rows aside); tests that read the
+    demo data set share one seeding (see `demo`)."""
+    reads_demo = "demo" in request.fixturenames
+    if DEMO["loaded"] and not reads_demo:
+        _wipe(app)
     yield
-    _wipe(app)
+    if not reads_demo:
+        _wipe(app)
+
+
+@pytest.fixture
+def demo(app):
+    """The whole demo data set (`flask crm seed-demo`) for tests that only read it: seeded once
+    and kept for the next such test (any other test wipes it first)."""
+    if not DEMO["loaded"]:
+        with app.app_context():
+            seed_people()
+            db.session.commit()
+        assert "loaded" in app.test_cli_runner().invoke(args=["crm", "seed-demo"]).output
+        DEMO["loaded"] = True
 
 
 @pytest.fixture

@@ -2,17 +2,11 @@
 
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from crm.campaigns import attribution
 from crm.campaigns.models import Campaign
 from crm.extensions import db
-
-
-@pytest.fixture
-def demo(app, people):
-    assert "loaded" in app.test_cli_runner().invoke(args=["crm", "seed-demo"]).output
 
 
 def test_the_demo_campaigns_that_brought_signed_deals_show_a_real_roi(app, demo, login):

@@ -6,7 +6,6 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
 from crm.auth.demo import USERS
@@ -24,11 +23,6 @@ from crm.deadlines.models import Deadline
 from crm.extensions import db
 
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def demo(app, people):
-    assert "loaded" in app.test_cli_runner().invoke(args=["crm", "seed-demo"]).output
 
 
 def test_finance_and_legal_have_demo_logins():

@@ -3,7 +3,6 @@ who are not the staff, and a day's work for every demo user."""
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from crm.auth.demo import USERS
@@ -24,11 +23,6 @@ PLACES = {
 }
 MOBILE = re.compile(r"^1(3\d|5[0-35-9]|7[37]|8\d|99)\d{8}$")
 REPS = [u[0] for u in USERS if u[3] == ["sales"]]
-
-
-@pytest.fixture
-def demo(app, people):
-    assert "loaded" in app.test_cli_runner().invoke(args=["crm", "seed-demo"]).output
 
 
 def test_places_and_phone_numbers_match_the_companies(app, demo):

@@ -4,21 +4,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from crm.auth.demo import seed_people
 from crm.base import utcnow
 from crm.extensions import db
-from crm.sales.demo import seed_sales_demo
-from crm.service.demo import seed_service_demo
 from crm.service.models import Call, Complaint
 
 
-def test_the_demo_has_calls_today_and_complaints_in_every_state(app):
+def test_the_demo_has_calls_today_and_complaints_in_every_state(app, demo):
     with app.test_request_context():
-        seed_people()
-        db.session.flush()
-        seed_sales_demo()
-        seed_service_demo()
-        db.session.commit()
         recent = db.session.scalar(select(func.count()).select_from(Call).where(
             Call.at > utcnow() - timedelta(hours=3)))
         assert recent >= 6
@@ -28,16 +20,11 @@ def test_the_demo_has_calls_today_and_complaints_in_every_state(app):
             "submitted"
 
 
-def test_the_demo_has_archives_to_complete_and_revisits_due(app):
+def test_the_demo_has_archives_to_complete_and_revisits_due(app, demo):
     from crm.care.models import Revisit, ServiceArchive
     from crm.deadlines.models import Deadline
 
     with app.test_request_context():
-        seed_people()
-        db.session.flush()
-        seed_sales_demo()
-        seed_service_demo()
-        db.session.commit()
         open_archives = db.session.scalar(select(func.count()).select_from(ServiceArchive)
                                           .where(ServiceArchive.completed_at.is_(None)))
         assert 0 < open_archives < db.session.scalar(
