@@ -10,7 +10,7 @@ status history. A new dealer is one whose cooperation began (joined_on) in the y
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, extract, func, select
 
 from crm.channel.figures import Quarter
 from crm.channel.models import (
@@ -72,19 +72,21 @@ class TrainingQuarter:
 
 def trainings(year: int) -> tuple[list[TrainingQuarter], int]:
     """Sessions per quarter and topic with the people trained, and the dealers trained in the
-    year (each once)."""
+    year (each once); summed by month in the database, so a year of sessions is a few rows."""
+    month = extract("month", DealerTraining.held_on)
     rows = db.session.execute(
-        select(DealerTraining.held_on, DealerTraining.kind, DealerTraining.people_count)
+        select(month, DealerTraining.kind, func.count(), func.sum(DealerTraining.people_count))
         .where(DealerTraining.held_on >= date(year, 1, 1),
-               DealerTraining.held_on < date(year + 1, 1, 1))).all()
+               DealerTraining.held_on < date(year + 1, 1, 1))
+        .group_by(month, DealerTraining.kind)).all()
     quarters = []
     for number in range(1, 5):
-        quarter = Quarter(year, number)
-        inside = [r for r in rows if Quarter.of(r.held_on) == quarter]
+        inside = [r for r in rows if (int(r[0]) - 1) // 3 + 1 == number]
         sessions: dict[str, int] = {}
-        for row in inside:
-            sessions[row.kind] = sessions.get(row.kind, 0) + 1
-        quarters.append(TrainingQuarter(quarter, sessions, sum(r.people_count for r in inside)))
+        for _month, kind, count, _people in inside:
+            sessions[kind] = sessions.get(kind, 0) + count
+        quarters.append(TrainingQuarter(Quarter(year, number), sessions,
+                                        sum(people or 0 for *_rest, people in inside)))
     trained = db.session.scalar(
         select(func.count(distinct(TrainingAttendee.dealer_id)))
         .join(DealerTraining, DealerTraining.id == TrainingAttendee.training_id)

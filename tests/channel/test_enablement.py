@@ -5,7 +5,7 @@ the channel roles only; lists and pages in a fixed number of queries."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from crm.channel import enablement, report
 from crm.channel.figures import Quarter
@@ -218,3 +218,24 @@ def test_lists_report_and_dealer_page_run_a_fixed_number_of_queries(login, app):
     with count_queries(app) as one:
         sunli.get(f"/channel/trainings/{training}")
     assert one.n <= small[ROUTES[0]] + 2
+
+
+def test_the_report_counts_each_quarters_sessions_by_topic_and_the_people_trained(app, people):
+    (dealer,) = _dealers(app, 1)
+    held = [(date(2025, 1, 5), "product", 3), (date(2025, 3, 31), "product", 4),
+            (date(2025, 3, 1), "sales", 2), (date(2025, 4, 1), "brand", 5),
+            (date(2025, 12, 31), "sales", 1), (date(2024, 12, 31), "sales", 9)]
+    with app.app_context():
+        db.session.execute(insert(DealerTraining), [
+            {"held_on": day, "kind": kind, "title": f"培训{i}", "search_key": f"peixun{i}",
+             "trainer": "孙丽", "dealer_count": 1, "people_count": n, "version": 1}
+            for i, (day, kind, n) in enumerate(held)])
+        first = db.session.scalar(select(func.min(DealerTraining.id)))
+        db.session.execute(insert(TrainingAttendee), [
+            {"training_id": first + i, "dealer_id": dealer, "people": 1} for i in (0, 1, 5)])
+        db.session.commit()
+        quarters, trained = report.trainings(2025)
+    assert [(q.quarter.number, q.sessions, q.people) for q in quarters] == [
+        (1, {"product": 2, "sales": 1}, 9), (2, {"brand": 1}, 5), (3, {}, 0),
+        (4, {"sales": 1}, 1)]
+    assert trained == 1  # one dealer, at two of the year's sessions; 2024's is not counted
