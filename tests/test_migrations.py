@@ -86,10 +86,10 @@ def _scratch_database(app, tmp_path):
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_the_last_migrations_downgrade_to_the_schema_they_started_from(app, tmp_path):
-    """0022-0026 upgraded and downgraded again leave every table, key, index and trigger as
-    before: SQLite's copy of the contacts table in 0025's downgrade dropped the triggers
-    that keep the contacts' trigram search (0012), so contacts added after it were never
-    found by a search."""
+    """The migrations from 0022 on, upgraded and downgraded again, leave every table, key,
+    index and trigger as before: SQLite's copy of the contacts table in 0025's downgrade
+    dropped the triggers that keep the contacts' trigram search (0012), so contacts added
+    after it were never found by a search."""
     with _scratch_database(app, tmp_path) as url:
         scratch = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
         with scratch.app_context():
