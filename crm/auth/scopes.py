@@ -30,13 +30,6 @@ def visible_filter(model: type, user: User | None = None) -> ColumnElement[bool]
     return true() if clause is None else clause
 
 
-def sees_all(model: type, user: User | None = None) -> bool:
-    """Whether the user may see every row of `model` (summaries kept for the whole company
-    serve only them)."""
-    user = user or current_user
-    return bool(user and user.is_authenticated) and _RULES[model](user) is None
-
-
 def visible(model: type, user: User | None = None) -> Select:
     return select(model).where(visible_filter(model, user))
 

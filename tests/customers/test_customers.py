@@ -1,6 +1,8 @@
 """Customers: search by pinyin, duplicates, validation, visibility, masking, merge, queries."""
 
 import re
+import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -309,3 +311,58 @@ def test_contacts_follow_their_customer_to_a_new_owner(app, login):
                            .values(customer_id=other_id))
         db.session.commit()
     assert "林青松" in contacts_of("chenjing") and "林青松" not in contacts_of("liuyang")
+
+
+@pytest.mark.parametrize("first", ["handover", "new contact"])
+def test_a_contact_added_while_its_customer_is_handed_over_goes_to_the_new_owner(
+        app, login, first):
+    """PostgreSQL: a rep adds a contact while a manager hands the customer to another rep, in
+    either order: the contact ends with the customer's new owner, the only one who sees it.
+    The contact read the owner its snapshot still showed, and the handover's trigger did not
+    see the contact not yet committed: it stayed with the old rep."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("SQLite serialises writers")
+    customer_id = make_customer(app, "杭州青松茶业有限公司")
+    started, errors = threading.Event(), []
+
+    def hand_over():
+        with app.app_context():
+            try:
+                if first != "handover":
+                    started.wait(5)
+                db.session.execute(update(Customer).where(Customer.id == customer_id)
+                                   .values(owner_id=_user_id("liuyang")))
+                if first == "handover":
+                    started.set()
+                time.sleep(0.5)  # the contact is added meanwhile
+                db.session.commit()
+            except Exception as error:
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    def add_contact():
+        with app.app_context():
+            try:
+                if first == "handover":
+                    started.wait(5)
+                services.save_contact(None, customer_id, {"name": "林青松"})
+                db.session.flush()
+                if first != "handover":
+                    started.set()
+                    time.sleep(0.5)  # the handover happens meanwhile
+                db.session.commit()
+            except Exception as error:
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work) for work in (hand_over, add_contact)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert "林青松" in login("liuyang").get("/contacts").get_data(as_text=True)
+    assert "林青松" not in login("zhangwei").get("/contacts").get_data(as_text=True)
