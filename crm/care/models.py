@@ -41,6 +41,7 @@ class ServiceArchive(Audited, Versioned, Timestamped, db.Model):
 
     __tablename__ = "service_archives"
     __label__ = _l("Service archive")
+    __audit_mask__ = frozenset({"contacts"})  # their phone numbers, masked as contacts' are (R-05)
     __field_labels__ = {
         "contacts": _l("Contacts"), "products": _l("Product list"),
         "service_needs": _l("Service needs"), "agent_id": _l("Responsible agent"),
