@@ -116,10 +116,8 @@ def _fully_hidden_customers(owners: list[int] | None, hidden) -> int:
 
 def _scoped_by_customer(owners: list[int] | None, hidden) -> tuple[Aging, list[GroupRow], int]:
     """A scoped user's ledger by customer: the buckets from the totals kept per owner; the
-    candidates for the largest customers ranked by what the owners in scope hold of each
-    (`receivable_owner_customers` summed per customer: a customer two reps hold is as large
-    as both shares; everyone's: `receivable_customers`), their exact buckets from their
-    instalments."""
+    candidates for the largest customers walked from the index of each owner's share of a
+    customer (`receivable_owner_customers`), their exact buckets from their instalments."""
     kept = owner_aging_rows(today(), owners, hidden)
     totals = aging_from(db.session.execute(
         select(kept.c.bucket, func.sum(kept.c.outstanding), func.sum(kept.c.instalments))
@@ -127,15 +125,10 @@ def _scoped_by_customer(owners: list[int] | None, hidden) -> tuple[Aging, list[G
     pairs = ReceivableOwnerCustomer
     open_pairs = [pairs.instalments > 0,
                   *([] if owners is None else [pairs.owner_id.in_(owners)])]
-    if owners is None:
-        ranked = select(ReceivableCustomer.customer_id).where(
-            ReceivableCustomer.instalments > 0).order_by(
-            ReceivableCustomer.outstanding.desc(), ReceivableCustomer.customer_id.desc())
-    else:
-        ranked = select(pairs.customer_id).where(*open_pairs).group_by(
-            pairs.customer_id).order_by(func.sum(pairs.outstanding).desc(),
-                                        pairs.customer_id.desc())
-    candidates = list(db.session.scalars(ranked.limit(2 * GROUPS_SHOWN)))
+    candidates = list(dict.fromkeys(db.session.scalars(
+        select(pairs.customer_id).where(*open_pairs)
+        .order_by(pairs.outstanding.desc(), pairs.customer_id.desc())
+        .limit(2 * GROUPS_SHOWN))))
     count = db.session.scalar(
         select(func.count()).select_from(ReceivableCustomer).where(
             ReceivableCustomer.instalments > 0) if owners is None else

@@ -394,26 +394,3 @@ def test_pages_run_a_fixed_number_of_queries(app, login):
     # the contract page: login, contract, documents, instalments (their aging), payments,
     # collection steps, promises, overdue instalments, delivery records
     assert max(large) <= 13, large
-
-
-def test_a_managers_largest_customers_count_every_rep_of_the_team(app, login, monkeypatch):
-    """A customer whose receivables two reps of the team hold (two records merged, R-14) is
-    ranked by its whole outstanding: the ledger by customer ranked the owners' shares and
-    left it out when enough customers held more than either share alone."""
-    monkeypatch.setattr("crm.contracts.ledger_views.GROUPS_SHOWN", 2)
-    overdue = TODAY - timedelta(days=10)
-    make_contract(app, company="杭州青松茶业有限公司", price="10000",
-                  schedule=[(overdue, "10000")])
-    make_contract(app, owner="liuyang", company="杭州青松茶业有限公司", price="10000",
-                  schedule=[(overdue, "10000")])
-    for company in ("格力电器股份有限公司", "海尔智家股份有限公司", "美的集团股份有限公司",
-                    "比亚迪股份有限公司"):
-        make_contract(app, company=company, price="15000", schedule=[(overdue, "15000")])
-    with app.test_request_context():
-        keep, drop = db.session.scalars(select(Customer).where(
-            Customer.name == "杭州青松茶业有限公司").order_by(Customer.id))
-        merge_customers(keep, drop)
-        db.session.commit()
-    page = login("wangqiang").get("/receivables").get_data(as_text=True)
-    assert '<strong id="ledger-total">¥80,000.00</strong>' in page
-    assert "杭州青松茶业有限公司" in page  # ¥20,000.00, the largest
