@@ -153,11 +153,13 @@
   document.addEventListener("deal-signed", done);
   document.addEventListener("deal-created", done);
 
-  // A dialog opens when a form is swapped into it, and gives the focus back when it closes.
+  // A dialog opens when a form is swapped into its body (the dialog's only child), and gives
+  // the focus back when it closes. A swap further inside does not open it: a late answer for a
+  // field of a dialog already saved and closed (a customer's contacts) would bring it back.
   var opener = null;
   document.addEventListener("htmx:afterSwap", function (evt) {
-    var dialog = evt.detail.target.closest && evt.detail.target.closest("dialog");
-    if (!dialog || dialog.open) return;
+    var dialog = evt.detail.target.parentElement;
+    if (!dialog || dialog.tagName !== "DIALOG" || dialog.open) return;
     opener = evt.detail.requestConfig && evt.detail.requestConfig.elt;
     dialog.returnValue = "";
     dialog.showModal();

@@ -68,3 +68,26 @@ def test_on_the_customers_page_the_call_joins_the_timeline_without_a_reload(
     page.keyboard.press("Enter")
     expect(page.locator("#customer-timeline")).to_contain_text("来电 · 400 热线: 咨询续费")
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_late_answer_for_the_contacts_does_not_reopen_the_saved_call(
+        app, signed_in, live_server):
+    """Choosing the customer asks for its contacts; when that answer comes after the call is
+    saved (a quick agent, a busy server), the closed dialog stays closed."""
+    make_customer(app, "华为技术有限公司", contact={"name": "王芳"})
+    page = signed_in("zhoujie")
+    held = []
+    page.route("**/service/calls/contacts*", lambda route: held.append(route))  # held back
+    page.keyboard.press("c")
+    _choose_customer(page, "hwjs", "华为技术有限公司")
+    page.keyboard.type("交付延迟三天")
+    page.keyboard.press("Enter")
+    dialog, saved = page.locator("#call-dialog"), "已记录与华为技术有限公司的通话"
+    expect(page.locator("#toasts .toast", has_text=saved)).to_be_visible()
+    expect(dialog).to_be_hidden()
+    assert len(held) == 1
+    with page.expect_response("**/service/calls/contacts*"):
+        held[0].continue_()
+    expect(page.locator("#call-dialog select[name=contact_id] option", has_text="王芳")) \
+        .to_have_count(1)  # the late answer was swapped in
+    expect(dialog).to_be_hidden()
