@@ -22,7 +22,11 @@ class Quarter:
 
     @classmethod
     def of(cls, day: date) -> "Quarter":
-        return cls(day.year, (day.month - 1) // 3 + 1)
+        return cls.of_month(day.year, day.month)
+
+    @classmethod
+    def of_month(cls, year: int, month: int) -> "Quarter":
+        return cls(year, (month - 1) // 3 + 1)
 
     @classmethod
     def from_key(cls, key: int) -> "Quarter":

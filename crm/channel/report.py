@@ -81,11 +81,12 @@ def trainings(year: int) -> tuple[list[TrainingQuarter], int]:
         .group_by(month, DealerTraining.kind)).all()
     quarters = []
     for number in range(1, 5):
-        inside = [r for r in rows if (int(r[0]) - 1) // 3 + 1 == number]
+        quarter = Quarter(year, number)
+        inside = [r for r in rows if Quarter.of_month(year, int(r[0])) == quarter]
         sessions: dict[str, int] = {}
         for _month, kind, count, _people in inside:
             sessions[kind] = sessions.get(kind, 0) + count
-        quarters.append(TrainingQuarter(Quarter(year, number), sessions,
+        quarters.append(TrainingQuarter(quarter, sessions,
                                         sum(people or 0 for *_rest, people in inside)))
     trained = db.session.scalar(
         select(func.count(distinct(TrainingAttendee.dealer_id)))
