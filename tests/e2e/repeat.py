@@ -29,10 +29,12 @@ def start_hog(seconds: float) -> subprocess.Popen:
 
 def run_once(index: int, runs: int, pytest_args: list[str], logs: Path) -> bool:
     log = logs / f"run-{index:02d}.log"
+    traces = logs / f"run-{index:02d}-traces"  # a failed test's Playwright trace, to read later
     started = time.monotonic()
     with log.open("w") as out:
-        code = subprocess.call([sys.executable, "-m", "pytest", "tests/e2e",
-                                *pytest_args], stdout=out, stderr=subprocess.STDOUT)
+        code = subprocess.call([sys.executable, "-m", "pytest", "tests/e2e", "--tracing",
+                                "retain-on-failure", "--output", str(traces), *pytest_args],
+                               stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
     print(f"run {index}/{runs}: {'passed' if code == 0 else 'FAILED'} in {seconds:.1f} s "
           f"({log})", flush=True)
@@ -40,6 +42,7 @@ def run_once(index: int, runs: int, pytest_args: list[str], logs: Path) -> bool:
         for line in log.read_text().splitlines():
             if line.startswith(("FAILED", "ERROR", "E   ")):
                 print(f"    {line}")
+        print(f"    traces: {traces} (.venv/bin/playwright show-trace FILE)")
     return code == 0
 
 
