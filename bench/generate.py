@@ -162,23 +162,29 @@ def contacts(conn: Connection, size: Size, ctx: Context) -> int:
 
 
 def leads(conn: Connection, size: Size, ctx: Context) -> int:
-    """As many leads as deals; a tenth in the shared pool, some not followed up for months."""
+    """As many leads as deals, as the nightly pool return leaves them: a tenth in the shared
+    pool, not followed up for months; the owned ones followed up within `pool_return_days`,
+    but for a day's worth that crossed it since last night (tonight's return, R-12)."""
     from crm.sales.models import Lead
+    from crm.settings.registry import BY_KEY
 
     stage_ids, now = _stage_ids(conn), utcnow()
     open_stages = [stage_ids["potential"], stage_ids["intent"]]
+    owned_hours = (BY_KEY["pool_return_days"].default + 1) * 24
 
     def rows():
         for i in range(size.deals):
             province, city = names.place(ctx.rng)
             company = names.company(ctx.rng, city)
             pooled = ctx.rng.random() < 0.1
+            untouched = (timedelta(days=ctx.rng.randrange(owned_hours // 24, 90)) if pooled
+                         else timedelta(hours=ctx.rng.randrange(0, owned_hours)))
             yield {"company_name": company, "contact_name": names.person(ctx.rng),
                    "contact_phone": names.mobile(ctx.rng),
                    "source": ctx.rng.choice(("campaign", "online", "referral", "dealer")),
                    "grade": ctx.rng.choice("ABC"), "owner_id": None if pooled else ctx.owner(),
                    "stage_id": ctx.rng.choice(open_stages), "search_key": pinyin_key(company),
-                   "last_followup_at": now - timedelta(days=ctx.rng.randrange(0, 90)),
+                   "last_followup_at": now - untouched,
                    "version": 1, "created_at": now - timedelta(days=i % 365),
                    "updated_at": now}
 
