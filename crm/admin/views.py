@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth import services
 from crm.auth.access import roles_required
@@ -29,7 +29,7 @@ def _team_choices(blank: str) -> list[tuple]:
 
 USERS = ListSpec(
     name="user",
-    query=lambda: visible(User),
+    query=lambda: visible(User).options(selectinload(User.role_rows)),
     id_column=User.id,
     columns=(
         Column("name", _l("Full name"), sort=(User.search_key, False)),

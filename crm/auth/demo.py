@@ -1,6 +1,7 @@
 """Demo organisation: one user per role, Chinese names, three team levels."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm.auth import services
 from crm.auth.models import Team, User
@@ -63,7 +64,8 @@ def seed_people() -> bool:
 def demo_logins() -> dict:
     """What the login page shows in demo mode: the password and each demo user's roles."""
     names = [u[0] for u in USERS]
-    users = db.session.scalars(select(User).where(User.username.in_(names), User.active)).all()
+    users = db.session.scalars(select(User).where(User.username.in_(names), User.active)
+                               .options(selectinload(User.role_rows))).all()
     order = {name: i for i, name in enumerate(names)}
     users = sorted(users, key=lambda u: order[u.username])
     return {"password": DEMO_PASSWORD, "users": users}

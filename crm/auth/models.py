@@ -79,8 +79,11 @@ class User(UserMixin, Audited, Versioned, Timestamped, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
+    # Loaded when asked: the signed-in user's come with the session (crm/auth/session.py), a
+    # list that shows people's roles asks for them; an owner's or agent's name shown beside a
+    # record needs none.
     role_rows: Mapped[list["UserRole"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", back_populates="user"
+        cascade="all, delete-orphan", back_populates="user"
     )
 
     @property

@@ -12,7 +12,10 @@ from tests.conftest import Client, count_queries
 
 def _get(app, model, **by):
     with app.app_context():
-        return db.session.scalar(select(model).filter_by(**by))
+        found = db.session.scalar(select(model).filter_by(**by))
+        if isinstance(found, User):
+            found.roles  # noqa: B018 (loaded before the session closes: read after it)
+        return found
 
 
 def _form_for(admin, user):
