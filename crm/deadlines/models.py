@@ -31,9 +31,10 @@ class Deadline(db.Model):
     __tablename__ = "deadlines"
     __table_args__ = (
         Index("ix_deadlines_open_due", "done_at", "due_at"),
-        # the team agenda's order, soonest first: walked, filtered by owner, to the page size
-        Index("ix_deadlines_open_due_id", "due_at", "id", postgresql_where=OPEN,
-              sqlite_where=OPEN),
+        # the team agenda's order, soonest first: walked, filtered by owner, to the page size;
+        # the home page counts the company's due by tonight per owner from it alone
+        Index("ix_deadlines_open_due_id", "due_at", "id", postgresql_include=["owner_id"],
+              postgresql_where=OPEN, sqlite_where=OPEN),
         Index("ix_deadlines_owner_due", "owner_id", "due_at"),
         Index("ix_deadlines_owner_open", "owner_id", "due_at", postgresql_where=OPEN,
               sqlite_where=OPEN),

@@ -113,9 +113,12 @@ def lead_last_touch():
 
 
 # The owned leads by their last touch, oldest first: the ones about to return to the pool
-# (home page), without reading every lead of a team (migration 0008).
-Index("ix_leads_owned_last_touch", lead_last_touch(), postgresql_where=Lead.owner_id.is_not(None),
-      sqlite_where=Lead.owner_id.is_not(None))
+# (home page), without reading every lead of a team (migration 0008); the company's counted
+# per owner from the index alone (migration 0028).
+Index("ix_leads_owned_last_touch", lead_last_touch(),
+      postgresql_include=["owner_id", "stage_id", "last_followup_at", "assigned_at",
+                          "created_at"],
+      postgresql_where=Lead.owner_id.is_not(None), sqlite_where=Lead.owner_id.is_not(None))
 # ... and a rep's or a team's, counted per owner from the index alone (PostgreSQL reads the
 # columns of the expression from the index only when it holds them too): the home page counted
 # them row by row from the table, a few thousand scattered rows per rep (issue 13).
