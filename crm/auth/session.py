@@ -54,7 +54,7 @@ def load_user(session_id: str) -> User | None:
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == int(user_id), UserSession.id == session[SESSION_ID],
                UserSession.ended_at.is_(None), UserSession.created_at > utcnow() - _lifetime())
-        .options(joinedload(User.role_rows)))
+        .options(joinedload(User.role_rows), joinedload(User.team)))  # every page shows both
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     _mark_activity()
