@@ -13,7 +13,7 @@ def init_app(app) -> None:
     from crm.domains import add_nav
     from crm.followups.models import FollowUp
     from crm.followups.timeline import followup_events
-    from crm.followups.views import bp
+    from crm.followups.views import bp, panel_context
 
     scopes.register(FollowUp, scopes.owned_rule(FollowUp.owner_id))
     register_kind(KIND, _l("Follow-up"))
@@ -21,4 +21,5 @@ def init_app(app) -> None:
                      lambda f: f.what)
     register_timeline_source("followup", _l("Follow-ups"), followup_events)
     app.register_blueprint(bp)
+    app.add_template_global(panel_context, "followup_panel_context")
     add_nav(app, "followups.index", _l("Agenda"), "/followups", 60)

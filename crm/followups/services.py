@@ -4,6 +4,7 @@ deadlines service; nothing here commits."""
 from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from crm.auth.models import User
 from crm.auth.picker import allowed_name
@@ -74,7 +75,8 @@ def open_on_subject(subject_type: str | None, subject_id: int | None, limit: int
     else:
         stmt = stmt.where(FollowUp.subject_type == subject_type,
                           FollowUp.subject_id == subject_id)
-    return list(db.session.scalars(stmt.order_by(FollowUp.due_at).limit(limit)))
+    return list(db.session.scalars(stmt.options(joinedload(FollowUp.owner))
+                                   .order_by(FollowUp.due_at).limit(limit)))
 
 
 def bucket(due: datetime, now: datetime, day_end: datetime) -> str:

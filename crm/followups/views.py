@@ -139,6 +139,15 @@ def _panel(subject_type, subject_id, form, status=200, trigger=None):
                          trigger=trigger)
 
 
+def panel_context(subject_type: str, subject_id: int) -> dict:
+    """The follow-up panel of a record's page, rendered with the page (templates/macros/
+    followups.html): loaded after it, it pushed the column below it down under the user's
+    pointer (a click meant for the timeline's chips landed beside them)."""
+    return {"followups": services.open_on_subject(subject_type, subject_id),
+            "form": _add_form(subject_type, subject_id), "now_utc": utcnow(),
+            "subject_type": subject_type, "subject_id": subject_id}
+
+
 @bp.get("/followups/panel")
 @login_required
 def panel():

@@ -227,8 +227,8 @@ def test_list_and_customer_page_run_a_fixed_number_of_queries(app, login):
     assert small == large
     # the customer page: its leads, deals and contracts, and the names its timeline shows
     # (calls, complaints, follow-ups, revisits, survey answers and the referral flag included:
-    # one query each)
-    assert max(large) <= 25, large
+    # one query each), and the follow-up panel rendered with the page (two)
+    assert max(large) <= 27, large
 
 
 def test_merge_moves_leads_deals_and_contracts_in_one_transaction(app, login):

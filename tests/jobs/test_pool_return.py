@@ -1,6 +1,7 @@
 """R-12 end to end: the daily job returns leads nobody followed up, and tells the former owner;
 a follow-up on the lead restarts its clock."""
 
+import re
 from datetime import timedelta
 
 from rq import Queue, SimpleWorker
@@ -47,7 +48,9 @@ def test_the_job_returns_stale_leads_and_tells_the_former_owner(app, login, redi
 def test_record_pages_carry_the_follow_up_panel_for_their_subject(app, login):
     lead = make_lead(app, "面板客户丙")
     rep = login("zhangwei")
-    assert 'subject_type=lead' in rep.get(f"/leads/{lead}").get_data(as_text=True)
+    page = rep.get(f"/leads/{lead}").get_data(as_text=True)  # the panel comes with the page
+    assert 'id="followup-panel"' in page and re.search(
+        r'name="subject_type" type="hidden" value="lead"', page)
     panel = rep.get(f"/followups/panel?subject_type=lead&subject_id={lead}", htmx=True,
                     target="followup-panel")
     assert panel.status_code == 200
