@@ -130,22 +130,24 @@ def _subject_args() -> tuple[str | None, int | None]:
     return subject_type, (subject_id if subject_type else None)
 
 
+def panel_context(subject_type: str | None, subject_id: int | None,
+                  form: FollowUpForm | None = None) -> dict:
+    """What the follow-up panel shows: the record's open follow-ups and the quick-add form
+    (a fresh one unless given). A record's page renders it with itself (templates/macros/
+    followups.html): loaded after the page, it pushed the column below it down under the
+    user's pointer (a click meant for the timeline's chips landed beside them)."""
+    return {"followups": services.open_on_subject(subject_type, subject_id),
+            "form": form if form is not None else _add_form(subject_type, subject_id),
+            "now_utc": utcnow(),
+            "subject_type": subject_type, "subject_id": subject_id}
+
+
 def _panel(subject_type, subject_id, form, status=200, trigger=None):
-    followups = services.open_on_subject(subject_type, subject_id)
     template = "followups/add_form.html" if htmx.target == "followup-add" else \
         "followups/panel.html"
-    return htmx_response(render(template, status=status, form=form, followups=followups,
-                                subject_type=subject_type, subject_id=subject_id),
+    return htmx_response(render(template, status=status,
+                                **panel_context(subject_type, subject_id, form)),
                          trigger=trigger)
-
-
-def panel_context(subject_type: str, subject_id: int) -> dict:
-    """The follow-up panel of a record's page, rendered with the page (templates/macros/
-    followups.html): loaded after it, it pushed the column below it down under the user's
-    pointer (a click meant for the timeline's chips landed beside them)."""
-    return {"followups": services.open_on_subject(subject_type, subject_id),
-            "form": _add_form(subject_type, subject_id), "now_utc": utcnow(),
-            "subject_type": subject_type, "subject_id": subject_id}
 
 
 @bp.get("/followups/panel")
